@@ -1,0 +1,14 @@
+//! The core micro-apps, built with the host and installed when it starts.
+
+/// One bundled app: its manifest and component.
+#[derive(Debug, Clone, Copy)]
+pub struct BundledApp {
+    pub manifest: &'static str,
+    pub component: &'static [u8],
+}
+
+/// Every core app this build carries.
+pub const CORE_APPS: &[BundledApp] = &[BundledApp {
+    manifest: include_str!("../../microapps/pinboard/courtyard.toml"),
+    component: include_bytes!(env!("COURTYARD_COMPONENT_PINBOARD")),
+}];

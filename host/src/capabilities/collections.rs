@@ -1,0 +1,244 @@
+//! `courtyard:platform/collections`: documents in host storage.
+//!
+//! Guest input is hostile: names, sizes, JSON shape and filters are checked
+//! here before anything reaches storage, and every document is confined to
+//! the app, the caller's customer and property, and what the caller may see.
+
+use crate::catalog::PlatformInterface;
+use crate::runtime::RequestState;
+use crate::runtime::bindings::collections::{
+    Criteria, Document, Filter, Host, Order, Page, Value, Visibility,
+};
+use crate::runtime::bindings::types::Error;
+use crate::storage::{self, DocumentScope, StorageError, StoredDocument};
+
+const MAX_NAME: usize = 64;
+const MAX_FILTERS: usize = 8;
+const MAX_ID: usize = 64;
+
+impl Host for RequestState {
+    fn get(&mut self, collection: String, id: String) -> Result<Document, Error> {
+        let scope = self.document_scope(&collection)?;
+        if id.len() > MAX_ID {
+            return Err(Error::NotFound);
+        }
+        let database = self.services.database.clone();
+        let stored = self.block_on(database.get_document(&scope, &collection, &id));
+        finish(self, "get", stored.map(to_wit))
+    }
+
+    fn query(&mut self, collection: String, criteria: Criteria) -> Result<Page, Error> {
+        let scope = self.document_scope(&collection)?;
+        let criteria = to_storage_criteria(criteria)?;
+        let database = self.services.database.clone();
+        let page = self.block_on(database.query_documents(&scope, &collection, &criteria));
+        finish(
+            self,
+            "query",
+            page.map(|page| Page {
+                documents: page.documents.into_iter().map(to_wit).collect(),
+                next_cursor: page.next_cursor,
+            }),
+        )
+    }
+
+    fn insert(
+        &mut self,
+        collection: String,
+        body: String,
+        visibility: Visibility,
+    ) -> Result<Document, Error> {
+        let scope = self.document_scope(&collection)?;
+        self.require_subject(&scope)?;
+        self.check_body(&body)?;
+        let visibility = match visibility {
+            Visibility::Private => storage::Visibility::Private,
+            Visibility::Property => storage::Visibility::Property,
+        };
+        let database = self.services.database.clone();
+        let stored =
+            self.block_on(database.insert_document(&scope, &collection, &body, visibility));
+        finish(self, "insert", stored.map(to_wit))
+    }
+
+    fn update(
+        &mut self,
+        collection: String,
+        id: String,
+        body: String,
+        expected_revision: Option<u64>,
+    ) -> Result<Document, Error> {
+        let scope = self.document_scope(&collection)?;
+        self.require_subject(&scope)?;
+        if id.len() > MAX_ID {
+            return Err(Error::NotFound);
+        }
+        self.check_body(&body)?;
+        let database = self.services.database.clone();
+        let stored = self.block_on(database.update_document(
+            &scope,
+            &collection,
+            &id,
+            &body,
+            expected_revision,
+        ));
+        finish(self, "update", stored.map(to_wit))
+    }
+
+    fn delete(&mut self, collection: String, id: String) -> Result<(), Error> {
+        let scope = self.document_scope(&collection)?;
+        self.require_subject(&scope)?;
+        if id.len() > MAX_ID {
+            return Err(Error::NotFound);
+        }
+        let database = self.services.database.clone();
+        let deleted = self.block_on(database.delete_document(&scope, &collection, &id));
+        finish(self, "delete", deleted)
+    }
+}
+
+impl RequestState {
+    /// Admits the call and pins it to the app, customer and property of the
+    /// request; never to anything the guest names.
+    fn document_scope(&mut self, collection: &str) -> Result<DocumentScope, Error> {
+        self.admit(PlatformInterface::Collections)?;
+        check_name("collection", collection)?;
+        let (Some(customer), Some(property)) = (&self.caller.customer, &self.caller.property)
+        else {
+            return Err(Error::Denied(
+                "the request is not about a property; choose one first".to_owned(),
+            ));
+        };
+        Ok(DocumentScope {
+            app: self.app_id.to_string(),
+            customer: customer.clone(),
+            property: property.clone(),
+            subject: self.caller.subject.clone(),
+        })
+    }
+
+    fn require_subject(&self, scope: &DocumentScope) -> Result<(), Error> {
+        match scope.subject {
+            Some(_) => Ok(()),
+            None => Err(Error::Denied("sign in first".to_owned())),
+        }
+    }
+
+    fn check_body(&self, body: &str) -> Result<(), Error> {
+        let cap = self.services.document_bytes;
+        if body.len() > cap {
+            return Err(Error::Limit(format!(
+                "document of {} bytes exceeds the cap of {cap} bytes",
+                body.len()
+            )));
+        }
+        match serde_json::from_str::<serde_json::Value>(body) {
+            Ok(serde_json::Value::Object(_)) => Ok(()),
+            Ok(_) => Err(Error::Invalid(
+                "a document must be a JSON object".to_owned(),
+            )),
+            Err(err) => Err(Error::Invalid(format!(
+                "a document must be a JSON object: {err}"
+            ))),
+        }
+    }
+}
+
+fn check_name(what: &str, name: &str) -> Result<(), Error> {
+    let valid = !name.is_empty()
+        && name.len() <= MAX_NAME
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "{what} names are 1 to {MAX_NAME} ASCII letters, digits, `-` or `_`"
+        )))
+    }
+}
+
+fn to_storage_criteria(criteria: Criteria) -> Result<storage::Criteria, Error> {
+    if criteria.filters.len() > MAX_FILTERS {
+        return Err(Error::Invalid(format!(
+            "at most {MAX_FILTERS} filters per query"
+        )));
+    }
+    let filters = criteria
+        .filters
+        .into_iter()
+        .map(|Filter { field, equals }| {
+            let field_ok = !field.is_empty()
+                && field.len() <= MAX_NAME
+                && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !field_ok {
+                return Err(Error::Invalid(format!(
+                    "filter fields are 1 to {MAX_NAME} ASCII letters, digits or `_`"
+                )));
+            }
+            let equals = match equals {
+                Value::Text(text) => storage::FilterValue::Text(text),
+                Value::Integer(integer) => storage::FilterValue::Integer(integer),
+                Value::Float(float) if float.is_finite() => storage::FilterValue::Float(float),
+                Value::Float(_) => {
+                    return Err(Error::Invalid(
+                        "filter values must be finite numbers".to_owned(),
+                    ));
+                }
+                Value::Boolean(boolean) => storage::FilterValue::Boolean(boolean),
+            };
+            Ok(storage::Filter { field, equals })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(storage::Criteria {
+        filters,
+        mine_only: criteria.mine_only,
+        order: match criteria.order {
+            Order::NewestFirst => storage::Order::NewestFirst,
+            Order::OldestFirst => storage::Order::OldestFirst,
+        },
+        limit: criteria.limit,
+        cursor: criteria.cursor,
+    })
+}
+
+fn to_wit(document: StoredDocument) -> Document {
+    Document {
+        id: document.id,
+        owner: document.owner,
+        visibility: match document.visibility {
+            storage::Visibility::Private => Visibility::Private,
+            storage::Visibility::Property => Visibility::Property,
+        },
+        body: document.body,
+        created_at: document.created_at,
+        updated_at: document.updated_at,
+        revision: document.revision,
+    }
+}
+
+/// Maps a storage result to what the guest sees, and logs the outcome
+/// (never the document contents).
+fn finish<T>(
+    state: &RequestState,
+    op: &'static str,
+    result: Result<T, StorageError>,
+) -> Result<T, Error> {
+    let result = result.map_err(|err| match err {
+        StorageError::NotFound => Error::NotFound,
+        StorageError::Conflict(reason) | StorageError::Invalid(reason) => Error::Invalid(reason),
+        other => {
+            tracing::error!(app = %state.app_id, op, error = %other, "collections storage failure");
+            Error::Unavailable("storage is temporarily unavailable".to_owned())
+        }
+    });
+    tracing::debug!(
+        app = %state.app_id,
+        interface = "collections",
+        op,
+        outcome = if result.is_ok() { "ok" } else { "refused" },
+        "host call"
+    );
+    result
+}

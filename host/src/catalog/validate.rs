@@ -1,0 +1,202 @@
+//! Install-time checks of a component against the platform and its manifest.
+//!
+//! A component may import only:
+//! - interfaces of `courtyard:platform@0.1.x` that its manifest declares, and
+//! - the WASI subset guest toolchains need: `wasi:io`, `wasi:clocks`,
+//!   `wasi:random` and `wasi:cli` at 0.2.x. Filesystem, sockets, HTTP and
+//!   everything else reach the outside world and are refused.
+//!
+//! It must export the `handler` and `lifecycle` interfaces.
+
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+use super::{InstallError, Manifest, PlatformInterface};
+
+const PLATFORM_PACKAGE: &str = "courtyard:platform";
+const PLATFORM_VERSION_PREFIX: &str = "0.1.";
+const WASI_VERSION_PREFIX: &str = "0.2.";
+
+/// WASI interfaces a guest may import, by package.
+const WASI_ALLOWED: &[(&str, &[&str])] = &[
+    ("wasi:io", &["error", "poll", "streams"]),
+    ("wasi:clocks", &["monotonic-clock", "wall-clock"]),
+    ("wasi:random", &["random", "insecure", "insecure-seed"]),
+    (
+        "wasi:cli",
+        &[
+            "environment",
+            "exit",
+            "stdin",
+            "stdout",
+            "stderr",
+            "terminal-input",
+            "terminal-output",
+            "terminal-stdin",
+            "terminal-stdout",
+            "terminal-stderr",
+        ],
+    ),
+];
+
+/// Exports every micro-app must have.
+const REQUIRED_EXPORTS: &[&str] = &["handler", "lifecycle"];
+
+/// Refuses bytes that are not a WebAssembly component, before compiling them.
+pub fn check_binary(bytes: &[u8]) -> Result<(), InstallError> {
+    if wasmparser::Parser::is_component(bytes) {
+        Ok(())
+    } else if wasmparser::Parser::is_core_wasm(bytes) {
+        Err(InstallError::CoreModule)
+    } else {
+        Err(InstallError::NotWasm)
+    }
+}
+
+/// Checks a compiled component's imports and exports against `manifest`.
+pub fn check_component(
+    engine: &Engine,
+    component: &Component,
+    manifest: &Manifest,
+) -> Result<(), InstallError> {
+    let ty = component.component_type();
+    for (import, _) in ty.imports(engine) {
+        check_import(import, manifest)?;
+    }
+    let exports: Vec<&str> = ty.exports(engine).map(|(name, _)| name).collect();
+    for required in REQUIRED_EXPORTS {
+        let present = exports.iter().any(|export| {
+            split_name(export).is_some_and(|name| {
+                name.package == PLATFORM_PACKAGE
+                    && name.interface == *required
+                    && name
+                        .version
+                        .is_some_and(|v| v.starts_with(PLATFORM_VERSION_PREFIX) || v == "0.1")
+            })
+        });
+        if !present {
+            return Err(InstallError::MissingExport(format!(
+                "{PLATFORM_PACKAGE}/{required}@0.1.0"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_import(import: &str, manifest: &Manifest) -> Result<(), InstallError> {
+    let forbidden = || InstallError::ForbiddenImport(import.to_owned());
+    let name = split_name(import).ok_or_else(forbidden)?;
+    if name.package == PLATFORM_PACKAGE {
+        if !name
+            .version
+            .is_some_and(|v| v.starts_with(PLATFORM_VERSION_PREFIX))
+        {
+            return Err(InstallError::UnsupportedVersion(import.to_owned()));
+        }
+        if name.interface == "types" {
+            return Ok(()); // types only; nothing to call
+        }
+        let interface = PlatformInterface::from_name(name.interface).ok_or_else(forbidden)?;
+        if !manifest.interfaces.contains(&interface) {
+            return Err(InstallError::UndeclaredImport {
+                import: import.to_owned(),
+                interface: interface.name(),
+            });
+        }
+        return Ok(());
+    }
+    let allowed = WASI_ALLOWED
+        .iter()
+        .find(|(package, _)| *package == name.package)
+        .is_some_and(|(_, interfaces)| interfaces.contains(&name.interface));
+    if !allowed {
+        return Err(forbidden());
+    }
+    if !name
+        .version
+        .is_some_and(|v| v.starts_with(WASI_VERSION_PREFIX))
+    {
+        return Err(InstallError::UnsupportedVersion(import.to_owned()));
+    }
+    Ok(())
+}
+
+struct InterfaceName<'a> {
+    package: &'a str,
+    interface: &'a str,
+    version: Option<&'a str>,
+}
+
+/// Splits `ns:pkg/iface@1.2.3` into its parts.
+fn split_name(name: &str) -> Option<InterfaceName<'_>> {
+    let (path, version) = match name.split_once('@') {
+        Some((path, version)) => (path, Some(version)),
+        None => (name, None),
+    };
+    let (package, interface) = path.split_once('/')?;
+    Some(InterfaceName {
+        package,
+        interface,
+        version,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(interfaces: &[PlatformInterface]) -> Manifest {
+        Manifest {
+            id: "app".into(),
+            version: "1.0.0".into(),
+            name: "App".into(),
+            kind: super::super::AppKind::Core,
+            vendor: "V".into(),
+            interfaces: interfaces.to_vec(),
+        }
+    }
+
+    #[test]
+    fn only_declared_platform_interfaces_and_the_wasi_subset_pass() {
+        let declared = manifest(&[PlatformInterface::Context]);
+        assert!(check_import("courtyard:platform/context@0.1.0", &declared).is_ok());
+        assert!(check_import("courtyard:platform/types@0.1.0", &declared).is_ok());
+        assert!(check_import("wasi:cli/stdout@0.2.6", &declared).is_ok());
+        assert!(check_import("wasi:io/streams@0.2.0", &declared).is_ok());
+
+        let undeclared =
+            check_import("courtyard:platform/collections@0.1.0", &declared).unwrap_err();
+        assert!(
+            undeclared
+                .to_string()
+                .contains("courtyard:platform/collections@0.1.0"),
+            "{undeclared}"
+        );
+        for import in [
+            "wasi:filesystem/types@0.2.6",
+            "wasi:sockets/tcp@0.2.6",
+            "wasi:http/outgoing-handler@0.2.6",
+            "evil:corp/exfiltrate@1.0.0",
+            "plain-function",
+        ] {
+            let err = check_import(import, &declared).unwrap_err();
+            assert!(err.to_string().contains(import), "{err}");
+        }
+        assert!(check_import("courtyard:platform/context@0.2.0", &declared).is_err());
+        assert!(check_import("wasi:cli/stdout@0.3.0", &declared).is_err());
+    }
+
+    #[test]
+    fn binaries_are_told_apart() {
+        assert!(matches!(
+            check_binary(b"\0asm\x01\0\0\0"),
+            Err(InstallError::CoreModule)
+        ));
+        assert!(matches!(
+            check_binary(b"MZ\x90\0 definitely not wasm"),
+            Err(InstallError::NotWasm)
+        ));
+        assert!(matches!(check_binary(b""), Err(InstallError::NotWasm)));
+        assert!(check_binary(b"\0asm\x0d\0\x01\0").is_ok());
+    }
+}

@@ -1,0 +1,212 @@
+//! The `courtyard` command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::runtime::Runtime;
+use crate::storage::{Database, InstallOutcome};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "courtyard",
+    version,
+    about = "The Courtyard micro-app host for residential properties"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (embedded SQLite and the core apps by default).
+    Serve {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "COURTYARD_LISTEN")]
+        listen: Option<SocketAddr>,
+    },
+    /// Manage the app catalog.
+    App {
+        #[command(subcommand)]
+        command: AppCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AppCommand {
+    /// Validate a component against its manifest and add it to the catalog.
+    Install {
+        /// The component (.wasm) built for wasm32-wasip2.
+        component: PathBuf,
+        /// The app's manifest (TOML).
+        #[arg(long)]
+        manifest: PathBuf,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// List the apps in the catalog with the version each one runs.
+    List {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+}
+
+/// Where a node keeps its state.
+#[derive(Debug, Args)]
+struct NodeArgs {
+    /// Configuration file (TOML); flags override it.
+    #[arg(long, env = "COURTYARD_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory [default: ./data].
+    #[arg(long, env = "COURTYARD_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// postgres://… for PostgreSQL; default: embedded SQLite in the data directory.
+    #[arg(long, env = "COURTYARD_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl NodeArgs {
+    fn config(&self) -> anyhow::Result<Config> {
+        let mut config = match &self.config {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
+        if let Some(dir) = &self.data_dir {
+            config.data_dir = dir.clone();
+        }
+        if let Some(url) = &self.database_url {
+            config.database_url = Some(url.clone());
+        }
+        Ok(config)
+    }
+}
+
+/// Entry point of the `courtyard` binary.
+pub fn main() -> std::process::ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { node, listen } => {
+            let mut config = node.config()?;
+            if let Some(listen) = listen {
+                config.listen = listen;
+            }
+            let server = crate::server::start(config).await?;
+            // Tools and tests read this line to find the port.
+            println!("courtyard listening on http://{}", server.local_addr());
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            server.shutdown().await;
+            Ok(())
+        }
+        Command::App {
+            command:
+                AppCommand::Install {
+                    component,
+                    manifest,
+                    node,
+                },
+        } => {
+            let config = node.config()?;
+            let bytes = std::fs::read(&component)
+                .with_context(|| format!("cannot read {}", component.display()))?;
+            let manifest_text = std::fs::read_to_string(&manifest)
+                .with_context(|| format!("cannot read {}", manifest.display()))?;
+            let database = Database::connect(&config.database_url()).await?;
+            let runtime = Arc::new(Runtime::new(config.runtime.clone(), config.cache_dir())?);
+            let (report, _) = crate::catalog::install(&database, &runtime, bytes, &manifest_text)
+                .await
+                .with_context(|| format!("refused to install {}", component.display()))?;
+            let what = match report.outcome {
+                InstallOutcome::Installed => "installed",
+                InstallOutcome::Unchanged => "already installed",
+            };
+            println!(
+                "{what} {} {} (sha256 {})",
+                report.id, report.version, report.digest
+            );
+            database.close().await;
+            Ok(())
+        }
+        Command::App {
+            command: AppCommand::List { node },
+        } => {
+            let config = node.config()?;
+            let database = Database::connect(&config.database_url()).await?;
+            let apps = database.current_app_versions().await?;
+            println!(
+                "{:<24} {:<12} {:<12} {:<28} SHA-256",
+                "ID", "VERSION", "KIND", "VENDOR"
+            );
+            for app in apps {
+                println!(
+                    "{:<24} {:<12} {:<12} {:<28} {}",
+                    app.app_id,
+                    app.version,
+                    app.kind,
+                    app.vendor,
+                    &app.digest[..16.min(app.digest.len())]
+                );
+            }
+            database.close().await;
+            Ok(())
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COURTYARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,wasmtime=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

@@ -1,0 +1,262 @@
+//! Deployment settings: where data lives, how the server listens, and the
+//! limits every guest runs under.
+//!
+//! Everything has a default; a TOML file (`--config`) overrides any of it:
+//!
+//! ```toml
+//! listen = "0.0.0.0:8080"
+//! database_url = "postgres://courtyard@db/courtyard"
+//!
+//! [runtime]
+//! deadline_ms = 1000
+//! memory_bytes = 33554432
+//! ```
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The whole configuration of one host node.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// Where the embedded database, the compiled-component cache and the
+    /// development mail folder live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` selects PostgreSQL; `sqlite://…` a specific SQLite
+    /// file. Unset means the embedded SQLite file `courtyard.db` in `data_dir`.
+    pub database_url: Option<String>,
+    /// Where compiled components are cached; defaults to `data_dir/cache`.
+    pub cache_dir: Option<PathBuf>,
+    /// Accept the development-only caller header (see `web::identity`).
+    /// Unset means: only when listening on a loopback address.
+    pub dev_caller_header: Option<bool>,
+    /// How often a node checks the app catalog for new installs, in ms.
+    pub catalog_refresh_ms: u64,
+    /// Limits of a single guest request.
+    pub runtime: RuntimeLimits,
+    /// Limits of the HTTP front.
+    pub http: HttpLimits,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            cache_dir: None,
+            dev_caller_header: None,
+            catalog_refresh_ms: 2_000,
+            runtime: RuntimeLimits::default(),
+            http: HttpLimits::default(),
+        }
+    }
+}
+
+/// The sandbox of one request. See invariant 7 in the design: the guest
+/// cannot hurt the host.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RuntimeLimits {
+    /// Wall-clock budget of guest code per request.
+    pub deadline_ms: u64,
+    /// Linear memory a single instance may grow to.
+    pub memory_bytes: usize,
+    /// Native stack guest code may use before it traps.
+    pub max_wasm_stack_bytes: usize,
+    /// Largest response body a guest may return.
+    pub response_bytes: usize,
+    /// Host calls (imports) a guest may make in one request.
+    pub host_calls_per_request: u32,
+    /// Guest stdout plus stderr kept (and sent to the log) per request.
+    pub guest_output_bytes: usize,
+    /// Instances that may run at the same time on this node; further
+    /// requests get 503 until a slot frees up.
+    pub max_concurrent_instances: u32,
+    /// Largest document body an app may store.
+    pub document_bytes: usize,
+}
+
+impl Default for RuntimeLimits {
+    fn default() -> Self {
+        RuntimeLimits {
+            deadline_ms: 2_000,
+            memory_bytes: 64 << 20,
+            max_wasm_stack_bytes: 1 << 20,
+            response_bytes: 4 << 20,
+            host_calls_per_request: 1_000,
+            guest_output_bytes: 16 << 10,
+            max_concurrent_instances: 256,
+            document_bytes: 64 << 10,
+        }
+    }
+}
+
+/// Limits of the HTTP front door.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpLimits {
+    /// Largest request body accepted for an app.
+    pub request_body_bytes: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            request_body_bytes: 1 << 20,
+        }
+    }
+}
+
+/// A configuration file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid configuration: {source}")]
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Defaults with `data_dir` set, listening on an ephemeral loopback port.
+    pub fn with_data_dir(dir: impl Into<PathBuf>) -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: dir.into(),
+            ..Config::default()
+        }
+    }
+
+    /// Reads a TOML file; unset keys keep their defaults.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let config: Config = toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_owned(),
+            source,
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Rejects settings that would make the sandbox meaningless.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let limits = &self.runtime;
+        let checks = [
+            (
+                limits.deadline_ms == 0,
+                "runtime.deadline_ms must be positive",
+            ),
+            (
+                limits.memory_bytes < (1 << 20),
+                "runtime.memory_bytes must be at least 1 MiB",
+            ),
+            (
+                limits.max_wasm_stack_bytes < (64 << 10),
+                "runtime.max_wasm_stack_bytes must be at least 64 KiB",
+            ),
+            (
+                limits.response_bytes == 0,
+                "runtime.response_bytes must be positive",
+            ),
+            (
+                limits.max_concurrent_instances == 0,
+                "runtime.max_concurrent_instances must be positive",
+            ),
+            (
+                limits.document_bytes == 0,
+                "runtime.document_bytes must be positive",
+            ),
+            (
+                self.http.request_body_bytes == 0,
+                "http.request_body_bytes must be positive",
+            ),
+            (
+                self.catalog_refresh_ms == 0,
+                "catalog_refresh_ms must be positive",
+            ),
+        ];
+        match checks.iter().find(|(failed, _)| *failed) {
+            Some((_, message)) => Err(ConfigError::Invalid((*message).to_owned())),
+            None => Ok(()),
+        }
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("courtyard.db").display()
+            ),
+        }
+    }
+
+    /// The compiled-component cache directory in effect.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("cache"))
+    }
+
+    /// Whether the development caller header is honoured.
+    pub fn dev_caller_header(&self) -> bool {
+        self.dev_caller_header
+            .unwrap_or_else(|| self.listen.ip().is_loopback())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_overrides_only_what_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("courtyard.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\n[runtime]\ndeadline_ms = 500\n",
+        )
+        .unwrap();
+        let config = Config::from_file(&path).unwrap();
+        assert_eq!(config.listen.port(), 9000);
+        assert_eq!(config.runtime.deadline_ms, 500);
+        assert_eq!(config.runtime.memory_bytes, 64 << 20);
+        assert!(
+            !config.dev_caller_header(),
+            "dev header is off off-loopback unless asked for"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_useless_limits_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("courtyard.toml");
+        std::fs::write(&path, "[runtime]\ndeadline = 5\n").unwrap();
+        assert!(matches!(
+            Config::from_file(&path),
+            Err(ConfigError::Parse { .. })
+        ));
+        std::fs::write(&path, "[runtime]\nmemory_bytes = 10\n").unwrap();
+        assert!(matches!(
+            Config::from_file(&path),
+            Err(ConfigError::Invalid(_))
+        ));
+    }
+}

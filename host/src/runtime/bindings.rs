@@ -1,0 +1,17 @@
+//! The host side of the `courtyard:platform` WIT contract, generated once.
+//!
+//! Imports are synchronous: guest code runs on a thread where blocking is
+//! allowed, and host calls that need I/O block on the tokio runtime. That
+//! keeps the per-request path free of fiber stacks, which measured faster
+//! for fresh-instance-per-request than async bindings.
+
+mod generated {
+    wasmtime::component::bindgen!({
+        world: "microapp",
+        path: "../wit",
+    });
+}
+
+pub use generated::courtyard::platform::{collections, context, log, types};
+pub use generated::exports::courtyard::platform::handler;
+pub use generated::{Microapp, MicroappPre};

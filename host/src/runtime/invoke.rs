@@ -1,0 +1,149 @@
+//! One request through one fresh instance, and what can go wrong with it.
+
+use std::sync::Arc;
+
+use wasmtime::{PoolConcurrencyLimitError, Store, Trap};
+use wasmtime_wasi::WasiCtxBuilder;
+
+use super::Runtime;
+use super::bindings::{MicroappPre, handler};
+use super::output::GuestOutput;
+use super::state::{CallerContext, HostServices, RequestState};
+use crate::policy::AppPolicy;
+
+/// A request as handed to the guest: credentials already removed.
+#[derive(Debug, Clone)]
+pub struct GuestRequest {
+    pub method: http::Method,
+    pub path: String,
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// The guest's answer, checked against the response cap.
+#[derive(Debug, Clone)]
+pub struct GuestResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// Why a request produced no usable response. Each one is contained to that
+/// request: the instance is dropped and the host carries on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GuestFailure {
+    #[error("the app exceeded its {0} ms time budget")]
+    Deadline(u64),
+    #[error("the app exceeded its memory cap of {0} bytes")]
+    MemoryCap(usize),
+    #[error("the app overflowed its stack")]
+    StackOverflow,
+    #[error("the app crashed: {0}")]
+    Trap(String),
+    #[error("the app's response of {size} bytes exceeds the cap of {cap} bytes")]
+    ResponseTooLarge { size: usize, cap: usize },
+    #[error("the app returned an invalid status code {0}")]
+    InvalidStatus(u16),
+    #[error("all sandbox slots on this node are busy")]
+    Busy,
+    #[error("the app could not be started: {0}")]
+    Instantiate(String),
+}
+
+impl Runtime {
+    /// Runs `request` in a fresh instance of `pre` for `caller`.
+    ///
+    /// This blocks the current thread for as long as the guest runs (at most
+    /// the deadline, plus host calls): call it where blocking is allowed.
+    pub fn handle(
+        &self,
+        pre: &MicroappPre<RequestState>,
+        services: HostServices,
+        policy: Arc<AppPolicy>,
+        caller: CallerContext,
+        request: GuestRequest,
+    ) -> Result<GuestResponse, GuestFailure> {
+        let (stdout, stderr) =
+            GuestOutput::pair(Arc::clone(&policy.app_id), self.limits.guest_output_bytes);
+        // No arguments, no environment, no preopened directories, no network:
+        // the guest reaches the world through platform imports only.
+        let wasi = WasiCtxBuilder::new().stdout(stdout).stderr(stderr).build();
+        let state = RequestState::new(
+            wasi,
+            services,
+            policy,
+            caller,
+            self.limits.memory_bytes,
+            self.limits.host_calls_per_request,
+        );
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limiter);
+        store.set_epoch_deadline(self.deadline_ticks());
+        store.epoch_deadline_trap();
+
+        let instance = pre
+            .instantiate(&mut store)
+            .map_err(|err| self.classify(&store, err, true))?;
+        let wit_request = handler::Request {
+            method: to_wit_method(&request.method),
+            path: request.path,
+            query: request.query,
+            headers: request.headers,
+            body: request.body,
+        };
+        let response = instance
+            .courtyard_platform_handler()
+            .call_handle(&mut store, &wit_request)
+            .map_err(|err| self.classify(&store, err, false))?;
+
+        if response.body.len() > self.limits.response_bytes {
+            return Err(GuestFailure::ResponseTooLarge {
+                size: response.body.len(),
+                cap: self.limits.response_bytes,
+            });
+        }
+        if !(100..=599).contains(&response.status) {
+            return Err(GuestFailure::InvalidStatus(response.status));
+        }
+        Ok(GuestResponse {
+            status: response.status,
+            headers: response.headers,
+            body: response.body,
+        })
+    }
+
+    fn classify(
+        &self,
+        store: &Store<RequestState>,
+        err: wasmtime::Error,
+        instantiating: bool,
+    ) -> GuestFailure {
+        if store.data().limiter.memory_exceeded {
+            return GuestFailure::MemoryCap(self.limits.memory_bytes);
+        }
+        if err.downcast_ref::<PoolConcurrencyLimitError>().is_some() {
+            return GuestFailure::Busy;
+        }
+        match err.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => GuestFailure::Deadline(self.limits.deadline_ms),
+            Some(Trap::StackOverflow) => GuestFailure::StackOverflow,
+            Some(trap) => GuestFailure::Trap(trap.to_string()),
+            None if instantiating => GuestFailure::Instantiate(format!("{err:#}")),
+            None => GuestFailure::Trap(format!("{err:#}")),
+        }
+    }
+}
+
+fn to_wit_method(method: &http::Method) -> handler::Method {
+    match *method {
+        http::Method::GET => handler::Method::Get,
+        http::Method::HEAD => handler::Method::Head,
+        http::Method::POST => handler::Method::Post,
+        http::Method::PUT => handler::Method::Put,
+        http::Method::PATCH => handler::Method::Patch,
+        http::Method::DELETE => handler::Method::Delete,
+        http::Method::OPTIONS => handler::Method::Options,
+        ref other => handler::Method::Other(other.as_str().to_owned()),
+    }
+}

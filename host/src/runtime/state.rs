@@ -1,0 +1,135 @@
+//! What one request's store holds: the caller, the app's policy, the
+//! locked-down WASI context and the counters that enforce the sandbox limits.
+
+use std::sync::Arc;
+
+use wasmtime::component::{HasData, ResourceTable};
+use wasmtime::{ResourceLimiter, Result};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use crate::policy::AppPolicy;
+use crate::storage::Database;
+
+/// Node-wide services host calls need, shared by every request.
+#[derive(Debug, Clone)]
+pub struct HostServices {
+    pub database: Database,
+    /// The runtime that host calls block on for I/O; guest code runs on a
+    /// thread where blocking is allowed.
+    pub tokio: tokio::runtime::Handle,
+    /// Largest document body an app may store.
+    pub document_bytes: usize,
+}
+
+/// Who a request runs for, as established by the HTTP layer.
+#[derive(Debug, Clone, Default)]
+pub struct CallerContext {
+    /// The person as this app sees them; `None` when anonymous.
+    pub subject: Option<String>,
+    pub customer: Option<String>,
+    pub property: Option<String>,
+    pub roles: Vec<String>,
+    pub locale: String,
+    pub request_id: String,
+}
+
+/// The data of one request's store.
+pub struct RequestState {
+    pub(super) wasi: WasiCtx,
+    pub(super) table: ResourceTable,
+    pub(super) limiter: SandboxLimiter,
+    pub(crate) services: HostServices,
+    pub(crate) policy: Arc<AppPolicy>,
+    pub(crate) caller: CallerContext,
+    pub(crate) app_id: Arc<str>,
+    host_calls: u32,
+    host_call_cap: u32,
+}
+
+impl RequestState {
+    pub(super) fn new(
+        wasi: WasiCtx,
+        services: HostServices,
+        policy: Arc<AppPolicy>,
+        caller: CallerContext,
+        memory_cap: usize,
+        host_call_cap: u32,
+    ) -> RequestState {
+        RequestState {
+            app_id: Arc::clone(&policy.app_id),
+            wasi,
+            table: ResourceTable::new(),
+            limiter: SandboxLimiter {
+                memory_cap,
+                memory_exceeded: false,
+            },
+            services,
+            policy,
+            caller,
+            host_calls: 0,
+            host_call_cap,
+        }
+    }
+
+    /// Counts one host call against the per-request quota; `false` once the
+    /// quota is spent.
+    pub(crate) fn count_host_call(&mut self) -> bool {
+        self.host_calls = self.host_calls.saturating_add(1);
+        self.host_calls <= self.host_call_cap
+    }
+
+    /// Runs `future` to completion from guest code.
+    pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.services.tokio.block_on(future)
+    }
+}
+
+impl WasiView for RequestState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// `wasi:io` works on the resource table alone.
+pub(super) struct HasIo;
+
+impl HasData for HasIo {
+    type Data<'a> = &'a mut ResourceTable;
+}
+
+/// Caps linear memory and remembers that the cap was hit, so the failure can
+/// be reported as what it is rather than as a generic trap.
+pub(super) struct SandboxLimiter {
+    memory_cap: usize,
+    pub(super) memory_exceeded: bool,
+}
+
+impl ResourceLimiter for SandboxLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool> {
+        if desired > self.memory_cap {
+            self.memory_exceeded = true;
+            return Err(wasmtime::format_err!(
+                "memory cap of {} bytes reached",
+                self.memory_cap
+            ));
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}

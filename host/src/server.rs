@@ -1,0 +1,153 @@
+//! Starting and stopping a host node.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::bundled::CORE_APPS;
+use crate::catalog::{Catalog, InstallReport};
+use crate::config::Config;
+use crate::runtime::{HostServices, Runtime};
+use crate::storage::Database;
+use crate::web::{AppState, router};
+
+/// A running node: HTTP server, catalog refresher and runtime.
+pub struct Server {
+    local_addr: SocketAddr,
+    database: Database,
+    catalog: Arc<Catalog>,
+    shutdown: Option<oneshot::Sender<()>>,
+    serving: JoinHandle<std::io::Result<()>>,
+    refresher: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Connects storage, loads the catalog (installing the core apps) and starts
+/// listening.
+pub async fn start(config: Config) -> anyhow::Result<Server> {
+    config.validate()?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            config.data_dir.display()
+        )
+    })?;
+    let database = Database::connect(&config.database_url()).await?;
+    let runtime = Arc::new(Runtime::new(config.runtime.clone(), config.cache_dir())?);
+    let catalog = Arc::new(Catalog::load(database.clone(), Arc::clone(&runtime)).await?);
+    for app in CORE_APPS {
+        let report = catalog
+            .install(app.component.to_vec(), app.manifest)
+            .await
+            .context("installing a core app")?;
+        tracing::debug!(app = %report.id, version = %report.version, outcome = ?report.outcome, "core app");
+    }
+    let services = HostServices {
+        database: database.clone(),
+        tokio: tokio::runtime::Handle::current(),
+        document_bytes: config.runtime.document_bytes,
+    };
+    let state = AppState::new(&config, Arc::clone(&catalog), runtime, services);
+    if state.dev_caller_header {
+        tracing::warn!(
+            "the development-only x-courtyard-dev-caller header is honoured: anyone who can reach {} can act as anyone",
+            config.listen
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let local_addr = listener.local_addr()?;
+    let (shutdown, stop) = oneshot::channel::<()>();
+    let app = router(state);
+    let serving = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.await;
+            })
+            .await
+    });
+    let refresher = tokio::spawn(refresh_catalog(
+        Arc::clone(&catalog),
+        Duration::from_millis(config.catalog_refresh_ms),
+    ));
+    tracing::info!(%local_addr, database = ?database.dialect(), "courtyard is serving");
+    Ok(Server {
+        local_addr,
+        database,
+        catalog,
+        shutdown: Some(shutdown),
+        serving,
+        refresher,
+    })
+}
+
+async fn refresh_catalog(catalog: Arc<Catalog>, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(err) = catalog.refresh().await {
+            tracing::warn!(error = %err, "catalog refresh failed");
+        }
+    }
+}
+
+impl Server {
+    /// Where the node listens.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The node's database.
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// The node's catalog.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// Installs an app and serves it at once.
+    pub async fn install_app(
+        &self,
+        component: &[u8],
+        manifest_toml: &str,
+    ) -> anyhow::Result<InstallReport> {
+        Ok(self
+            .catalog
+            .install(component.to_vec(), manifest_toml)
+            .await?)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and
+    /// closes the database.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        self.refresher.abort();
+        if let Err(err) = (&mut self.serving).await {
+            tracing::warn!(error = %err, "server task ended abnormally");
+        }
+        self.database.close().await;
+    }
+
+    /// Serves until the task ends (it does not end on its own).
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        (&mut self.serving).await??;
+        Ok(())
+    }
+}

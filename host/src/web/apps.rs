@@ -1,0 +1,214 @@
+//! `/apps/{app}/…`: hands a request to the app's component and its answer
+//! back to the client, with credentials stripped on the way in and unsafe
+//! headers stripped on the way out.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+use super::identity::{Caller, DEV_CALLER_HEADER};
+use super::{ApiError, AppState, RequestId};
+use crate::catalog::AppKind;
+use crate::runtime::{CallerContext, GuestFailure, GuestRequest, GuestResponse};
+
+/// Request headers a guest never sees: credentials and hop-by-hop headers.
+const STRIPPED_REQUEST_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    DEV_CALLER_HEADER,
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "proxy-connection",
+];
+
+/// Response headers a guest may not set: cookies on the platform's origin,
+/// framing the host owns, and the security headers the host sets itself.
+const STRIPPED_RESPONSE_HEADERS: &[&str] = &[
+    "set-cookie",
+    "set-cookie2",
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+    "content-security-policy",
+    "x-content-type-options",
+    "x-frame-options",
+    "strict-transport-security",
+    "x-request-id",
+];
+
+/// Pages of core apps may use their own styles and forms, nothing foreign.
+const CORE_CSP: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                        frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+/// Third-party pages additionally run in a sandbox: no scripts, no same-origin access.
+const THIRD_PARTY_CSP: &str = "sandbox allow-forms; default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+                               frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+pub(super) async fn dispatch_root(
+    state: State<AppState>,
+    Path(app): Path<String>,
+    caller: Caller,
+    request: Request,
+) -> Result<Response, ApiError> {
+    serve(state, app, "/".to_owned(), caller, request).await
+}
+
+pub(super) async fn dispatch(
+    state: State<AppState>,
+    Path((app, path)): Path<(String, String)>,
+    caller: Caller,
+    request: Request,
+) -> Result<Response, ApiError> {
+    serve(state, app, format!("/{path}"), caller, request).await
+}
+
+async fn serve(
+    State(state): State<AppState>,
+    app_id: String,
+    path: String,
+    caller: Caller,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let app = state.catalog.get(&app_id).ok_or_else(|| {
+        ApiError::not_found(format!("no app `{}` is installed", truncate(&app_id, 64)))
+    })?;
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.to_string())
+        .unwrap_or_default();
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, state.request_body_bytes)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!(
+                    "request bodies are limited to {} bytes",
+                    state.request_body_bytes
+                ),
+            )
+        })?;
+    let guest_request = GuestRequest {
+        method: parts.method,
+        path,
+        query: parts.uri.query().unwrap_or_default().to_owned(),
+        headers: guest_headers(&parts.headers),
+        body: body.to_vec(),
+    };
+    let context = CallerContext {
+        subject: caller.subject,
+        customer: caller.customer,
+        property: caller.property,
+        roles: caller.roles,
+        locale: caller.locale.unwrap_or_else(|| "en".to_owned()),
+        request_id,
+    };
+    let kind = app.manifest.kind;
+    let runtime = Arc::clone(&state.runtime);
+    let services = state.services.clone();
+    let outcome = run_guest(move || {
+        runtime.handle(
+            &app.pre,
+            services,
+            Arc::clone(&app.policy),
+            context,
+            guest_request,
+        )
+    })
+    .await?;
+    match outcome {
+        Ok(response) => Ok(into_http(response, kind)),
+        Err(failure) => Err(failure_error(&app_id, failure)),
+    }
+}
+
+/// Runs guest code where blocking is allowed, without stalling the tasks
+/// queued on this worker thread.
+async fn run_guest<F, R>(work: F) -> Result<R, ApiError>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    match tokio::runtime::Handle::current().runtime_flavor() {
+        tokio::runtime::RuntimeFlavor::MultiThread => Ok(tokio::task::block_in_place(work)),
+        _ => tokio::task::spawn_blocking(work)
+            .await
+            .map_err(ApiError::internal),
+    }
+}
+
+fn guest_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|(name, _)| !STRIPPED_REQUEST_HEADERS.contains(&name.as_str()))
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect()
+}
+
+fn into_http(guest: GuestResponse, kind: AppKind) -> Response {
+    let status = StatusCode::from_u16(guest.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::new(Body::from(guest.body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    for (name, value) in guest.headers {
+        let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
+            continue;
+        };
+        if STRIPPED_RESPONSE_HEADERS.contains(&name.as_str()) {
+            continue;
+        }
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.append(name, value);
+        }
+    }
+    let csp = match kind {
+        AppKind::Core => CORE_CSP,
+        AppKind::ThirdParty => THIRD_PARTY_CSP,
+    };
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+fn failure_error(app_id: &str, failure: GuestFailure) -> ApiError {
+    tracing::warn!(app = %app_id, %failure, "app request failed");
+    let (status, code) = match failure {
+        GuestFailure::Deadline(_) => (StatusCode::GATEWAY_TIMEOUT, "app_timeout"),
+        GuestFailure::Busy => {
+            return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", failure.to_string())
+                .with_retry_after(1);
+        }
+        GuestFailure::ResponseTooLarge { .. } | GuestFailure::InvalidStatus(_) => {
+            (StatusCode::BAD_GATEWAY, "app_bad_response")
+        }
+        GuestFailure::MemoryCap(_)
+        | GuestFailure::StackOverflow
+        | GuestFailure::Trap(_)
+        | GuestFailure::Instantiate(_) => (StatusCode::INTERNAL_SERVER_ERROR, "app_failed"),
+    };
+    ApiError::new(status, code, format!("app `{app_id}` failed: {failure}"))
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}

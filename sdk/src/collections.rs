@@ -1,0 +1,231 @@
+//! Typed access to the app's documents in host storage.
+
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::Error;
+use crate::bindings::courtyard::platform::collections as wit;
+
+/// Who may read a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Only its owner.
+    Private,
+    /// Everyone using the app in the same property.
+    Property,
+}
+
+/// A stored document with its host-kept metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct Doc<T> {
+    pub id: String,
+    /// The subject who created it.
+    pub owner: String,
+    pub visibility: Visibility,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: u64,
+    pub updated_at: u64,
+    pub revision: u64,
+    pub data: T,
+}
+
+/// One page of a query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<Doc<T>>,
+    /// Pass to [`QueryBuilder::after`] for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// A named collection of `T`, stored as JSON objects.
+///
+/// ```no_run
+/// # use courtyard_sdk::{Collection, Visibility};
+/// # #[derive(serde::Serialize, serde::Deserialize)] struct Post { title: String }
+/// const POSTS: Collection<Post> = Collection::new("posts");
+/// # fn demo() -> Result<(), courtyard_sdk::Error> {
+/// let mine = POSTS.query().mine_only().limit(10).fetch()?;
+/// # Ok(()) }
+/// ```
+pub struct Collection<T> {
+    name: &'static str,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T: Serialize + DeserializeOwned> Collection<T> {
+    /// The collection `name`: 1–64 ASCII letters, digits, `-` or `_`.
+    pub const fn new(name: &'static str) -> Self {
+        Collection {
+            name,
+            _type: PhantomData,
+        }
+    }
+
+    /// The document `id`, if the caller may see it.
+    pub fn get(&self, id: &str) -> Result<Doc<T>, Error> {
+        decode(wit::get(self.name, id)?)
+    }
+
+    /// Stores `value` as a new document owned by the caller.
+    pub fn insert(&self, value: &T, visibility: Visibility) -> Result<Doc<T>, Error> {
+        let visibility = match visibility {
+            Visibility::Private => wit::Visibility::Private,
+            Visibility::Property => wit::Visibility::Property,
+        };
+        decode(wit::insert(self.name, &encode(value)?, visibility)?)
+    }
+
+    /// Replaces a document the caller owns. With `expected_revision`, fails
+    /// with [`Error::Invalid`] when it was changed in the meantime.
+    pub fn update(
+        &self,
+        id: &str,
+        value: &T,
+        expected_revision: Option<u64>,
+    ) -> Result<Doc<T>, Error> {
+        decode(wit::update(
+            self.name,
+            id,
+            &encode(value)?,
+            expected_revision,
+        )?)
+    }
+
+    /// Deletes a document the caller owns.
+    pub fn delete(&self, id: &str) -> Result<(), Error> {
+        Ok(wit::delete(self.name, id)?)
+    }
+
+    /// Starts a query: newest first, 20 per page, everything the caller may see.
+    pub fn query(&self) -> QueryBuilder<T> {
+        QueryBuilder {
+            collection: self.name,
+            query: wit::Criteria {
+                filters: Vec::new(),
+                mine_only: false,
+                order: wit::Order::NewestFirst,
+                limit: 0,
+                cursor: None,
+            },
+            _type: PhantomData,
+        }
+    }
+}
+
+/// A query under construction; finish it with [`QueryBuilder::fetch`].
+pub struct QueryBuilder<T> {
+    collection: &'static str,
+    query: wit::Criteria,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T: Serialize + DeserializeOwned> QueryBuilder<T> {
+    /// Only documents whose top-level `field` equals `value`.
+    pub fn filter(mut self, field: &str, value: impl Into<FilterValue>) -> Self {
+        self.query.filters.push(wit::Filter {
+            field: field.to_owned(),
+            equals: value.into().0,
+        });
+        self
+    }
+
+    /// Only documents the caller owns.
+    pub fn mine_only(mut self) -> Self {
+        self.query.mine_only = true;
+        self
+    }
+
+    /// Oldest first instead of newest first.
+    pub fn oldest_first(mut self) -> Self {
+        self.query.order = wit::Order::OldestFirst;
+        self
+    }
+
+    /// At most `limit` documents (the host caps it at 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.query.limit = limit;
+        self
+    }
+
+    /// Continue after the page that returned `cursor`.
+    pub fn after(mut self, cursor: Option<String>) -> Self {
+        self.query.cursor = cursor;
+        self
+    }
+
+    /// Runs the query.
+    pub fn fetch(self) -> Result<Page<T>, Error> {
+        let page = wit::query(self.collection, &self.query)?;
+        let items = page
+            .documents
+            .into_iter()
+            .map(decode)
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            next_cursor: page.next_cursor,
+        })
+    }
+}
+
+/// A value to filter on: text, integer, float or boolean.
+pub struct FilterValue(wit::Value);
+
+impl From<&str> for FilterValue {
+    fn from(value: &str) -> Self {
+        FilterValue(wit::Value::Text(value.to_owned()))
+    }
+}
+
+impl From<String> for FilterValue {
+    fn from(value: String) -> Self {
+        FilterValue(wit::Value::Text(value))
+    }
+}
+
+impl From<i64> for FilterValue {
+    fn from(value: i64) -> Self {
+        FilterValue(wit::Value::Integer(value))
+    }
+}
+
+impl From<f64> for FilterValue {
+    fn from(value: f64) -> Self {
+        FilterValue(wit::Value::Float(value))
+    }
+}
+
+impl From<bool> for FilterValue {
+    fn from(value: bool) -> Self {
+        FilterValue(wit::Value::Boolean(value))
+    }
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string(value)
+        .map_err(|err| Error::Invalid(format!("document is not serialisable: {err}")))
+}
+
+fn decode<T: DeserializeOwned>(document: wit::Document) -> Result<Doc<T>, Error> {
+    let data = serde_json::from_str(&document.body).map_err(|err| {
+        Error::Invalid(format!(
+            "stored document {} does not match its type: {err}",
+            document.id
+        ))
+    })?;
+    Ok(Doc {
+        id: document.id,
+        owner: document.owner,
+        visibility: match document.visibility {
+            wit::Visibility::Private => Visibility::Private,
+            wit::Visibility::Property => Visibility::Property,
+        },
+        created_at: document.created_at,
+        updated_at: document.updated_at,
+        revision: document.revision,
+        data,
+    })
+}

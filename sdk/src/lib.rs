@@ -1,0 +1,150 @@
+//! Write Courtyard micro-apps in Rust.
+//!
+//! A micro-app is a WebAssembly component that the Courtyard host runs in a
+//! fresh sandbox for every request. It sees the caller through [`context`],
+//! keeps its data in host storage through [`Collection`], and answers with a
+//! [`Response`]. This crate wraps the `courtyard:platform` WIT bindings in
+//! plain Rust types, so an app is a few dozen lines:
+//!
+//! ```no_run
+//! use courtyard_sdk::{App, Collection, Error, Params, Request, Response, Router, Visibility};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize)]
+//! struct Note {
+//!     text: String,
+//! }
+//!
+//! const NOTES: Collection<Note> = Collection::new("notes");
+//!
+//! struct Notes;
+//!
+//! impl App for Notes {
+//!     fn router() -> Router {
+//!         Router::new().get("/notes", list).post("/notes", create)
+//!     }
+//! }
+//!
+//! fn list(_req: &Request, _params: &Params) -> Result<Response, Error> {
+//!     let page = NOTES.query().fetch()?;
+//!     Ok(Response::json(200, &page))
+//! }
+//!
+//! fn create(req: &Request, _params: &Params) -> Result<Response, Error> {
+//!     let note: Note = req.json()?;
+//!     let stored = NOTES.insert(&note, Visibility::Property)?;
+//!     Ok(Response::json(201, &stored))
+//! }
+//!
+//! courtyard_sdk::export!(Notes);
+//! ```
+//!
+//! Build it with `cargo build --release --target wasm32-wasip2` and install
+//! the resulting `.wasm` with a manifest: `courtyard app install app.wasm
+//! --manifest courtyard.toml`.
+
+// The generated bindings name this crate by its public path.
+extern crate self as courtyard_sdk;
+
+mod collections;
+pub mod context;
+mod error;
+pub mod html;
+mod http;
+pub mod log;
+mod router;
+
+pub use collections::{Collection, Doc, FilterValue, Page, QueryBuilder, Visibility};
+pub use error::Error;
+pub use http::{Method, Request, Response};
+pub use router::{Handler, Params, Router};
+
+/// The raw bindings generated from the `courtyard:platform` WIT package.
+///
+/// Apps rarely need these; the rest of the crate wraps them.
+#[allow(missing_docs, clippy::all, unused_qualifications)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        world: "microapp",
+        path: "../wit",
+        pub_export_macro: true,
+        export_macro_name: "__export_microapp",
+        default_bindings_module: "courtyard_sdk::bindings",
+        runtime_path: "courtyard_sdk::__private::wit_bindgen::rt",
+    });
+}
+
+/// A micro-app: its routes and, optionally, its life-cycle hooks.
+pub trait App {
+    /// The routes of the app. Called once per request (every request runs in
+    /// a fresh instance, so there is nothing to cache between requests).
+    fn router() -> Router {
+        Router::new()
+    }
+
+    /// Answers one request. The default runs it through [`App::router`];
+    /// override it to handle every path yourself.
+    fn handle(request: &Request) -> Response {
+        Self::router().handle(request)
+    }
+
+    /// Called after the host erased `subject`'s documents. Clean up anything
+    /// else derived from them. Must be idempotent.
+    fn subject_erased(_subject: &str) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Called after `subject` withdrew consent to this app. Must be idempotent.
+    fn consent_withdrawn(_subject: &str) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Exports an [`App`] as the component's `handler` and `lifecycle`.
+///
+/// Use it exactly once, at the crate root of the app: `courtyard_sdk::export!(MyApp);`.
+#[macro_export]
+macro_rules! export {
+    ($app:ty) => {
+        const _: () = {
+            struct CourtyardExport;
+
+            impl $crate::bindings::exports::courtyard::platform::handler::Guest for CourtyardExport {
+                fn handle(
+                    request: $crate::bindings::exports::courtyard::platform::handler::Request,
+                ) -> $crate::bindings::exports::courtyard::platform::handler::Response {
+                    $crate::__private::handle::<$app>(request)
+                }
+            }
+
+            impl $crate::bindings::exports::courtyard::platform::lifecycle::Guest for CourtyardExport {
+                fn subject_erased(
+                    subject: ::std::string::String,
+                ) -> ::std::result::Result<(), $crate::bindings::courtyard::platform::types::Error> {
+                    <$app as $crate::App>::subject_erased(&subject).map_err(::std::convert::Into::into)
+                }
+
+                fn consent_withdrawn(
+                    subject: ::std::string::String,
+                ) -> ::std::result::Result<(), $crate::bindings::courtyard::platform::types::Error> {
+                    <$app as $crate::App>::consent_withdrawn(&subject).map_err(::std::convert::Into::into)
+                }
+            }
+
+            $crate::bindings::__export_microapp!(CourtyardExport with_types_in $crate::bindings);
+        };
+    };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use wit_bindgen;
+
+    use crate::bindings::exports::courtyard::platform::handler as wit;
+
+    /// Runs one request through the app's router.
+    pub fn handle<A: crate::App>(request: wit::Request) -> wit::Response {
+        let request = crate::Request::from(request);
+        A::handle(&request).into()
+    }
+}

@@ -1,0 +1,265 @@
+//! Throughput and latency of Courtyard against the two baselines that make
+//! its figures meaningful, all measured in one run the same way:
+//!
+//! - (a) `native`: pinboard's list as a plain axum handler on host storage;
+//! - (b) `bare-wasmtime`: the echo component, fresh instance per request,
+//!   in a minimal, tuned axum + wasmtime server;
+//! - (c) `courtyard-echo`: the same echo component installed in Courtyard;
+//! - (d) `courtyard-pinboard`: pinboard's list served by Courtyard.
+//!
+//! ```text
+//! cargo run --release -p courtyard-bench -- --duration-secs 10 --connections 32 --only b,c
+//! ```
+//!
+//! Progress goes to stderr; the result is one JSON document on stdout with
+//! each server's req/s, p50 and p99, and the ratios c/b and d/a.
+
+mod bare;
+mod caller;
+mod interim;
+mod load;
+use interim::{native, platform};
+mod report;
+mod serve;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+
+use crate::bare::Bare;
+use crate::load::{LoadGenerator, Target};
+use crate::platform::Platform;
+use crate::report::{Measurement, Report};
+use crate::serve::Running;
+
+/// The echo fixture, built by the build script.
+const ECHO_COMPONENT: &[u8] = include_bytes!(env!("COURTYARD_COMPONENT_FIXTURE_ECHO"));
+/// The body every echo request sends: 56 bytes of JSON.
+const ECHO_BODY: &str = r#"{"app":"echo","message":"hello, courtyard","seq":123456}"#;
+/// How many posts pinboard's list returns.
+const PINBOARD_POSTS: usize = 20;
+
+/// The servers, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Native,
+    BareWasmtime,
+    CourtyardEcho,
+    CourtyardPinboard,
+}
+
+impl Kind {
+    const ALL: [Kind; 4] = [
+        Kind::Native,
+        Kind::BareWasmtime,
+        Kind::CourtyardEcho,
+        Kind::CourtyardPinboard,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Native => "native",
+            Kind::BareWasmtime => "bare-wasmtime",
+            Kind::CourtyardEcho => "courtyard-echo",
+            Kind::CourtyardPinboard => "courtyard-pinboard",
+        }
+    }
+
+    fn letter(self) -> &'static str {
+        ["a", "b", "c", "d"][self as usize]
+    }
+
+    fn parse(text: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.letter() == text || kind.name() == text)
+            .ok_or_else(|| format!("unknown server `{text}`: use a, b, c, d or their names"))
+    }
+}
+
+/// Drives native, bare-wasmtime, courtyard-echo and courtyard-pinboard with the same load.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Length of the measurement, after the warm-up.
+    #[arg(long, default_value_t = 10)]
+    duration_secs: u64,
+    /// Load sent before measuring, to warm caches, pools and connections.
+    #[arg(long, default_value_t = 2)]
+    warmup_secs: u64,
+    /// Keep-alive connections, each sending one request after another.
+    #[arg(long, default_value_t = 32)]
+    connections: usize,
+    /// Run only these servers: letters a–d or names, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = Kind::parse)]
+    only: Vec<Kind>,
+    /// Threads of the load generator's own runtime (1: single-threaded).
+    #[arg(long, default_value_t = 1)]
+    client_threads: usize,
+    /// Worker threads of the servers' runtime (0: one per CPU).
+    #[arg(long, default_value_t = 0)]
+    server_threads: usize,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut kinds = if args.only.is_empty() {
+        Kind::ALL.to_vec()
+    } else {
+        args.only.clone()
+    };
+    kinds.sort();
+    kinds.dedup();
+    anyhow::ensure!(
+        args.connections > 0 && args.duration_secs > 0,
+        "connections and duration must be positive"
+    );
+
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let server_threads = if args.server_threads == 0 {
+        cpus
+    } else {
+        args.server_threads
+    };
+    let servers = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(server_threads)
+        .thread_name("bench-server")
+        .enable_all()
+        .build()?;
+    let generator = LoadGenerator::new(args.client_threads)?;
+    let settings = load::Settings {
+        connections: args.connections,
+        warmup: Duration::from_secs(args.warmup_secs),
+        duration: Duration::from_secs(args.duration_secs),
+    };
+
+    let platform = if kinds.iter().any(|kind| *kind != Kind::BareWasmtime) {
+        eprintln!("starting Courtyard");
+        let platform = servers.block_on(Platform::start(ECHO_COMPONENT))?;
+        if kinds.contains(&Kind::Native) || kinds.contains(&Kind::CourtyardPinboard) {
+            eprintln!("seeding {PINBOARD_POSTS} pinboard posts");
+            platform.seed_pinboard(&generator, PINBOARD_POSTS)?;
+        }
+        Some(platform)
+    } else {
+        None
+    };
+
+    let mut measurements = Vec::new();
+    let mut bodies = Vec::new();
+    for kind in &kinds {
+        let (target, running) = servers.block_on(serve(*kind, platform.as_ref()))?;
+        if let (Some(platform), None) = (&platform, &running) {
+            platform.await_ready(&generator, &target)?;
+        }
+        let body = probe(&generator, *kind, &target)?;
+        bodies.push((*kind, body));
+        eprintln!(
+            "{} ({}): {}s warm-up, {}s measured, {} connections",
+            kind.name(),
+            kind.letter(),
+            args.warmup_secs,
+            args.duration_secs,
+            args.connections
+        );
+        let outcome = generator.run(&target, &settings);
+        let measurement = Measurement::new(kind.name(), &outcome);
+        eprintln!(
+            "  {:.0} req/s, p50 {} µs, p99 {} µs, {} errors",
+            measurement.req_per_sec, measurement.p50_us, measurement.p99_us, measurement.errors
+        );
+        measurements.push(measurement);
+        if let Some(running) = running {
+            servers.block_on(running.shutdown())?;
+        }
+    }
+    compare_pinboard_bodies(&bodies);
+    if let Some(platform) = platform {
+        servers.block_on(platform.shutdown());
+    }
+
+    let report = Report::new(
+        measurements,
+        report::Settings {
+            duration_secs: args.duration_secs,
+            warmup_secs: args.warmup_secs,
+            connections: args.connections,
+            client_threads: args.client_threads.max(1),
+            server_worker_threads: server_threads,
+            available_parallelism: cpus,
+            servers: kinds.iter().map(|kind| kind.name()).collect(),
+            echo_body_bytes: ECHO_BODY.len(),
+            pinboard_posts: PINBOARD_POSTS,
+            bare_wasmtime: bare::TUNING,
+        },
+    );
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
+}
+
+/// Starts the server for `kind` (Courtyard is already running) and names the request to send it.
+async fn serve(
+    kind: Kind,
+    platform: Option<&Platform>,
+) -> anyhow::Result<(Target, Option<Running>)> {
+    let courtyard = || platform.context("Courtyard is not running");
+    Ok(match kind {
+        Kind::Native => {
+            let running = Running::start(native::router(courtyard()?.database().clone())).await?;
+            (pinboard_list(running.local_addr()), Some(running))
+        }
+        Kind::BareWasmtime => {
+            let running = Running::start(Bare::new(ECHO_COMPONENT)?.router()).await?;
+            (echo_post(running.local_addr()), Some(running))
+        }
+        Kind::CourtyardEcho => (echo_post(courtyard()?.local_addr()), None),
+        Kind::CourtyardPinboard => (pinboard_list(courtyard()?.local_addr()), None),
+    })
+}
+
+fn echo_post(addr: std::net::SocketAddr) -> Target {
+    Target::post_json(addr, &format!("{}/", bare::MOUNT), ECHO_BODY)
+        .with_header(caller::HEADER, caller::header_value())
+}
+
+fn pinboard_list(addr: std::net::SocketAddr) -> Target {
+    Target::get(addr, native::PATH).with_header(caller::HEADER, caller::header_value())
+}
+
+/// One request before the load: it must succeed, and echo must echo.
+fn probe(generator: &LoadGenerator, kind: Kind, target: &Target) -> anyhow::Result<bytes::Bytes> {
+    let (status, body) = generator.send_once(target)?;
+    anyhow::ensure!(
+        status.is_success(),
+        "{} answered {status}: {}",
+        kind.name(),
+        load::snippet(&body)
+    );
+    if matches!(kind, Kind::BareWasmtime | Kind::CourtyardEcho) {
+        anyhow::ensure!(
+            body == ECHO_BODY.as_bytes(),
+            "{} did not echo the body: {}",
+            kind.name(),
+            load::snippet(&body)
+        );
+    }
+    Ok(body)
+}
+
+/// Warns when the native list does not produce what pinboard produces.
+fn compare_pinboard_bodies(bodies: &[(Kind, bytes::Bytes)]) {
+    let json = |wanted: Kind| {
+        bodies
+            .iter()
+            .find(|(kind, _)| *kind == wanted)
+            .and_then(|(_, body)| serde_json::from_slice::<serde_json::Value>(body).ok())
+    };
+    if let (Some(native), Some(pinboard)) = (json(Kind::Native), json(Kind::CourtyardPinboard)) {
+        if native != pinboard {
+            eprintln!(
+                "warning: the native list differs from pinboard's:\n  native:   {native}\n  pinboard: {pinboard}"
+            );
+        }
+    }
+}

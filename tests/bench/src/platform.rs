@@ -1,0 +1,94 @@
+//! Courtyard itself, as the benchmark drives it: a real server with embedded
+//! SQLite in a temporary directory, the echo fixture installed as app `echo`,
+//! and pinboard seeded with posts by the benchmark caller.
+//!
+//! ```ignore
+//! let platform = runtime.block_on(Platform::start(ECHO_COMPONENT))?;
+//! platform.seed_pinboard(&generator, 20)?;
+//! ```
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use courtyard::config::Config;
+use courtyard::server::Server;
+use courtyard::storage::Database;
+use http::StatusCode;
+use tempfile::TempDir;
+
+use crate::caller;
+use crate::load::{LoadGenerator, Target, snippet};
+
+/// The manifest the echo fixture is installed with.
+const ECHO_MANIFEST: &str = r#"id = "echo"
+version = "0.1.0"
+name = "Echo"
+kind = "third-party"
+vendor = "Courtyard benchmarks"
+interfaces = []
+"#;
+
+/// A running Courtyard and the directory its data lives in.
+pub struct Platform {
+    server: Server,
+    _data: TempDir,
+}
+
+impl Platform {
+    /// Starts Courtyard on an ephemeral loopback port and installs `echo_component` as `echo`.
+    pub async fn start(echo_component: &[u8]) -> anyhow::Result<Platform> {
+        let data = tempfile::Builder::new().prefix("courtyard-bench-").tempdir()?;
+        let server = courtyard::server::start(Config::with_data_dir(data.path()))
+            .await
+            .context("starting Courtyard")?;
+        server.install_app(echo_component, ECHO_MANIFEST).await.context("installing the echo app")?;
+        Ok(Platform { server, _data: data })
+    }
+
+    /// Where Courtyard listens.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr()
+    }
+
+    /// The database Courtyard keeps its documents in.
+    pub fn database(&self) -> &Database {
+        self.server.database()
+    }
+
+    /// Stores `count` posts through pinboard, as the benchmark caller.
+    ///
+    /// Blocks on `generator`; call it outside the server runtime.
+    pub fn seed_pinboard(&self, generator: &LoadGenerator, count: usize) -> anyhow::Result<()> {
+        for n in 1..=count {
+            let post = serde_json::json!({
+                "title": format!("Notice {n}"),
+                "body": format!("Bicycle room cleaning on day {n}: please move your bikes by 8 am."),
+            });
+            let target = Target::post_json(self.local_addr(), "/apps/pinboard/posts", post.to_string())
+                .with_header(caller::HEADER, caller::header_value());
+            let (status, body) = generator.send_once(&target)?;
+            anyhow::ensure!(status.is_success(), "seeding post {n} answered {status}: {}", snippet(&body));
+        }
+        Ok(())
+    }
+
+    /// Waits until Courtyard answers `target` with a 2xx (installs may take a moment to show).
+    pub fn await_ready(&self, generator: &LoadGenerator, target: &Target) -> anyhow::Result<()> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let (status, body) = generator.send_once(target)?;
+            if status.is_success() {
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline || status != StatusCode::NOT_FOUND {
+                anyhow::bail!("{} {} answered {status}: {}", target.method, target.path, snippet(&body));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Stops Courtyard and removes its data.
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+    }
+}

@@ -12,11 +12,7 @@ use crate::runtime::Runtime;
 use crate::storage::{Database, InstallOutcome};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "courtyard",
-    version,
-    about = "The Courtyard micro-app host for residential properties"
-)]
+#[command(name = "courtyard", version, about = "The Courtyard micro-app host for residential properties")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -92,10 +88,7 @@ impl NodeArgs {
 pub fn main() -> std::process::ExitCode {
     init_tracing();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");
@@ -126,19 +119,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             server.shutdown().await;
             Ok(())
         }
-        Command::App {
-            command:
-                AppCommand::Install {
-                    component,
-                    manifest,
-                    node,
-                },
-        } => {
+        Command::App { command: AppCommand::Install { component, manifest, node } } => {
             let config = node.config()?;
-            let bytes = std::fs::read(&component)
-                .with_context(|| format!("cannot read {}", component.display()))?;
-            let manifest_text = std::fs::read_to_string(&manifest)
-                .with_context(|| format!("cannot read {}", manifest.display()))?;
+            let bytes = std::fs::read(&component).with_context(|| format!("cannot read {}", component.display()))?;
+            let manifest_text =
+                std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
             let database = Database::connect(&config.database_url()).await?;
             let runtime = Arc::new(Runtime::new(config.runtime.clone(), config.cache_dir())?);
             let (report, _) = crate::catalog::install(&database, &runtime, bytes, &manifest_text)
@@ -148,23 +133,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 InstallOutcome::Installed => "installed",
                 InstallOutcome::Unchanged => "already installed",
             };
-            println!(
-                "{what} {} {} (sha256 {})",
-                report.id, report.version, report.digest
-            );
+            println!("{what} {} {} (sha256 {})", report.id, report.version, report.digest);
             database.close().await;
             Ok(())
         }
-        Command::App {
-            command: AppCommand::List { node },
-        } => {
+        Command::App { command: AppCommand::List { node } } => {
             let config = node.config()?;
             let database = Database::connect(&config.database_url()).await?;
             let apps = database.current_app_versions().await?;
-            println!(
-                "{:<24} {:<12} {:<12} {:<28} SHA-256",
-                "ID", "VERSION", "KIND", "VENDOR"
-            );
+            println!("{:<24} {:<12} {:<12} {:<28} SHA-256", "ID", "VERSION", "KIND", "VENDOR");
             for app in apps {
                 println!(
                     "{:<24} {:<12} {:<12} {:<28} {}",
@@ -184,24 +161,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("COURTYARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,wasmtime=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => {
-                    let _ = interrupt.await;
-                    return;
-                }
-            };
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => {
+                let _ = interrupt.await;
+                return;
+            }
+        };
         tokio::select! {
             _ = interrupt => {}
             _ = terminate.recv() => {}

@@ -106,9 +106,7 @@ pub struct HttpLimits {
 
 impl Default for HttpLimits {
     fn default() -> Self {
-        HttpLimits {
-            request_body_bytes: 1 << 20,
-        }
+        HttpLimits { request_body_bytes: 1 << 20 }
     }
 }
 
@@ -116,15 +114,9 @@ impl Default for HttpLimits {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{path} is not a valid configuration: {source}")]
-    Parse {
-        path: PathBuf,
-        source: toml::de::Error,
-    },
+    Parse { path: PathBuf, source: toml::de::Error },
     #[error("invalid configuration: {0}")]
     Invalid(String),
 }
@@ -132,23 +124,15 @@ pub enum ConfigError {
 impl Config {
     /// Defaults with `data_dir` set, listening on an ephemeral loopback port.
     pub fn with_data_dir(dir: impl Into<PathBuf>) -> Config {
-        Config {
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir: dir.into(),
-            ..Config::default()
-        }
+        Config { listen: SocketAddr::from(([127, 0, 0, 1], 0)), data_dir: dir.into(), ..Config::default() }
     }
 
     /// Reads a TOML file; unset keys keep their defaults.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let config: Config = toml::from_str(&text).map_err(|source| ConfigError::Parse {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        let config: Config =
+            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.to_owned(), source })?;
         config.validate()?;
         Ok(config)
     }
@@ -157,38 +141,14 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let limits = &self.runtime;
         let checks = [
-            (
-                limits.deadline_ms == 0,
-                "runtime.deadline_ms must be positive",
-            ),
-            (
-                limits.memory_bytes < (1 << 20),
-                "runtime.memory_bytes must be at least 1 MiB",
-            ),
-            (
-                limits.max_wasm_stack_bytes < (64 << 10),
-                "runtime.max_wasm_stack_bytes must be at least 64 KiB",
-            ),
-            (
-                limits.response_bytes == 0,
-                "runtime.response_bytes must be positive",
-            ),
-            (
-                limits.max_concurrent_instances == 0,
-                "runtime.max_concurrent_instances must be positive",
-            ),
-            (
-                limits.document_bytes == 0,
-                "runtime.document_bytes must be positive",
-            ),
-            (
-                self.http.request_body_bytes == 0,
-                "http.request_body_bytes must be positive",
-            ),
-            (
-                self.catalog_refresh_ms == 0,
-                "catalog_refresh_ms must be positive",
-            ),
+            (limits.deadline_ms == 0, "runtime.deadline_ms must be positive"),
+            (limits.memory_bytes < (1 << 20), "runtime.memory_bytes must be at least 1 MiB"),
+            (limits.max_wasm_stack_bytes < (64 << 10), "runtime.max_wasm_stack_bytes must be at least 64 KiB"),
+            (limits.response_bytes == 0, "runtime.response_bytes must be positive"),
+            (limits.max_concurrent_instances == 0, "runtime.max_concurrent_instances must be positive"),
+            (limits.document_bytes == 0, "runtime.document_bytes must be positive"),
+            (self.http.request_body_bytes == 0, "http.request_body_bytes must be positive"),
+            (self.catalog_refresh_ms == 0, "catalog_refresh_ms must be positive"),
         ];
         match checks.iter().find(|(failed, _)| *failed) {
             Some((_, message)) => Err(ConfigError::Invalid((*message).to_owned())),
@@ -200,24 +160,18 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("courtyard.db").display()
-            ),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("courtyard.db").display()),
         }
     }
 
     /// The compiled-component cache directory in effect.
     pub fn cache_dir(&self) -> PathBuf {
-        self.cache_dir
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("cache"))
+        self.cache_dir.clone().unwrap_or_else(|| self.data_dir.join("cache"))
     }
 
     /// Whether the development caller header is honoured.
     pub fn dev_caller_header(&self) -> bool {
-        self.dev_caller_header
-            .unwrap_or_else(|| self.listen.ip().is_loopback())
+        self.dev_caller_header.unwrap_or_else(|| self.listen.ip().is_loopback())
     }
 }
 
@@ -229,19 +183,12 @@ mod tests {
     fn file_overrides_only_what_it_names() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("courtyard.toml");
-        std::fs::write(
-            &path,
-            "listen = \"0.0.0.0:9000\"\n[runtime]\ndeadline_ms = 500\n",
-        )
-        .unwrap();
+        std::fs::write(&path, "listen = \"0.0.0.0:9000\"\n[runtime]\ndeadline_ms = 500\n").unwrap();
         let config = Config::from_file(&path).unwrap();
         assert_eq!(config.listen.port(), 9000);
         assert_eq!(config.runtime.deadline_ms, 500);
         assert_eq!(config.runtime.memory_bytes, 64 << 20);
-        assert!(
-            !config.dev_caller_header(),
-            "dev header is off off-loopback unless asked for"
-        );
+        assert!(!config.dev_caller_header(), "dev header is off off-loopback unless asked for");
     }
 
     #[test]
@@ -249,14 +196,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("courtyard.toml");
         std::fs::write(&path, "[runtime]\ndeadline = 5\n").unwrap();
-        assert!(matches!(
-            Config::from_file(&path),
-            Err(ConfigError::Parse { .. })
-        ));
+        assert!(matches!(Config::from_file(&path), Err(ConfigError::Parse { .. })));
         std::fs::write(&path, "[runtime]\nmemory_bytes = 10\n").unwrap();
-        assert!(matches!(
-            Config::from_file(&path),
-            Err(ConfigError::Invalid(_))
-        ));
+        assert!(matches!(Config::from_file(&path), Err(ConfigError::Invalid(_))));
     }
 }

@@ -27,9 +27,7 @@ pub struct Server {
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server")
-            .field("local_addr", &self.local_addr)
-            .finish_non_exhaustive()
+        f.debug_struct("Server").field("local_addr", &self.local_addr).finish_non_exhaustive()
     }
 }
 
@@ -37,20 +35,13 @@ impl std::fmt::Debug for Server {
 /// listening.
 pub async fn start(config: Config) -> anyhow::Result<Server> {
     config.validate()?;
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "cannot create the data directory {}",
-            config.data_dir.display()
-        )
-    })?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
     let database = Database::connect(&config.database_url()).await?;
     let runtime = Arc::new(Runtime::new(config.runtime.clone(), config.cache_dir())?);
     let catalog = Arc::new(Catalog::load(database.clone(), Arc::clone(&runtime)).await?);
     for app in CORE_APPS {
-        let report = catalog
-            .install(app.component.to_vec(), app.manifest)
-            .await
-            .context("installing a core app")?;
+        let report = catalog.install(app.component.to_vec(), app.manifest).await.context("installing a core app")?;
         tracing::debug!(app = %report.id, version = %report.version, outcome = ?report.outcome, "core app");
     }
     let services = HostServices {
@@ -78,19 +69,10 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
             })
             .await
     });
-    let refresher = tokio::spawn(refresh_catalog(
-        Arc::clone(&catalog),
-        Duration::from_millis(config.catalog_refresh_ms),
-    ));
+    let refresher =
+        tokio::spawn(refresh_catalog(Arc::clone(&catalog), Duration::from_millis(config.catalog_refresh_ms)));
     tracing::info!(%local_addr, database = ?database.dialect(), "courtyard is serving");
-    Ok(Server {
-        local_addr,
-        database,
-        catalog,
-        shutdown: Some(shutdown),
-        serving,
-        refresher,
-    })
+    Ok(Server { local_addr, database, catalog, shutdown: Some(shutdown), serving, refresher })
 }
 
 async fn refresh_catalog(catalog: Arc<Catalog>, every: Duration) {
@@ -121,15 +103,8 @@ impl Server {
     }
 
     /// Installs an app and serves it at once.
-    pub async fn install_app(
-        &self,
-        component: &[u8],
-        manifest_toml: &str,
-    ) -> anyhow::Result<InstallReport> {
-        Ok(self
-            .catalog
-            .install(component.to_vec(), manifest_toml)
-            .await?)
+    pub async fn install_app(&self, component: &[u8], manifest_toml: &str) -> anyhow::Result<InstallReport> {
+        Ok(self.catalog.install(component.to_vec(), manifest_toml).await?)
     }
 
     /// Stops accepting connections, lets in-flight requests finish, and

@@ -58,10 +58,7 @@ pub struct Collection<T> {
 impl<T: Serialize + DeserializeOwned> Collection<T> {
     /// The collection `name`: 1–64 ASCII letters, digits, `-` or `_`.
     pub const fn new(name: &'static str) -> Self {
-        Collection {
-            name,
-            _type: PhantomData,
-        }
+        Collection { name, _type: PhantomData }
     }
 
     /// The document `id`, if the caller may see it.
@@ -80,18 +77,8 @@ impl<T: Serialize + DeserializeOwned> Collection<T> {
 
     /// Replaces a document the caller owns. With `expected_revision`, fails
     /// with [`Error::Invalid`] when it was changed in the meantime.
-    pub fn update(
-        &self,
-        id: &str,
-        value: &T,
-        expected_revision: Option<u64>,
-    ) -> Result<Doc<T>, Error> {
-        decode(wit::update(
-            self.name,
-            id,
-            &encode(value)?,
-            expected_revision,
-        )?)
+    pub fn update(&self, id: &str, value: &T, expected_revision: Option<u64>) -> Result<Doc<T>, Error> {
+        decode(wit::update(self.name, id, &encode(value)?, expected_revision)?)
     }
 
     /// Deletes a document the caller owns.
@@ -125,10 +112,7 @@ pub struct QueryBuilder<T> {
 impl<T: Serialize + DeserializeOwned> QueryBuilder<T> {
     /// Only documents whose top-level `field` equals `value`.
     pub fn filter(mut self, field: &str, value: impl Into<FilterValue>) -> Self {
-        self.query.filters.push(wit::Filter {
-            field: field.to_owned(),
-            equals: value.into().0,
-        });
+        self.query.filters.push(wit::Filter { field: field.to_owned(), equals: value.into().0 });
         self
     }
 
@@ -159,15 +143,8 @@ impl<T: Serialize + DeserializeOwned> QueryBuilder<T> {
     /// Runs the query.
     pub fn fetch(self) -> Result<Page<T>, Error> {
         let page = wit::query(self.collection, &self.query)?;
-        let items = page
-            .documents
-            .into_iter()
-            .map(decode)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            next_cursor: page.next_cursor,
-        })
+        let items = page.documents.into_iter().map(decode).collect::<Result<_, _>>()?;
+        Ok(Page { items, next_cursor: page.next_cursor })
     }
 }
 
@@ -205,17 +182,12 @@ impl From<bool> for FilterValue {
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<String, Error> {
-    serde_json::to_string(value)
-        .map_err(|err| Error::Invalid(format!("document is not serialisable: {err}")))
+    serde_json::to_string(value).map_err(|err| Error::Invalid(format!("document is not serialisable: {err}")))
 }
 
 fn decode<T: DeserializeOwned>(document: wit::Document) -> Result<Doc<T>, Error> {
-    let data = serde_json::from_str(&document.body).map_err(|err| {
-        Error::Invalid(format!(
-            "stored document {} does not match its type: {err}",
-            document.id
-        ))
-    })?;
+    let data = serde_json::from_str(&document.body)
+        .map_err(|err| Error::Invalid(format!("stored document {} does not match its type: {err}", document.id)))?;
     Ok(Doc {
         id: document.id,
         owner: document.owner,

@@ -21,9 +21,7 @@ pub struct Caller {
 impl Caller {
     /// The subject, or [`Error::Denied`] for an anonymous caller.
     pub fn require_subject(&self) -> Result<&str, Error> {
-        self.subject
-            .as_deref()
-            .ok_or_else(|| Error::Denied("sign in first".to_owned()))
+        self.subject.as_deref().ok_or_else(|| Error::Denied("sign in first".to_owned()))
     }
 
     /// Whether the caller holds `role` in the current property.

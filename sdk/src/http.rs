@@ -34,10 +34,7 @@ pub struct Request {
 impl Request {
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
     }
 
     /// The first value of query parameter `name`, percent-decoded.
@@ -51,26 +48,22 @@ impl Request {
 
     /// Parses the body as JSON; a malformed body is [`Error::Invalid`].
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body)
-            .map_err(|err| Error::Invalid(format!("request body: {err}")))
+        serde_json::from_slice(&self.body).map_err(|err| Error::Invalid(format!("request body: {err}")))
     }
 
     /// Parses an `application/x-www-form-urlencoded` body (an HTML form post).
     pub fn form<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_urlencoded::from_bytes(&self.body)
-            .map_err(|err| Error::Invalid(format!("form: {err}")))
+        serde_urlencoded::from_bytes(&self.body).map_err(|err| Error::Invalid(format!("form: {err}")))
     }
 
     /// Whether the body is a form post rather than JSON.
     pub fn is_form(&self) -> bool {
-        self.header("content-type")
-            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"))
+        self.header("content-type").is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"))
     }
 
     /// Whether the client prefers an HTML page over JSON (a browser).
     pub fn wants_html(&self) -> bool {
-        self.header("accept")
-            .is_some_and(|accept| accept.contains("text/html"))
+        self.header("accept").is_some_and(|accept| accept.contains("text/html"))
     }
 }
 
@@ -86,13 +79,7 @@ impl From<wit::Request> for Request {
             wit::Method::Options => Method::Options,
             wit::Method::Other(other) => Method::Other(other),
         };
-        Request {
-            method,
-            path: request.path,
-            query: request.query,
-            headers: request.headers,
-            body: request.body,
-        }
+        Request { method, path: request.path, query: request.query, headers: request.headers, body: request.body }
     }
 }
 
@@ -107,19 +94,13 @@ pub struct Response {
 impl Response {
     /// An empty response with `status`.
     pub fn empty(status: u16) -> Self {
-        Response {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
+        Response { status, headers: Vec::new(), body: Vec::new() }
     }
 
     /// `value` serialised as JSON.
     pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Self {
         match serde_json::to_vec(value) {
-            Ok(body) => Response::empty(status)
-                .with_header("content-type", "application/json")
-                .with_body(body),
+            Ok(body) => Response::empty(status).with_header("content-type", "application/json").with_body(body),
             Err(err) => Error::Invalid(format!("response is not serialisable: {err}")).into(),
         }
     }
@@ -158,11 +139,7 @@ impl Response {
 
 impl From<Response> for wit::Response {
     fn from(response: Response) -> Self {
-        wit::Response {
-            status: response.status,
-            headers: response.headers,
-            body: response.body,
-        }
+        wit::Response { status: response.status, headers: response.headers, body: response.body }
     }
 }
 

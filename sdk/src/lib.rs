@@ -131,7 +131,7 @@ macro_rules! export {
                 }
             }
 
-            $crate::bindings::__export_microapp!(CourtyardExport with_types_in $crate::bindings);
+    $crate::bindings::__export_microapp!(CourtyardExport with_types_in $crate::bindings);
         };
     };
 }

@@ -13,16 +13,12 @@ pub struct Params(Vec<(String, String)>);
 impl Params {
     /// The value of segment `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 
     /// The value of segment `name`; a route that declares it always has it.
     pub fn require(&self, name: &str) -> Result<&str, Error> {
-        self.get(name)
-            .ok_or_else(|| Error::Invalid(format!("missing path segment `{name}`")))
+        self.get(name).ok_or_else(|| Error::Invalid(format!("missing path segment `{name}`")))
     }
 }
 
@@ -56,18 +52,12 @@ impl Router {
     /// Adds a route for `method` and `pattern`, e.g. `/posts/{id}`.
     pub fn route(mut self, method: Method, pattern: &str, handler: Handler) -> Self {
         let segments = split(pattern)
-            .map(
-                |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                    Some(name) => Segment::Param(name.to_owned()),
-                    None => Segment::Literal(segment.to_owned()),
-                },
-            )
+            .map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => Segment::Param(name.to_owned()),
+                None => Segment::Literal(segment.to_owned()),
+            })
             .collect();
-        self.routes.push(Route {
-            method,
-            segments,
-            handler,
-        });
+        self.routes.push(Route { method, segments, handler });
         self
     }
 
@@ -99,8 +89,8 @@ impl Router {
             let Some(params) = matches(&route.segments, &path) else {
                 continue;
             };
-            let method_matches = route.method == request.method
-                || (request.method == Method::Head && route.method == Method::Get);
+            let method_matches =
+                route.method == request.method || (request.method == Method::Head && route.method == Method::Get);
             if method_matches {
                 let mut response = (route.handler)(request, &params).unwrap_or_else(Response::from);
                 if request.method == Method::Head {
@@ -140,14 +130,11 @@ fn matches(segments: &[Segment], path: &[&str]) -> Option<Params> {
 }
 
 fn percent_decode(segment: &str) -> String {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!(
-        "v={}",
-        segment.replace('+', "%2B")
-    ))
-    .ok()
-    .and_then(|mut pairs| pairs.pop())
-    .map(|(_, value)| value)
-    .unwrap_or_else(|| segment.to_owned())
+    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={}", segment.replace('+', "%2B")))
+        .ok()
+        .and_then(|mut pairs| pairs.pop())
+        .map(|(_, value)| value)
+        .unwrap_or_else(|| segment.to_owned())
 }
 
 fn method_name(method: &Method) -> &str {
@@ -168,13 +155,7 @@ mod tests {
     use super::*;
 
     fn request(method: Method, path: &str) -> Request {
-        Request {
-            method,
-            path: path.to_owned(),
-            query: String::new(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
+        Request { method, path: path.to_owned(), query: String::new(), headers: Vec::new(), body: Vec::new() }
     }
 
     fn echo_id(_: &Request, params: &Params) -> Result<Response, Error> {
@@ -187,15 +168,10 @@ mod tests {
 
     #[test]
     fn routes_by_method_and_captures_segments() {
-        let router = Router::new()
-            .get("/posts/{id}", echo_id)
-            .delete("/posts/{id}", fails);
+        let router = Router::new().get("/posts/{id}", echo_id).delete("/posts/{id}", fails);
         let ok = router.handle(&request(Method::Get, "/posts/a%20b"));
         assert_eq!((ok.status, ok.body.as_slice()), (200, b"a b".as_slice()));
-        assert_eq!(
-            router.handle(&request(Method::Delete, "/posts/1")).status,
-            403
-        );
+        assert_eq!(router.handle(&request(Method::Delete, "/posts/1")).status, 403);
         let head = router.handle(&request(Method::Head, "/posts/1"));
         assert_eq!((head.status, head.body.len()), (200, 0));
     }
@@ -206,10 +182,6 @@ mod tests {
         assert_eq!(router.handle(&request(Method::Get, "/nothing")).status, 404);
         let wrong = router.handle(&request(Method::Put, "/posts/1"));
         assert_eq!(wrong.status, 405);
-        assert!(
-            wrong
-                .headers
-                .contains(&("allow".to_owned(), "GET".to_owned()))
-        );
+        assert!(wrong.headers.contains(&("allow".to_owned(), "GET".to_owned())));
     }
 }

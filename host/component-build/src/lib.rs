@@ -39,8 +39,7 @@ impl BuiltComponent {
 /// The workspace root: the nearest ancestor of the calling crate's manifest dir
 /// whose `Cargo.toml` declares `[workspace]`.
 pub fn workspace_root() -> PathBuf {
-    let manifest_dir =
-        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("run from a build script"));
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("run from a build script"));
     manifest_dir
         .ancestors()
         .find(|dir| {
@@ -62,24 +61,14 @@ pub fn build_components(packages: &[&str], watch: &[&str]) -> Vec<BuiltComponent
     for path in watch {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
-    println!(
-        "cargo:rerun-if-changed={}",
-        root.join("Cargo.lock").display()
-    );
+    println!("cargo:rerun-if-changed={}", root.join("Cargo.lock").display());
 
     let target_dir = guest_target_dir(&root);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
         .current_dir(&root)
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "--target",
-            GUEST_TARGET,
-            "--target-dir",
-        ])
+        .args(["build", "--release", "--locked", "--target", GUEST_TARGET, "--target-dir"])
         .arg(&target_dir)
         // Flags meant for the native build must not leak into the guest build.
         .env_remove("RUSTFLAGS")
@@ -93,9 +82,7 @@ pub fn build_components(packages: &[&str], watch: &[&str]) -> Vec<BuiltComponent
     for package in packages {
         command.args(["-p", package]);
     }
-    let status = command
-        .status()
-        .expect("failed to start the nested cargo build");
+    let status = command.status().expect("failed to start the nested cargo build");
     if !status.success() {
         panic!(
             "building the guest components {packages:?} for {GUEST_TARGET} failed (see the output above). \
@@ -109,27 +96,14 @@ pub fn build_components(packages: &[&str], watch: &[&str]) -> Vec<BuiltComponent
         .map(|package| {
             let file = format!("{}.wasm", package.replace('-', "_"));
             let path = target_dir.join(GUEST_TARGET).join("release").join(file);
-            assert!(
-                path.exists(),
-                "the build reported success but {} is missing",
-                path.display()
-            );
-            BuiltComponent {
-                package: (*package).to_owned(),
-                path,
-            }
+            assert!(path.exists(), "the build reported success but {} is missing", path.display());
+            BuiltComponent { package: (*package).to_owned(), path }
         })
         .collect()
 }
 
 fn guest_target_dir(root: &Path) -> PathBuf {
-    let base = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let base = if base.is_absolute() {
-        base
-    } else {
-        root.join(base)
-    };
+    let base = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let base = if base.is_absolute() { base } else { root.join(base) };
     base.join("wasm-apps")
 }

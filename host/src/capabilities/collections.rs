@@ -6,9 +6,7 @@
 
 use crate::catalog::PlatformInterface;
 use crate::runtime::RequestState;
-use crate::runtime::bindings::collections::{
-    Criteria, Document, Filter, Host, Order, Page, Value, Visibility,
-};
+use crate::runtime::bindings::collections::{Criteria, Document, Filter, Host, Order, Page, Value, Visibility};
 use crate::runtime::bindings::types::Error;
 use crate::storage::{self, DocumentScope, StorageError, StoredDocument};
 
@@ -42,12 +40,7 @@ impl Host for RequestState {
         )
     }
 
-    fn insert(
-        &mut self,
-        collection: String,
-        body: String,
-        visibility: Visibility,
-    ) -> Result<Document, Error> {
+    fn insert(&mut self, collection: String, body: String, visibility: Visibility) -> Result<Document, Error> {
         let scope = self.document_scope(&collection)?;
         self.require_subject(&scope)?;
         self.check_body(&body)?;
@@ -56,8 +49,7 @@ impl Host for RequestState {
             Visibility::Property => storage::Visibility::Property,
         };
         let database = self.services.database.clone();
-        let stored =
-            self.block_on(database.insert_document(&scope, &collection, &body, visibility));
+        let stored = self.block_on(database.insert_document(&scope, &collection, &body, visibility));
         finish(self, "insert", stored.map(to_wit))
     }
 
@@ -75,13 +67,7 @@ impl Host for RequestState {
         }
         self.check_body(&body)?;
         let database = self.services.database.clone();
-        let stored = self.block_on(database.update_document(
-            &scope,
-            &collection,
-            &id,
-            &body,
-            expected_revision,
-        ));
+        let stored = self.block_on(database.update_document(&scope, &collection, &id, &body, expected_revision));
         finish(self, "update", stored.map(to_wit))
     }
 
@@ -103,11 +89,8 @@ impl RequestState {
     fn document_scope(&mut self, collection: &str) -> Result<DocumentScope, Error> {
         self.admit(PlatformInterface::Collections)?;
         check_name("collection", collection)?;
-        let (Some(customer), Some(property)) = (&self.caller.customer, &self.caller.property)
-        else {
-            return Err(Error::Denied(
-                "the request is not about a property; choose one first".to_owned(),
-            ));
+        let (Some(customer), Some(property)) = (&self.caller.customer, &self.caller.property) else {
+            return Err(Error::Denied("the request is not about a property; choose one first".to_owned()));
         };
         Ok(DocumentScope {
             app: self.app_id.to_string(),
@@ -127,19 +110,12 @@ impl RequestState {
     fn check_body(&self, body: &str) -> Result<(), Error> {
         let cap = self.services.document_bytes;
         if body.len() > cap {
-            return Err(Error::Limit(format!(
-                "document of {} bytes exceeds the cap of {cap} bytes",
-                body.len()
-            )));
+            return Err(Error::Limit(format!("document of {} bytes exceeds the cap of {cap} bytes", body.len())));
         }
         match serde_json::from_str::<serde_json::Value>(body) {
             Ok(serde_json::Value::Object(_)) => Ok(()),
-            Ok(_) => Err(Error::Invalid(
-                "a document must be a JSON object".to_owned(),
-            )),
-            Err(err) => Err(Error::Invalid(format!(
-                "a document must be a JSON object: {err}"
-            ))),
+            Ok(_) => Err(Error::Invalid("a document must be a JSON object".to_owned())),
+            Err(err) => Err(Error::Invalid(format!("a document must be a JSON object: {err}"))),
         }
     }
 }
@@ -147,23 +123,17 @@ impl RequestState {
 fn check_name(what: &str, name: &str) -> Result<(), Error> {
     let valid = !name.is_empty()
         && name.len() <= MAX_NAME
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if valid {
         Ok(())
     } else {
-        Err(Error::Invalid(format!(
-            "{what} names are 1 to {MAX_NAME} ASCII letters, digits, `-` or `_`"
-        )))
+        Err(Error::Invalid(format!("{what} names are 1 to {MAX_NAME} ASCII letters, digits, `-` or `_`")))
     }
 }
 
 fn to_storage_criteria(criteria: Criteria) -> Result<storage::Criteria, Error> {
     if criteria.filters.len() > MAX_FILTERS {
-        return Err(Error::Invalid(format!(
-            "at most {MAX_FILTERS} filters per query"
-        )));
+        return Err(Error::Invalid(format!("at most {MAX_FILTERS} filters per query")));
     }
     let filters = criteria
         .filters
@@ -173,18 +143,14 @@ fn to_storage_criteria(criteria: Criteria) -> Result<storage::Criteria, Error> {
                 && field.len() <= MAX_NAME
                 && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !field_ok {
-                return Err(Error::Invalid(format!(
-                    "filter fields are 1 to {MAX_NAME} ASCII letters, digits or `_`"
-                )));
+                return Err(Error::Invalid(format!("filter fields are 1 to {MAX_NAME} ASCII letters, digits or `_`")));
             }
             let equals = match equals {
                 Value::Text(text) => storage::FilterValue::Text(text),
                 Value::Integer(integer) => storage::FilterValue::Integer(integer),
                 Value::Float(float) if float.is_finite() => storage::FilterValue::Float(float),
                 Value::Float(_) => {
-                    return Err(Error::Invalid(
-                        "filter values must be finite numbers".to_owned(),
-                    ));
+                    return Err(Error::Invalid("filter values must be finite numbers".to_owned()));
                 }
                 Value::Boolean(boolean) => storage::FilterValue::Boolean(boolean),
             };
@@ -220,11 +186,7 @@ fn to_wit(document: StoredDocument) -> Document {
 
 /// Maps a storage result to what the guest sees, and logs the outcome
 /// (never the document contents).
-fn finish<T>(
-    state: &RequestState,
-    op: &'static str,
-    result: Result<T, StorageError>,
-) -> Result<T, Error> {
+fn finish<T>(state: &RequestState, op: &'static str, result: Result<T, StorageError>) -> Result<T, Error> {
     let result = result.map_err(|err| match err {
         StorageError::NotFound => Error::NotFound,
         StorageError::Conflict(reason) | StorageError::Invalid(reason) => Error::Invalid(reason),

@@ -51,13 +51,9 @@ impl PlatformInterface {
 
     /// The importable interface called `name`, if there is one.
     pub fn from_name(name: &str) -> Option<PlatformInterface> {
-        [
-            PlatformInterface::Context,
-            PlatformInterface::Collections,
-            PlatformInterface::Log,
-        ]
-        .into_iter()
-        .find(|interface| interface.name() == name)
+        [PlatformInterface::Context, PlatformInterface::Collections, PlatformInterface::Log]
+            .into_iter()
+            .find(|interface| interface.name() == name)
     }
 }
 
@@ -83,17 +79,13 @@ pub enum ManifestError {
     #[error("manifest: {0}")]
     Syntax(String),
     #[error("manifest field `{field}`: {problem}")]
-    Field {
-        field: &'static str,
-        problem: String,
-    },
+    Field { field: &'static str, problem: String },
 }
 
 impl Manifest {
     /// Parses and checks a manifest. Missing and unknown fields are errors.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-        let manifest: Manifest =
-            toml::from_str(text).map_err(|err| ManifestError::Syntax(err.message().to_owned()))?;
+        let manifest: Manifest = toml::from_str(text).map_err(|err| ManifestError::Syntax(err.message().to_owned()))?;
         manifest.check()?;
         Ok(manifest)
     }
@@ -101,15 +93,9 @@ impl Manifest {
     fn check(&self) -> Result<(), ManifestError> {
         let id_ok = self.id.len() <= 48
             && self.id.starts_with(|c: char| c.is_ascii_lowercase())
-            && self
-                .id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !id_ok {
-            return Err(field(
-                "id",
-                "use 1 to 48 lower-case letters, digits and dashes, starting with a letter",
-            ));
+            return Err(field("id", "use 1 to 48 lower-case letters, digits and dashes, starting with a letter"));
         }
         if !is_version(&self.version) {
             return Err(field("version", "use MAJOR.MINOR.PATCH, e.g. 1.4.0"));
@@ -122,10 +108,7 @@ impl Manifest {
         let mut seen = Vec::new();
         for interface in &self.interfaces {
             if seen.contains(interface) {
-                return Err(field(
-                    "interfaces",
-                    &format!("`{}` is listed twice", interface.name()),
-                ));
+                return Err(field("interfaces", &format!("`{}` is listed twice", interface.name())));
             }
             seen.push(*interface);
         }
@@ -134,10 +117,7 @@ impl Manifest {
 }
 
 fn field(field: &'static str, problem: &str) -> ManifestError {
-    ManifestError::Field {
-        field,
-        problem: problem.to_owned(),
-    }
+    ManifestError::Field { field, problem: problem.to_owned() }
 }
 
 fn is_version(version: &str) -> bool {
@@ -146,15 +126,11 @@ fn is_version(version: &str) -> bool {
         None => (version, None),
     };
     let parts: Vec<&str> = core.split('.').collect();
-    let numeric = |part: &&str| {
-        !part.is_empty() && part.len() <= 9 && part.chars().all(|c| c.is_ascii_digit())
-    };
+    let numeric = |part: &&str| !part.is_empty() && part.len() <= 9 && part.chars().all(|c| c.is_ascii_digit());
     parts.len() == 3
         && parts.iter().all(numeric)
         && pre.is_none_or(|pre| {
-            !pre.is_empty()
-                && pre.len() <= 32
-                && pre.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+            !pre.is_empty() && pre.len() <= 32 && pre.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
         })
 }
 
@@ -175,32 +151,17 @@ mod tests {
     fn parses_a_complete_manifest() {
         let manifest = Manifest::parse(GOOD).unwrap();
         assert_eq!(manifest.kind, AppKind::Core);
-        assert_eq!(
-            manifest.interfaces,
-            [PlatformInterface::Context, PlatformInterface::Collections]
-        );
+        assert_eq!(manifest.interfaces, [PlatformInterface::Context, PlatformInterface::Collections]);
     }
 
     #[test]
     fn missing_and_unknown_fields_are_named() {
         let missing = Manifest::parse(&GOOD.replace("vendor = \"Courtyard\"", "")).unwrap_err();
-        assert!(
-            missing.to_string().contains("missing field `vendor`"),
-            "{missing}"
-        );
+        assert!(missing.to_string().contains("missing field `vendor`"), "{missing}");
         let unknown = Manifest::parse(&format!("{GOOD}\nhomepage = \"x\"")).unwrap_err();
-        assert!(
-            unknown.to_string().contains("unknown field `homepage`"),
-            "{unknown}"
-        );
-        let interface =
-            Manifest::parse(&GOOD.replace("\"collections\"", "\"filesystem\"")).unwrap_err();
-        assert!(
-            interface
-                .to_string()
-                .contains("unknown variant `filesystem`"),
-            "{interface}"
-        );
+        assert!(unknown.to_string().contains("unknown field `homepage`"), "{unknown}");
+        let interface = Manifest::parse(&GOOD.replace("\"collections\"", "\"filesystem\"")).unwrap_err();
+        assert!(interface.to_string().contains("unknown variant `filesystem`"), "{interface}");
     }
 
     #[test]
@@ -210,15 +171,9 @@ mod tests {
             ("version = \"0.1.0\"", "version = \"latest\""),
             ("kind = \"core\"", "kind = \"system\""),
             ("name = \"Pinboard\"", "name = \" \""),
-            (
-                "[\"context\", \"collections\"]",
-                "[\"context\", \"context\"]",
-            ),
+            ("[\"context\", \"collections\"]", "[\"context\", \"context\"]"),
         ] {
-            assert!(
-                Manifest::parse(&GOOD.replace(from, to)).is_err(),
-                "{to} must be refused"
-            );
+            assert!(Manifest::parse(&GOOD.replace(from, to)).is_err(), "{to} must be refused");
         }
         assert!(Manifest::parse("not toml at all [").is_err());
     }

@@ -36,13 +36,8 @@ pub enum InstallError {
          (wasi:io, wasi:clocks, wasi:random, wasi:cli)"
     )]
     ForbiddenImport(String),
-    #[error(
-        "the component imports `{import}` but the manifest does not declare `{interface}` in `interfaces`"
-    )]
-    UndeclaredImport {
-        import: String,
-        interface: &'static str,
-    },
+    #[error("the component imports `{import}` but the manifest does not declare `{interface}` in `interfaces`")]
+    UndeclaredImport { import: String, interface: &'static str },
     #[error("the component imports `{0}`, a version this host does not provide")]
     UnsupportedVersion(String),
     #[error("the component does not export `{0}`, which every micro-app must")]
@@ -84,10 +79,7 @@ pub struct LoadedApp {
 
 impl std::fmt::Debug for LoadedApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoadedApp")
-            .field("manifest", &self.manifest)
-            .field("digest", &self.digest)
-            .finish()
+        f.debug_struct("LoadedApp").field("manifest", &self.manifest).field("digest", &self.digest).finish()
     }
 }
 
@@ -102,22 +94,13 @@ pub struct InstallReport {
 
 /// Validates, compiles and links a component against its manifest, without
 /// storing anything.
-pub fn prepare(
-    runtime: &Runtime,
-    component: &[u8],
-    manifest: Manifest,
-) -> Result<LoadedApp, InstallError> {
+pub fn prepare(runtime: &Runtime, component: &[u8], manifest: Manifest) -> Result<LoadedApp, InstallError> {
     check_binary(component)?;
     let digest = hex::encode(Sha256::digest(component));
     let compiled = runtime.compile(&digest, component)?;
     check_component(runtime.engine(), &compiled, &manifest)?;
     let pre = runtime.prepare(&compiled)?;
-    Ok(LoadedApp {
-        policy: Arc::new(AppPolicy::from_manifest(&manifest)),
-        manifest,
-        digest,
-        pre,
-    })
+    Ok(LoadedApp { policy: Arc::new(AppPolicy::from_manifest(&manifest)), manifest, digest, pre })
 }
 
 /// Checks and records an app version, making it current.
@@ -147,12 +130,7 @@ pub async fn install(
         installed_at: now_ms(),
     };
     let outcome = database.install_app_version(&row, &component).await?;
-    let report = InstallReport {
-        id: row.app_id,
-        version: row.version,
-        digest: row.digest,
-        outcome,
-    };
+    let report = InstallReport { id: row.app_id, version: row.version, digest: row.digest, outcome };
     Ok((report, Arc::new(loaded)))
 }
 
@@ -166,57 +144,35 @@ pub struct Catalog {
 
 impl std::fmt::Debug for Catalog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Catalog")
-            .field("revision", &self.revision)
-            .finish_non_exhaustive()
+        f.debug_struct("Catalog").field("revision", &self.revision).finish_non_exhaustive()
     }
 }
 
 impl Catalog {
     /// Loads the current version of every installed app.
     pub async fn load(database: Database, runtime: Arc<Runtime>) -> Result<Catalog, InstallError> {
-        let catalog = Catalog {
-            database,
-            runtime,
-            apps: RwLock::new(HashMap::new()),
-            revision: AtomicI64::new(-1),
-        };
+        let catalog = Catalog { database, runtime, apps: RwLock::new(HashMap::new()), revision: AtomicI64::new(-1) };
         catalog.refresh().await?;
         Ok(catalog)
     }
 
     /// The app `id`, if installed.
     pub fn get(&self, id: &str) -> Option<Arc<LoadedApp>> {
-        self.apps
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(id)
-            .cloned()
+        self.apps.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(id).cloned()
     }
 
     /// Every served app, ordered by id.
     pub fn list(&self) -> Vec<Arc<LoadedApp>> {
-        let apps = self
-            .apps
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let apps = self.apps.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut list: Vec<_> = apps.values().cloned().collect();
         list.sort_by(|a, b| a.manifest.id.cmp(&b.manifest.id));
         list
     }
 
     /// Installs an app version and serves it at once on this node.
-    pub async fn install(
-        &self,
-        component: Vec<u8>,
-        manifest_text: &str,
-    ) -> Result<InstallReport, InstallError> {
-        let (report, loaded) =
-            install(&self.database, &self.runtime, component, manifest_text).await?;
-        self.apps
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(report.id.clone(), loaded);
+    pub async fn install(&self, component: Vec<u8>, manifest_text: &str) -> Result<InstallReport, InstallError> {
+        let (report, loaded) = install(&self.database, &self.runtime, component, manifest_text).await?;
+        self.apps.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(report.id.clone(), loaded);
         Ok(report)
     }
 

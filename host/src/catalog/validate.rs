@@ -54,11 +54,7 @@ pub fn check_binary(bytes: &[u8]) -> Result<(), InstallError> {
 }
 
 /// Checks a compiled component's imports and exports against `manifest`.
-pub fn check_component(
-    engine: &Engine,
-    component: &Component,
-    manifest: &Manifest,
-) -> Result<(), InstallError> {
+pub fn check_component(engine: &Engine, component: &Component, manifest: &Manifest) -> Result<(), InstallError> {
     let ty = component.component_type();
     for (import, _) in ty.imports(engine) {
         check_import(import, manifest)?;
@@ -69,15 +65,11 @@ pub fn check_component(
             split_name(export).is_some_and(|name| {
                 name.package == PLATFORM_PACKAGE
                     && name.interface == *required
-                    && name
-                        .version
-                        .is_some_and(|v| v.starts_with(PLATFORM_VERSION_PREFIX) || v == "0.1")
+                    && name.version.is_some_and(|v| v.starts_with(PLATFORM_VERSION_PREFIX) || v == "0.1")
             })
         });
         if !present {
-            return Err(InstallError::MissingExport(format!(
-                "{PLATFORM_PACKAGE}/{required}@0.1.0"
-            )));
+            return Err(InstallError::MissingExport(format!("{PLATFORM_PACKAGE}/{required}@0.1.0")));
         }
     }
     Ok(())
@@ -87,10 +79,7 @@ fn check_import(import: &str, manifest: &Manifest) -> Result<(), InstallError> {
     let forbidden = || InstallError::ForbiddenImport(import.to_owned());
     let name = split_name(import).ok_or_else(forbidden)?;
     if name.package == PLATFORM_PACKAGE {
-        if !name
-            .version
-            .is_some_and(|v| v.starts_with(PLATFORM_VERSION_PREFIX))
-        {
+        if !name.version.is_some_and(|v| v.starts_with(PLATFORM_VERSION_PREFIX)) {
             return Err(InstallError::UnsupportedVersion(import.to_owned()));
         }
         if name.interface == "types" {
@@ -98,10 +87,7 @@ fn check_import(import: &str, manifest: &Manifest) -> Result<(), InstallError> {
         }
         let interface = PlatformInterface::from_name(name.interface).ok_or_else(forbidden)?;
         if !manifest.interfaces.contains(&interface) {
-            return Err(InstallError::UndeclaredImport {
-                import: import.to_owned(),
-                interface: interface.name(),
-            });
+            return Err(InstallError::UndeclaredImport { import: import.to_owned(), interface: interface.name() });
         }
         return Ok(());
     }
@@ -112,10 +98,7 @@ fn check_import(import: &str, manifest: &Manifest) -> Result<(), InstallError> {
     if !allowed {
         return Err(forbidden());
     }
-    if !name
-        .version
-        .is_some_and(|v| v.starts_with(WASI_VERSION_PREFIX))
-    {
+    if !name.version.is_some_and(|v| v.starts_with(WASI_VERSION_PREFIX)) {
         return Err(InstallError::UnsupportedVersion(import.to_owned()));
     }
     Ok(())
@@ -134,11 +117,7 @@ fn split_name(name: &str) -> Option<InterfaceName<'_>> {
         None => (name, None),
     };
     let (package, interface) = path.split_once('/')?;
-    Some(InterfaceName {
-        package,
-        interface,
-        version,
-    })
+    Some(InterfaceName { package, interface, version })
 }
 
 #[cfg(test)]
@@ -164,14 +143,8 @@ mod tests {
         assert!(check_import("wasi:cli/stdout@0.2.6", &declared).is_ok());
         assert!(check_import("wasi:io/streams@0.2.0", &declared).is_ok());
 
-        let undeclared =
-            check_import("courtyard:platform/collections@0.1.0", &declared).unwrap_err();
-        assert!(
-            undeclared
-                .to_string()
-                .contains("courtyard:platform/collections@0.1.0"),
-            "{undeclared}"
-        );
+        let undeclared = check_import("courtyard:platform/collections@0.1.0", &declared).unwrap_err();
+        assert!(undeclared.to_string().contains("courtyard:platform/collections@0.1.0"), "{undeclared}");
         for import in [
             "wasi:filesystem/types@0.2.6",
             "wasi:sockets/tcp@0.2.6",
@@ -188,14 +161,8 @@ mod tests {
 
     #[test]
     fn binaries_are_told_apart() {
-        assert!(matches!(
-            check_binary(b"\0asm\x01\0\0\0"),
-            Err(InstallError::CoreModule)
-        ));
-        assert!(matches!(
-            check_binary(b"MZ\x90\0 definitely not wasm"),
-            Err(InstallError::NotWasm)
-        ));
+        assert!(matches!(check_binary(b"\0asm\x01\0\0\0"), Err(InstallError::CoreModule)));
+        assert!(matches!(check_binary(b"MZ\x90\0 definitely not wasm"), Err(InstallError::NotWasm)));
         assert!(matches!(check_binary(b""), Err(InstallError::NotWasm)));
         assert!(check_binary(b"\0asm\x0d\0\x01\0").is_ok());
     }

@@ -20,10 +20,7 @@ impl ArtifactCache {
     pub(super) fn new(dir: PathBuf, engine: &Engine) -> ArtifactCache {
         let mut hasher = DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
-        ArtifactCache {
-            dir,
-            engine_key: format!("{:016x}", hasher.finish()),
-        }
+        ArtifactCache { dir, engine_key: format!("{:016x}", hasher.finish()) }
     }
 
     /// The component for `digest`, from the cache if a valid artifact is there.
@@ -37,16 +34,12 @@ impl ArtifactCache {
         bytes: &[u8],
     ) -> Result<Component, RuntimeError> {
         let path = self.dir.join(format!("{digest}-{}.cwasm", self.engine_key));
-        if let Some(component) = std::fs::read(&path)
-            .ok()
-            .and_then(|artifact| deserialize_checked(engine, &artifact))
-        {
+        if let Some(component) = std::fs::read(&path).ok().and_then(|artifact| deserialize_checked(engine, &artifact)) {
             tracing::debug!(%digest, "loaded compiled component from cache");
             return Ok(component);
         }
         let started = std::time::Instant::now();
-        let component = Component::new(engine, bytes)
-            .map_err(|err| RuntimeError::Compile(format!("{err:#}")))?;
+        let component = Component::new(engine, bytes).map_err(|err| RuntimeError::Compile(format!("{err:#}")))?;
         tracing::info!(%digest, elapsed_ms = started.elapsed().as_millis() as u64, "compiled component");
         if let Err(err) = self.store(&path, &component) {
             tracing::warn!(%digest, error = %err, "could not write the compiled-component cache");
@@ -55,9 +48,7 @@ impl ArtifactCache {
     }
 
     fn store(&self, path: &std::path::Path, component: &Component) -> std::io::Result<()> {
-        let serialized = component
-            .serialize()
-            .map_err(|err| std::io::Error::other(format!("{err:#}")))?;
+        let serialized = component.serialize().map_err(|err| std::io::Error::other(format!("{err:#}")))?;
         std::fs::create_dir_all(&self.dir)?;
         let mut file = tempfile::NamedTempFile::new_in(&self.dir)?;
         std::io::Write::write_all(&mut file, &Sha256::digest(&serialized))?;
@@ -83,7 +74,5 @@ fn deserialize_checked(engine: &Engine, artifact: &[u8]) -> Option<Component> {
     // hash; wasmtime re-checks compatibility itself and errors if it differs.
     #[allow(unsafe_code)]
     let component = unsafe { Component::deserialize(engine, serialized) };
-    component
-        .map_err(|err| tracing::warn!(error = %err, "stale compiled component; recompiling"))
-        .ok()
+    component.map_err(|err| tracing::warn!(error = %err, "stale compiled component; recompiling")).ok()
 }

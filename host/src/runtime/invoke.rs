@@ -64,8 +64,7 @@ impl Runtime {
         caller: CallerContext,
         request: GuestRequest,
     ) -> Result<GuestResponse, GuestFailure> {
-        let (stdout, stderr) =
-            GuestOutput::pair(Arc::clone(&policy.app_id), self.limits.guest_output_bytes);
+        let (stdout, stderr) = GuestOutput::pair(Arc::clone(&policy.app_id), self.limits.guest_output_bytes);
         // No arguments, no environment, no preopened directories, no network:
         // the guest reaches the world through platform imports only.
         let wasi = WasiCtxBuilder::new().stdout(stdout).stderr(stderr).build();
@@ -82,9 +81,7 @@ impl Runtime {
         store.set_epoch_deadline(self.deadline_ticks());
         store.epoch_deadline_trap();
 
-        let instance = pre
-            .instantiate(&mut store)
-            .map_err(|err| self.classify(&store, err, true))?;
+        let instance = pre.instantiate(&mut store).map_err(|err| self.classify(&store, err, true))?;
         let wit_request = handler::Request {
             method: to_wit_method(&request.method),
             path: request.path,
@@ -98,27 +95,15 @@ impl Runtime {
             .map_err(|err| self.classify(&store, err, false))?;
 
         if response.body.len() > self.limits.response_bytes {
-            return Err(GuestFailure::ResponseTooLarge {
-                size: response.body.len(),
-                cap: self.limits.response_bytes,
-            });
+            return Err(GuestFailure::ResponseTooLarge { size: response.body.len(), cap: self.limits.response_bytes });
         }
         if !(100..=599).contains(&response.status) {
             return Err(GuestFailure::InvalidStatus(response.status));
         }
-        Ok(GuestResponse {
-            status: response.status,
-            headers: response.headers,
-            body: response.body,
-        })
+        Ok(GuestResponse { status: response.status, headers: response.headers, body: response.body })
     }
 
-    fn classify(
-        &self,
-        store: &Store<RequestState>,
-        err: wasmtime::Error,
-        instantiating: bool,
-    ) -> GuestFailure {
+    fn classify(&self, store: &Store<RequestState>, err: wasmtime::Error, instantiating: bool) -> GuestFailure {
         if store.data().limiter.memory_exceeded {
             return GuestFailure::MemoryCap(self.limits.memory_bytes);
         }

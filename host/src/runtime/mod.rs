@@ -18,9 +18,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use wasmtime::component::{Component, HasSelf, Linker};
-use wasmtime::{
-    Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig,
-};
+use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
 pub use bindings::MicroappPre;
 pub use invoke::{GuestFailure, GuestRequest, GuestResponse};
@@ -53,28 +51,19 @@ pub struct Runtime {
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime")
-            .field("limits", &self.limits)
-            .finish_non_exhaustive()
+        f.debug_struct("Runtime").field("limits", &self.limits).finish_non_exhaustive()
     }
 }
 
 impl Runtime {
     /// Builds the engine with the pooling allocator sized for `limits`.
     pub fn new(limits: RuntimeLimits, cache_dir: PathBuf) -> Result<Runtime, RuntimeError> {
-        let engine = Engine::new(&engine_config(&limits))
-            .map_err(|err| RuntimeError::Engine(format!("{err:#}")))?;
+        let engine = Engine::new(&engine_config(&limits)).map_err(|err| RuntimeError::Engine(format!("{err:#}")))?;
         let mut linker = Linker::new(&engine);
         link_platform(&mut linker).map_err(|err| RuntimeError::Engine(format!("{err:#}")))?;
         let cache = cache::ArtifactCache::new(cache_dir, &engine);
         let ticker = EpochTicker::start(engine.clone());
-        Ok(Runtime {
-            engine,
-            linker,
-            limits,
-            cache,
-            ticker,
-        })
+        Ok(Runtime { engine, linker, limits, cache, ticker })
     }
 
     /// The engine, for validation.
@@ -93,23 +82,14 @@ impl Runtime {
     }
 
     /// Links `component` against the platform once, for fast instantiation.
-    pub fn prepare(
-        &self,
-        component: &Component,
-    ) -> Result<MicroappPre<RequestState>, RuntimeError> {
-        let pre = self
-            .linker
-            .instantiate_pre(component)
-            .map_err(|err| RuntimeError::Link(format!("{err:#}")))?;
+    pub fn prepare(&self, component: &Component) -> Result<MicroappPre<RequestState>, RuntimeError> {
+        let pre = self.linker.instantiate_pre(component).map_err(|err| RuntimeError::Link(format!("{err:#}")))?;
         MicroappPre::new(pre).map_err(|err| RuntimeError::Link(format!("{err:#}")))
     }
 
     /// The deadline of one request, in epoch ticks.
     fn deadline_ticks(&self) -> u64 {
-        self.limits
-            .deadline_ms
-            .div_ceil(EPOCH_TICK.as_millis() as u64)
-            + 1
+        self.limits.deadline_ms.div_ceil(EPOCH_TICK.as_millis() as u64) + 1
     }
 }
 
@@ -202,10 +182,7 @@ impl EpochTicker {
                 }
             })
             .expect("spawning the epoch thread");
-        EpochTicker {
-            stop,
-            thread: Some(thread),
-        }
+        EpochTicker { stop, thread: Some(thread) }
     }
 
     fn stop(&mut self) {

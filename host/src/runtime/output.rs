@@ -36,19 +36,9 @@ struct Budget {
 impl GuestOutput {
     /// A stdout/stderr pair sharing `budget` bytes.
     pub(super) fn pair(app_id: Arc<str>, budget: usize) -> (GuestOutput, GuestOutput) {
-        let budget = Arc::new(Budget {
-            remaining: AtomicUsize::new(budget),
-            warned: AtomicBool::new(false),
-        });
-        let stdout = GuestOutput {
-            stream: Stream::Stdout,
-            app_id,
-            budget,
-        };
-        let stderr = GuestOutput {
-            stream: Stream::Stderr,
-            ..stdout.clone()
-        };
+        let budget = Arc::new(Budget { remaining: AtomicUsize::new(budget), warned: AtomicBool::new(false) });
+        let stdout = GuestOutput { stream: Stream::Stdout, app_id, budget };
+        let stderr = GuestOutput { stream: Stream::Stderr, ..stdout.clone() };
         (stdout, stderr)
     }
 
@@ -57,9 +47,7 @@ impl GuestOutput {
         let granted = self
             .budget
             .remaining
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                Some(left.saturating_sub(wanted))
-            })
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| Some(left.saturating_sub(wanted)))
             .unwrap_or(0)
             .min(wanted);
         if granted > 0 {
@@ -117,11 +105,7 @@ impl OutputStream for GuestOutput {
 }
 
 impl AsyncWrite for GuestOutput {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
         self.emit(buf);
         Poll::Ready(Ok(buf.len()))
     }

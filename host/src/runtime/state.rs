@@ -59,10 +59,7 @@ impl RequestState {
             app_id: Arc::clone(&policy.app_id),
             wasi,
             table: ResourceTable::new(),
-            limiter: SandboxLimiter {
-                memory_cap,
-                memory_exceeded: false,
-            },
+            limiter: SandboxLimiter { memory_cap, memory_exceeded: false },
             services,
             policy,
             caller,
@@ -86,10 +83,7 @@ impl RequestState {
 
 impl WasiView for RequestState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
     }
 }
 
@@ -108,28 +102,15 @@ pub(super) struct SandboxLimiter {
 }
 
 impl ResourceLimiter for SandboxLimiter {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> Result<bool> {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> Result<bool> {
         if desired > self.memory_cap {
             self.memory_exceeded = true;
-            return Err(wasmtime::format_err!(
-                "memory cap of {} bytes reached",
-                self.memory_cap
-            ));
+            return Err(wasmtime::format_err!("memory cap of {} bytes reached", self.memory_cap));
         }
         Ok(true)
     }
 
-    fn table_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> Result<bool> {
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> Result<bool> {
         Ok(desired <= 100_000)
     }
 }

@@ -41,13 +41,12 @@ impl Database {
         component: &[u8],
     ) -> Result<InstallOutcome, StorageError> {
         let mut tx = self.pool.begin().await?;
-        let existing: Option<String> = sqlx::query_scalar::<Any, String>(
-            "SELECT digest FROM app_versions WHERE app_id = $1 AND version = $2",
-        )
-        .bind(&row.app_id)
-        .bind(&row.version)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let existing: Option<String> =
+            sqlx::query_scalar::<Any, String>("SELECT digest FROM app_versions WHERE app_id = $1 AND version = $2")
+                .bind(&row.app_id)
+                .bind(&row.version)
+                .fetch_optional(&mut *tx)
+                .await?;
         let current: Option<String> =
             sqlx::query_scalar::<Any, String>("SELECT current_version FROM apps WHERE app_id = $1")
                 .bind(&row.app_id)
@@ -66,11 +65,10 @@ impl Database {
             }
             Some(_) => {}
             None => {
-                let stored =
-                    sqlx::query::<Any>("SELECT 1 AS present FROM components WHERE digest = $1")
-                        .bind(&row.digest)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                let stored = sqlx::query::<Any>("SELECT 1 AS present FROM components WHERE digest = $1")
+                    .bind(&row.digest)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 if stored.is_none() {
                     sqlx::query::<Any>(
                         "INSERT INTO components (digest, bytes, size_bytes, stored_at) VALUES ($1, $2, $3, $4)",
@@ -100,23 +98,19 @@ impl Database {
         }
         let now = now_ms();
         if current.is_some() {
-            sqlx::query::<Any>(
-                "UPDATE apps SET current_version = $1, updated_at = $2 WHERE app_id = $3",
-            )
-            .bind(&row.version)
-            .bind(now)
-            .bind(&row.app_id)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query::<Any>("UPDATE apps SET current_version = $1, updated_at = $2 WHERE app_id = $3")
+                .bind(&row.version)
+                .bind(now)
+                .bind(&row.app_id)
+                .execute(&mut *tx)
+                .await?;
         } else {
-            sqlx::query::<Any>(
-                "INSERT INTO apps (app_id, current_version, updated_at) VALUES ($1, $2, $3)",
-            )
-            .bind(&row.app_id)
-            .bind(&row.version)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query::<Any>("INSERT INTO apps (app_id, current_version, updated_at) VALUES ($1, $2, $3)")
+                .bind(&row.app_id)
+                .bind(&row.version)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
         }
         sqlx::query::<Any>("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1")
             .execute(&mut *tx)
@@ -161,10 +155,8 @@ impl Database {
 
     /// A number that changes whenever the catalog does.
     pub async fn catalog_revision(&self) -> Result<i64, StorageError> {
-        Ok(
-            sqlx::query_scalar::<Any, i64>("SELECT revision FROM catalog_revision WHERE id = 1")
-                .fetch_one(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar::<Any, i64>("SELECT revision FROM catalog_revision WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }

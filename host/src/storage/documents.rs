@@ -96,8 +96,7 @@ pub struct StoredDocument {
     pub revision: u64,
 }
 
-const COLUMNS_SQLITE: &str =
-    "seq, id, owner_subject, visibility, body, created_at, updated_at, revision";
+const COLUMNS_SQLITE: &str = "seq, id, owner_subject, visibility, body, created_at, updated_at, revision";
 const COLUMNS_POSTGRES: &str =
     "seq, id, owner_subject, visibility, body::text AS body, created_at, updated_at, revision";
 
@@ -163,11 +162,7 @@ impl Database {
             None => None,
         };
         if cursor.is_some() {
-            let op = if criteria.order == Order::NewestFirst {
-                "<"
-            } else {
-                ">"
-            };
+            let op = if criteria.order == Order::NewestFirst { "<" } else { ">" };
             sql.push_str(&format!(" AND seq {op} ${next_param}"));
             next_param += 1;
         }
@@ -179,11 +174,7 @@ impl Database {
                 Dialect::Postgres => format!(" AND body -> ${path} = ${value}::jsonb"),
             });
         }
-        let direction = if criteria.order == Order::NewestFirst {
-            "DESC"
-        } else {
-            "ASC"
-        };
+        let direction = if criteria.order == Order::NewestFirst { "DESC" } else { "ASC" };
         sql.push_str(&format!(" ORDER BY seq {direction} LIMIT {}", limit + 1));
 
         let mut query = sqlx::query::<Any>(&sql)
@@ -225,15 +216,8 @@ impl Database {
             last_seq = Some(row.try_get::<i64, _>("seq")?);
             documents.push(document_from_row(row)?);
         }
-        let next_cursor = if more {
-            last_seq.map(|seq| format!("c{seq}"))
-        } else {
-            None
-        };
-        Ok(Page {
-            documents,
-            next_cursor,
-        })
+        let next_cursor = if more { last_seq.map(|seq| format!("c{seq}")) } else { None };
+        Ok(Page { documents, next_cursor })
     }
 
     /// Stores a new document owned by the scope's subject.
@@ -247,11 +231,7 @@ impl Database {
         let owner = scope.subject.clone().ok_or(StorageError::NotFound)?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = now_ms();
-        let body_param = if self.dialect == Dialect::Postgres {
-            "$8::jsonb"
-        } else {
-            "$8"
-        };
+        let body_param = if self.dialect == Dialect::Postgres { "$8::jsonb" } else { "$8" };
         let sql = format!(
             "INSERT INTO documents (id, app_id, collection, customer_id, property_id, owner_subject, visibility, \
              body, created_at, updated_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, {body_param}, $9, $9, 1)"
@@ -300,11 +280,7 @@ impl Database {
             )));
         }
         let now = now_ms();
-        let body_param = if self.dialect == Dialect::Postgres {
-            "$1::jsonb"
-        } else {
-            "$1"
-        };
+        let body_param = if self.dialect == Dialect::Postgres { "$1::jsonb" } else { "$1" };
         let sql = format!(
             "UPDATE documents SET body = {body_param}, updated_at = $2, revision = revision + 1 \
              WHERE id = $3 AND revision = $4"
@@ -317,25 +293,13 @@ impl Database {
             .execute(&self.pool)
             .await?;
         if updated.rows_affected() != 1 {
-            return Err(StorageError::Conflict(
-                "document was changed concurrently".to_owned(),
-            ));
+            return Err(StorageError::Conflict("document was changed concurrently".to_owned()));
         }
-        Ok(StoredDocument {
-            body: body.to_owned(),
-            updated_at: now as u64,
-            revision: current.revision + 1,
-            ..current
-        })
+        Ok(StoredDocument { body: body.to_owned(), updated_at: now as u64, revision: current.revision + 1, ..current })
     }
 
     /// Deletes a document the subject owns.
-    pub async fn delete_document(
-        &self,
-        scope: &DocumentScope,
-        collection: &str,
-        id: &str,
-    ) -> Result<(), StorageError> {
+    pub async fn delete_document(&self, scope: &DocumentScope, collection: &str, id: &str) -> Result<(), StorageError> {
         let subject = scope.subject.as_deref().ok_or(StorageError::NotFound)?;
         let deleted = sqlx::query::<Any>(
             "DELETE FROM documents WHERE id = $1 AND app_id = $2 AND customer_id = $3 AND property_id = $4 \

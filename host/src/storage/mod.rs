@@ -23,9 +23,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use catalog::{AppVersionRow, InstallOutcome};
-pub use documents::{
-    Criteria, DocumentScope, Filter, FilterValue, Order, Page, StoredDocument, Visibility,
-};
+pub use documents::{Criteria, DocumentScope, Filter, FilterValue, Order, Page, StoredDocument, Visibility};
 
 /// Which SQL backend a [`Database`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,17 +130,12 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 fn ensure_sqlite_parent(url: &str) -> Result<(), StorageError> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = Path::new(path)
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    {
+    if let Some(parent) = Path::new(path).parent().filter(|parent| !parent.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
     Ok(())
@@ -165,33 +158,19 @@ mod tests {
     #[tokio::test]
     async fn sqlite_runs_durable_and_checks_foreign_keys() {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("nested/courtyard.db").display()
-        );
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("nested/courtyard.db").display());
         let db = Database::connect(&url).await.unwrap();
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(db.pool()).await.unwrap();
         assert_eq!(mode, "wal");
-        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(db.pool()).await.unwrap();
         assert_eq!(sync, 2, "synchronous=FULL");
-        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(db.pool()).await.unwrap();
         assert_eq!(fk, 1);
     }
 
     #[tokio::test]
     async fn unknown_schemes_are_refused_without_leaking_passwords() {
-        let err = Database::connect("mysql://root:hunter2@db/x")
-            .await
-            .unwrap_err();
+        let err = Database::connect("mysql://root:hunter2@db/x").await.unwrap_err();
         let message = err.to_string();
         assert!(message.contains("unsupported database URL"), "{message}");
         assert!(!message.contains("hunter2"), "{message}");

@@ -78,27 +78,19 @@ async fn serve(
     caller: Caller,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let app = state.catalog.get(&app_id).ok_or_else(|| {
-        ApiError::not_found(format!("no app `{}` is installed", truncate(&app_id, 64)))
-    })?;
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.0.to_string())
-        .unwrap_or_default();
+    let app = state
+        .catalog
+        .get(&app_id)
+        .ok_or_else(|| ApiError::not_found(format!("no app `{}` is installed", truncate(&app_id, 64))))?;
+    let request_id = request.extensions().get::<RequestId>().map(|id| id.0.to_string()).unwrap_or_default();
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, state.request_body_bytes)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!(
-                    "request bodies are limited to {} bytes",
-                    state.request_body_bytes
-                ),
-            )
-        })?;
+    let body = axum::body::to_bytes(body, state.request_body_bytes).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("request bodies are limited to {} bytes", state.request_body_bytes),
+        )
+    })?;
     let guest_request = GuestRequest {
         method: parts.method,
         path,
@@ -117,16 +109,8 @@ async fn serve(
     let kind = app.manifest.kind;
     let runtime = Arc::clone(&state.runtime);
     let services = state.services.clone();
-    let outcome = run_guest(move || {
-        runtime.handle(
-            &app.pre,
-            services,
-            Arc::clone(&app.policy),
-            context,
-            guest_request,
-        )
-    })
-    .await?;
+    let outcome =
+        run_guest(move || runtime.handle(&app.pre, services, Arc::clone(&app.policy), context, guest_request)).await?;
     match outcome {
         Ok(response) => Ok(into_http(response, kind)),
         Err(failure) => Err(failure_error(&app_id, failure)),
@@ -142,9 +126,7 @@ where
 {
     match tokio::runtime::Handle::current().runtime_flavor() {
         tokio::runtime::RuntimeFlavor::MultiThread => Ok(tokio::task::block_in_place(work)),
-        _ => tokio::task::spawn_blocking(work)
-            .await
-            .map_err(ApiError::internal),
+        _ => tokio::task::spawn_blocking(work).await.map_err(ApiError::internal),
     }
 }
 
@@ -152,9 +134,7 @@ fn guest_headers(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .filter(|(name, _)| !STRIPPED_REQUEST_HEADERS.contains(&name.as_str()))
-        .filter_map(|(name, value)| {
-            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-        })
+        .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
         .collect()
 }
 
@@ -178,14 +158,8 @@ fn into_http(guest: GuestResponse, kind: AppKind) -> Response {
         AppKind::Core => CORE_CSP,
         AppKind::ThirdParty => THIRD_PARTY_CSP,
     };
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(csp),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
@@ -195,8 +169,7 @@ fn failure_error(app_id: &str, failure: GuestFailure) -> ApiError {
     let (status, code) = match failure {
         GuestFailure::Deadline(_) => (StatusCode::GATEWAY_TIMEOUT, "app_timeout"),
         GuestFailure::Busy => {
-            return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", failure.to_string())
-                .with_retry_after(1);
+            return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", failure.to_string()).with_retry_after(1);
         }
         GuestFailure::ResponseTooLarge { .. } | GuestFailure::InvalidStatus(_) => {
             (StatusCode::BAD_GATEWAY, "app_bad_response")

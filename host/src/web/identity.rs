@@ -29,66 +29,41 @@ pub struct Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get(DEV_CALLER_HEADER) else {
             return Ok(Caller::default());
         };
         if !state.dev_caller_header {
-            return Err(ApiError::unauthorized(format!(
-                "the {DEV_CALLER_HEADER} header is disabled on this server"
-            )));
+            return Err(ApiError::unauthorized(format!("the {DEV_CALLER_HEADER} header is disabled on this server")));
         }
-        let value = value
-            .to_str()
-            .map_err(|_| ApiError::bad_request(format!("{DEV_CALLER_HEADER} must be ASCII")))?;
+        let value = value.to_str().map_err(|_| ApiError::bad_request(format!("{DEV_CALLER_HEADER} must be ASCII")))?;
         parse_dev_caller(value).map_err(ApiError::bad_request)
     }
 }
 
 fn parse_dev_caller(value: &str) -> Result<Caller, String> {
     let mut caller = Caller::default();
-    for pair in value
-        .split(';')
-        .map(str::trim)
-        .filter(|pair| !pair.is_empty())
-    {
-        let (key, val) = pair
-            .split_once('=')
-            .ok_or_else(|| format!("{DEV_CALLER_HEADER}: `{pair}` is not key=value"))?;
+    for pair in value.split(';').map(str::trim).filter(|pair| !pair.is_empty()) {
+        let (key, val) =
+            pair.split_once('=').ok_or_else(|| format!("{DEV_CALLER_HEADER}: `{pair}` is not key=value"))?;
         let val = val.trim();
         let valid = !val.is_empty()
             && val.len() <= 128
-            && val
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.,@".contains(c));
+            && val.chars().all(|c| c.is_ascii_alphanumeric() || "-_.,@".contains(c));
         if !valid {
-            return Err(format!(
-                "{DEV_CALLER_HEADER}: the value of `{}` is empty or has odd characters",
-                key.trim()
-            ));
+            return Err(format!("{DEV_CALLER_HEADER}: the value of `{}` is empty or has odd characters", key.trim()));
         }
         match key.trim() {
             "subject" => caller.subject = Some(val.to_owned()),
             "customer" => caller.customer = Some(val.to_owned()),
             "property" => caller.property = Some(val.to_owned()),
-            "roles" => {
-                caller.roles = val
-                    .split(',')
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            }
+            "roles" => caller.roles = val.split(',').filter(|r| !r.is_empty()).map(str::to_owned).collect(),
             "locale" => caller.locale = Some(val.to_owned()),
             other => return Err(format!("{DEV_CALLER_HEADER}: unknown key `{other}`")),
         }
     }
     if caller.property.is_some() && caller.customer.is_none() {
-        return Err(format!(
-            "{DEV_CALLER_HEADER}: a property needs its customer"
-        ));
+        return Err(format!("{DEV_CALLER_HEADER}: a property needs its customer"));
     }
     Ok(caller)
 }
@@ -99,10 +74,8 @@ mod tests {
 
     #[test]
     fn parses_every_key() {
-        let caller = parse_dev_caller(
-            "subject=alice; customer=acme; property=p1; roles=resident,board; locale=de-CH",
-        )
-        .unwrap();
+        let caller =
+            parse_dev_caller("subject=alice; customer=acme; property=p1; roles=resident,board; locale=de-CH").unwrap();
         assert_eq!(caller.subject.as_deref(), Some("alice"));
         assert_eq!(caller.roles, ["resident", "board"]);
         assert_eq!(caller.locale.as_deref(), Some("de-CH"));
@@ -110,14 +83,7 @@ mod tests {
 
     #[test]
     fn refuses_malformed_headers() {
-        for bad in [
-            "subject",
-            "subject=",
-            "tenant=x",
-            "subject=a b",
-            "property=p1",
-            "subject=<script>",
-        ] {
+        for bad in ["subject", "subject=", "tenant=x", "subject=a b", "property=p1", "subject=<script>"] {
             assert!(parse_dev_caller(bad).is_err(), "{bad} must be refused");
         }
     }

@@ -34,12 +34,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(
-        config: &Config,
-        catalog: Arc<Catalog>,
-        runtime: Arc<Runtime>,
-        services: HostServices,
-    ) -> AppState {
+    pub fn new(config: &Config, catalog: Arc<Catalog>, runtime: Arc<Runtime>, services: HostServices) -> AppState {
         AppState {
             catalog,
             runtime,
@@ -67,23 +62,20 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    match sqlx::query("SELECT 1")
-        .execute(state.services.database.pool())
-        .await
-    {
+    let database = &state.services.database;
+    match sqlx::query("SELECT 1").execute(database.pool()).await {
         Ok(_) => {
-            axum::Json(serde_json::json!({ "status": "ok", "apps": state.catalog.list().len() }))
-                .into_response()
+            let backend = match database.dialect() {
+                crate::storage::Dialect::Sqlite => "sqlite",
+                crate::storage::Dialect::Postgres => "postgres",
+            };
+            let apps = state.catalog.list().len();
+            axum::Json(serde_json::json!({ "status": "ok", "database": backend, "apps": apps })).into_response()
         }
-        Err(err) => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            format!(
-                "database unreachable: {}",
-                err.to_string().chars().take(200).collect::<String>()
-            ),
-        )
-        .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database unreachable");
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "database unreachable").into_response()
+        }
     }
 }
 
@@ -101,9 +93,7 @@ async fn request_context(mut request: Request, next: Next) -> Response {
         .filter(|value| {
             !value.is_empty()
                 && value.len() <= 64
-                && value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+                && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         })
         .map(Arc::from)
         .unwrap_or_else(|| Arc::from(uuid::Uuid::new_v4().to_string()));
@@ -111,9 +101,7 @@ async fn request_context(mut request: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path());
     let mut response = next.run(request).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response
-            .headers_mut()
-            .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+        response.headers_mut().insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
     response
 }

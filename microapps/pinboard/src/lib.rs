@@ -71,10 +71,7 @@ fn list(request: &Request, _: &Params) -> Result<Response, Error> {
     let caller = context::caller();
     let page = POSTS.query().after(request.query_param("after")).fetch()?;
     let items: Vec<PostView> = page.items.iter().map(|doc| view(doc, &caller)).collect();
-    Ok(Response::json(
-        200,
-        &serde_json::json!({ "items": items, "next_cursor": page.next_cursor }),
-    ))
+    Ok(Response::json(200, &serde_json::json!({ "items": items, "next_cursor": page.next_cursor })))
 }
 
 fn show(_: &Request, params: &Params) -> Result<Response, Error> {
@@ -87,11 +84,7 @@ fn create(request: &Request, _: &Params) -> Result<Response, Error> {
     let caller = context::caller();
     caller.require_subject()?;
     let from_form = request.is_form();
-    let post: Post = if from_form {
-        request.form()?
-    } else {
-        request.json()?
-    };
+    let post: Post = if from_form { request.form()? } else { request.json()? };
     let post = match validate(post) {
         Ok(post) => post,
         Err(err) if from_form => return Ok(render(&caller, Some(&err.to_string()), 400)),
@@ -121,14 +114,10 @@ fn validate(post: Post) -> Result<Post, Error> {
     let title = post.title.trim().to_owned();
     let body = post.body.trim().to_owned();
     if title.is_empty() || title.chars().count() > MAX_TITLE {
-        return Err(Error::Invalid(format!(
-            "a title has 1 to {MAX_TITLE} characters"
-        )));
+        return Err(Error::Invalid(format!("a title has 1 to {MAX_TITLE} characters")));
     }
     if body.chars().count() > MAX_BODY {
-        return Err(Error::Invalid(format!(
-            "a post has at most {MAX_BODY} characters"
-        )));
+        return Err(Error::Invalid(format!("a post has at most {MAX_BODY} characters")));
     }
     Ok(Post { title, body })
 }
@@ -148,10 +137,7 @@ fn render(caller: &Caller, problem: Option<&str>, status: u16) -> Response {
          .problem{color:#a00}</style></head><body><h1>Pinboard</h1>",
     );
     if let Some(problem) = problem {
-        html.push_str(&format!(
-            "<p class=\"problem\" role=\"alert\">{}</p>",
-            escape(problem)
-        ));
+        html.push_str(&format!("<p class=\"problem\" role=\"alert\">{}</p>", escape(problem)));
     }
     if caller.subject.is_some() {
         html.push_str(
@@ -180,10 +166,7 @@ fn render(caller: &Caller, problem: Option<&str>, status: u16) -> Response {
                 html.push_str("</article>");
             }
         }
-        Err(err) => html.push_str(&format!(
-            "<p class=\"problem\">{}</p>",
-            escape(&err.to_string())
-        )),
+        Err(err) => html.push_str(&format!("<p class=\"problem\">{}</p>", escape(&err.to_string()))),
     }
     html.push_str("</body></html>");
     Response::html(status, html)

@@ -23,9 +23,7 @@ use axum::routing::any;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, StatusCode};
 use wasmtime::component::{Component, Linker};
-use wasmtime::{
-    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
-};
+use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 
 use guest::{Method, MicroappPre, Sandbox};
 
@@ -62,11 +60,7 @@ impl Bare {
         let pre = MicroappPre::new(linker.instantiate_pre(&component)?)?;
         start_epoch_ticker(&engine);
         let deadline_ticks = (DEADLINE.as_millis() / EPOCH_TICK.as_millis()) as u64;
-        Ok(Arc::new(Bare {
-            pre,
-            engine,
-            deadline_ticks,
-        }))
+        Ok(Arc::new(Bare { pre, engine, deadline_ticks }))
     }
 
     /// The routes: everything below [`MOUNT`] goes to the guest.
@@ -82,9 +76,7 @@ impl Bare {
         let mut store = Store::new(&self.engine, Sandbox::new());
         store.set_epoch_deadline(self.deadline_ticks);
         let instance = self.pre.instantiate(&mut store)?;
-        instance
-            .courtyard_platform_handler()
-            .call_handle(&mut store, request)
+        instance.courtyard_platform_handler().call_handle(&mut store, request)
     }
 }
 
@@ -101,9 +93,7 @@ fn engine_config() -> Config {
         .table_keep_resident(64 << 10)
         .pagemap_scan(Enabled::Auto);
     let mut config = Config::new();
-    config
-        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
-        .epoch_interruption(true);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool)).epoch_interruption(true);
     config
 }
 
@@ -136,12 +126,8 @@ async fn handle(State(bare): State<Arc<Bare>>, request: Request) -> Response {
         headers: parts
             .headers
             .iter()
-            .filter(|(name, _)| {
-                *name != http::header::COOKIE && *name != http::header::AUTHORIZATION
-            })
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-            })
+            .filter(|(name, _)| *name != http::header::COOKIE && *name != http::header::AUTHORIZATION)
+            .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
             .collect(),
         body: body.to_vec(),
     };

@@ -12,8 +12,6 @@ pub const HEADER: HeaderName = HeaderName::from_static("x-courtyard-dev-caller")
 
 /// The header's value for the benchmark caller.
 pub fn header_value() -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "subject={SUBJECT};customer={CUSTOMER};property={PROPERTY};roles=resident"
-    ))
-    .expect("the caller is a valid header value")
+    HeaderValue::from_str(&format!("subject={SUBJECT};customer={CUSTOMER};property={PROPERTY};roles=resident"))
+        .expect("the caller is a valid header value")
 }

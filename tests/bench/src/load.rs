@@ -55,13 +55,7 @@ pub struct Target {
 impl Target {
     /// `GET path` without a body.
     pub fn get(addr: SocketAddr, path: &str) -> Target {
-        Target {
-            addr,
-            method: Method::GET,
-            path: path.to_owned(),
-            headers: Vec::new(),
-            body: Bytes::new(),
-        }
+        Target { addr, method: Method::GET, path: path.to_owned(), headers: Vec::new(), body: Bytes::new() }
     }
 
     /// `POST path` with a JSON body.
@@ -82,21 +76,14 @@ impl Target {
     }
 
     fn request(&self) -> Request<Full<Bytes>> {
-        let mut builder = Request::builder()
-            .method(self.method.clone())
-            .uri(self.path.as_str());
+        let mut builder = Request::builder().method(self.method.clone()).uri(self.path.as_str());
         if let Some(headers) = builder.headers_mut() {
-            headers.insert(
-                HOST,
-                HeaderValue::from_str(&self.addr.to_string()).expect("an address is a valid host"),
-            );
+            headers.insert(HOST, HeaderValue::from_str(&self.addr.to_string()).expect("an address is a valid host"));
             for (name, value) in &self.headers {
                 headers.append(name.clone(), value.clone());
             }
         }
-        builder
-            .body(Full::new(self.body.clone()))
-            .expect("the target is a valid request")
+        builder.body(Full::new(self.body.clone())).expect("the target is a valid request")
     }
 }
 
@@ -135,9 +122,7 @@ impl LoadGenerator {
     /// A generator on `threads` threads of its own (1 uses a single-threaded runtime).
     pub fn new(threads: usize) -> std::io::Result<LoadGenerator> {
         let runtime = if threads <= 1 {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?
+            tokio::runtime::Builder::new_current_thread().enable_all().build()?
         } else {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(threads)
@@ -166,27 +151,17 @@ impl LoadGenerator {
         let shown = Arc::new(AtomicU32::new(0));
         self.runtime.block_on(async {
             let start = Instant::now();
-            let window = Window {
-                from: start + settings.warmup,
-                until: start + settings.warmup + settings.duration,
-            };
+            let window = Window { from: start + settings.warmup, until: start + settings.warmup + settings.duration };
             let tasks: Vec<_> = (0..settings.connections)
                 .map(|_| tokio::spawn(drive(Arc::clone(&target), window, Arc::clone(&shown))))
                 .collect();
-            let mut outcome = Outcome {
-                requests: 0,
-                errors: 0,
-                latency_ns: new_histogram(),
-                window: settings.duration,
-            };
+            let mut outcome =
+                Outcome { requests: 0, errors: 0, latency_ns: new_histogram(), window: settings.duration };
             for task in tasks {
                 let tally = task.await.expect("a connection task panicked");
                 outcome.requests += tally.requests;
                 outcome.errors += tally.errors;
-                outcome
-                    .latency_ns
-                    .add(&tally.latency_ns)
-                    .expect("histograms share their bounds");
+                outcome.latency_ns.add(&tally.latency_ns).expect("histograms share their bounds");
             }
             let suppressed = shown.load(Ordering::Relaxed).saturating_sub(ERRORS_SHOWN);
             if suppressed > 0 {
@@ -216,11 +191,7 @@ fn new_histogram() -> Histogram<u64> {
 
 /// One connection's loop; reconnects after a transport error.
 async fn drive(target: Arc<Target>, window: Window, shown: Arc<AtomicU32>) -> Tally {
-    let mut tally = Tally {
-        requests: 0,
-        errors: 0,
-        latency_ns: new_histogram(),
-    };
+    let mut tally = Tally { requests: 0, errors: 0, latency_ns: new_histogram() };
     let mut connection: Option<Connection> = None;
     while Instant::now() < window.until {
         let open = match &mut connection {
@@ -228,10 +199,7 @@ async fn drive(target: Arc<Target>, window: Window, shown: Arc<AtomicU32>) -> Ta
             None => match Connection::open(target.addr).await {
                 Ok(open) => connection.insert(open),
                 Err(err) => {
-                    report(
-                        &shown,
-                        &format!("connecting to {} failed: {err}", target.addr),
-                    );
+                    report(&shown, &format!("connecting to {} failed: {err}", target.addr));
                     tally.errors += u64::from(Instant::now() >= window.from);
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
@@ -251,22 +219,11 @@ async fn drive(target: Arc<Target>, window: Window, shown: Arc<AtomicU32>) -> Ta
                 }
             }
             Ok((status, body)) => {
-                report(
-                    &shown,
-                    &format!(
-                        "{} {} answered {status}: {}",
-                        target.method,
-                        target.path,
-                        snippet(&body)
-                    ),
-                );
+                report(&shown, &format!("{} {} answered {status}: {}", target.method, target.path, snippet(&body)));
                 tally.errors += u64::from(counted);
             }
             Err(err) => {
-                report(
-                    &shown,
-                    &format!("{} {} failed: {err}", target.method, target.path),
-                );
+                report(&shown, &format!("{} {} failed: {err}", target.method, target.path));
                 tally.errors += u64::from(counted);
                 if let Some(broken) = connection.take() {
                     broken.close().await;

@@ -50,12 +50,7 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [
-        Kind::Native,
-        Kind::BareWasmtime,
-        Kind::CourtyardEcho,
-        Kind::CourtyardPinboard,
-    ];
+    const ALL: [Kind; 4] = [Kind::Native, Kind::BareWasmtime, Kind::CourtyardEcho, Kind::CourtyardPinboard];
 
     fn name(self) -> &'static str {
         match self {
@@ -104,24 +99,13 @@ struct Args {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let mut kinds = if args.only.is_empty() {
-        Kind::ALL.to_vec()
-    } else {
-        args.only.clone()
-    };
+    let mut kinds = if args.only.is_empty() { Kind::ALL.to_vec() } else { args.only.clone() };
     kinds.sort();
     kinds.dedup();
-    anyhow::ensure!(
-        args.connections > 0 && args.duration_secs > 0,
-        "connections and duration must be positive"
-    );
+    anyhow::ensure!(args.connections > 0 && args.duration_secs > 0, "connections and duration must be positive");
 
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let server_threads = if args.server_threads == 0 {
-        cpus
-    } else {
-        args.server_threads
-    };
+    let server_threads = if args.server_threads == 0 { cpus } else { args.server_threads };
     let servers = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(server_threads)
         .thread_name("bench-server")
@@ -199,10 +183,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// Starts the server for `kind` (Courtyard is already running) and names the request to send it.
-async fn serve(
-    kind: Kind,
-    platform: Option<&Platform>,
-) -> anyhow::Result<(Target, Option<Running>)> {
+async fn serve(kind: Kind, platform: Option<&Platform>) -> anyhow::Result<(Target, Option<Running>)> {
     let courtyard = || platform.context("Courtyard is not running");
     Ok(match kind {
         Kind::Native => {
@@ -219,8 +200,7 @@ async fn serve(
 }
 
 fn echo_post(addr: std::net::SocketAddr) -> Target {
-    Target::post_json(addr, &format!("{}/", bare::MOUNT), ECHO_BODY)
-        .with_header(caller::HEADER, caller::header_value())
+    Target::post_json(addr, &format!("{}/", bare::MOUNT), ECHO_BODY).with_header(caller::HEADER, caller::header_value())
 }
 
 fn pinboard_list(addr: std::net::SocketAddr) -> Target {
@@ -230,12 +210,7 @@ fn pinboard_list(addr: std::net::SocketAddr) -> Target {
 /// One request before the load: it must succeed, and echo must echo.
 fn probe(generator: &LoadGenerator, kind: Kind, target: &Target) -> anyhow::Result<bytes::Bytes> {
     let (status, body) = generator.send_once(target)?;
-    anyhow::ensure!(
-        status.is_success(),
-        "{} answered {status}: {}",
-        kind.name(),
-        load::snippet(&body)
-    );
+    anyhow::ensure!(status.is_success(), "{} answered {status}: {}", kind.name(), load::snippet(&body));
     if matches!(kind, Kind::BareWasmtime | Kind::CourtyardEcho) {
         anyhow::ensure!(
             body == ECHO_BODY.as_bytes(),

@@ -71,12 +71,7 @@ pub struct Report {
 impl Report {
     /// Computes the ratios from whichever servers ran.
     pub fn new(servers: Vec<Measurement>, settings: Settings) -> Report {
-        let rate = |name: &str| {
-            servers
-                .iter()
-                .find(|m| m.name == name)
-                .map(|m| m.req_per_sec)
-        };
+        let rate = |name: &str| servers.iter().find(|m| m.name == name).map(|m| m.req_per_sec);
         let ratio = |over: &str, base: &str| match (rate(over), rate(base)) {
             (Some(over), Some(base)) if base > 0.0 => Some(round(over / base, 4)),
             _ => None,
@@ -85,11 +80,7 @@ impl Report {
             c_over_b: ratio("courtyard-echo", "bare-wasmtime"),
             d_over_a: ratio("courtyard-pinboard", "native"),
         };
-        Report {
-            servers,
-            ratios,
-            settings,
-        }
+        Report { servers, ratios, settings }
     }
 }
 

@@ -29,19 +29,13 @@ pub struct Sandbox {
 impl Sandbox {
     /// A fresh, empty sandbox: no environment, no files, no sockets.
     pub fn new() -> Sandbox {
-        Sandbox {
-            wasi: WasiCtx::default(),
-            table: ResourceTable::new(),
-        }
+        Sandbox { wasi: WasiCtx::default(), table: ResourceTable::new() }
     }
 }
 
 impl WasiView for Sandbox {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
     }
 }
 
@@ -70,11 +64,7 @@ impl context::Host for Sandbox {
 }
 
 impl collections::Host for Sandbox {
-    fn get(
-        &mut self,
-        _collection: String,
-        _id: String,
-    ) -> Result<collections::Document, types::Error> {
+    fn get(&mut self, _collection: String, _id: String) -> Result<collections::Document, types::Error> {
         Err(types::Error::Unavailable(NO_STORAGE.to_owned()))
     }
 

@@ -1,0 +1,110 @@
+//! Install-time validation: only real components whose imports the manifest
+//! covers get into the catalog, and every refusal names what is wrong.
+
+mod support;
+
+use support::*;
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_refused(output: &std::process::Output, needle: &str) {
+    assert!(!output.status.success(), "install should have been refused");
+    let text = stderr(output);
+    assert!(text.contains(needle), "expected `{needle}` in:\n{text}");
+}
+
+#[tokio::test]
+async fn garbage_core_modules_and_broken_components_are_refused() {
+    let deployment = Deployment::new().await;
+    let dir = deployment.data_dir.path();
+    let manifest = fixture_manifest("echo");
+
+    std::fs::write(dir.join("garbage.wasm"), b"#!/bin/sh\nrm -rf /\n").unwrap();
+    assert_refused(&deployment.install(dir.join("garbage.wasm"), &manifest), "not a WebAssembly component");
+
+    // The smallest valid core module: magic and version, nothing else.
+    std::fs::write(dir.join("core.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    assert_refused(&deployment.install(dir.join("core.wasm"), &manifest), "core WebAssembly module, not a component");
+
+    let mut truncated = std::fs::read(ECHO_WASM).unwrap();
+    truncated.truncate(truncated.len() / 2);
+    std::fs::write(dir.join("truncated.wasm"), &truncated).unwrap();
+    assert_refused(&deployment.install(dir.join("truncated.wasm"), &manifest), "the component is invalid");
+
+    let list = deployment.cli(&["app", "list"]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert!(!String::from_utf8_lossy(&list.stdout).contains("echo"), "nothing refused may be listed");
+}
+
+#[tokio::test]
+async fn imports_outside_the_platform_or_the_manifest_are_refused_by_name() {
+    let deployment = Deployment::new().await;
+    let undeclared = deployment.manifest(
+        "pinboard-undeclared",
+        "id = \"pinboard-copy\"\nversion = \"0.1.0\"\nname = \"Copy\"\nkind = \"third-party\"\n\
+         vendor = \"V\"\ninterfaces = [\"context\", \"log\"]\n",
+    );
+    assert_refused(
+        &deployment.install(PINBOARD_WASM, &undeclared),
+        "imports `courtyard:platform/collections@0.1.0` but the manifest does not declare `collections`",
+    );
+    assert_refused(&deployment.install(ESCAPE_WASM, fixture_manifest("escape")), "`wasi:filesystem/");
+}
+
+#[tokio::test]
+async fn manifests_with_missing_or_unknown_fields_are_refused() {
+    let deployment = Deployment::new().await;
+    let missing =
+        deployment.manifest("missing", "id = \"echo\"\nversion = \"0.1.0\"\nname = \"Echo\"\ninterfaces = []\n");
+    assert_refused(&deployment.install(ECHO_WASM, &missing), "missing field `kind`");
+    let unknown = deployment.manifest(
+        "unknown",
+        "id = \"echo\"\nversion = \"0.1.0\"\nname = \"Echo\"\nkind = \"core\"\nvendor = \"V\"\n\
+         interfaces = []\nfilesystem = \"/\"\n",
+    );
+    assert_refused(&deployment.install(ECHO_WASM, &unknown), "unknown field `filesystem`");
+    let bad_interface = deployment.manifest(
+        "bad-interface",
+        "id = \"echo\"\nversion = \"0.1.0\"\nname = \"Echo\"\nkind = \"core\"\nvendor = \"V\"\n\
+         interfaces = [\"sockets\"]\n",
+    );
+    assert_refused(&deployment.install(ECHO_WASM, &bad_interface), "unknown variant `sockets`");
+}
+
+#[tokio::test]
+async fn an_installed_app_is_listed_and_served_by_a_running_node() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let client = client();
+
+    let installed = deployment.install(ECHO_WASM, fixture_manifest("echo"));
+    assert!(installed.status.success(), "{}", stderr(&installed));
+    assert!(String::from_utf8_lossy(&installed.stdout).starts_with("installed echo 0.1.0"));
+    let again = deployment.install(ECHO_WASM, fixture_manifest("echo"));
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("already installed echo 0.1.0"));
+
+    // Same id and version, different component: a version names one build.
+    assert_refused(
+        &deployment.install(HOSTILE_WASM, deployment.manifest("echo-impostor", &echo_manifest_with(&["collections"]))),
+        "already installed with a different component",
+    );
+
+    let list = String::from_utf8_lossy(&deployment.cli(&["app", "list"]).stdout).into_owned();
+    assert!(list.contains("echo") && list.contains("pinboard"), "{list}");
+
+    node.wait_for_app(&client, "echo").await;
+    let response = client.post(node.url("/apps/echo/some/path")).body("ping").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-echo-path"], "/some/path");
+    assert_eq!(response.text().await.unwrap(), "ping");
+}
+
+fn echo_manifest_with(interfaces: &[&str]) -> String {
+    let list: Vec<String> = interfaces.iter().map(|i| format!("{i:?}")).collect();
+    format!(
+        "id = \"echo\"\nversion = \"0.1.0\"\nname = \"Echo\"\nkind = \"third-party\"\nvendor = \"V\"\ninterfaces = [{}]\n",
+        list.join(", ")
+    )
+}

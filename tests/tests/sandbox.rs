@@ -1,0 +1,150 @@
+//! Hostile guests: each misbehaviour is contained to its own request with a
+//! 5xx, and a well-behaved app keeps answering during and after it.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::*;
+
+async fn deployment_with_hostile() -> (Deployment, Node) {
+    let deployment = Deployment::new().await;
+    let installed = deployment.install(HOSTILE_WASM, fixture_manifest("hostile"));
+    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    let node = deployment.start();
+    (deployment, node)
+}
+
+async fn pinboard_answers(client: &reqwest::Client, node: &Node) {
+    let (name, value) = caller("alice", "acme", "elm-5");
+    let response = client.get(node.url("/apps/pinboard/posts")).header(name, value).send().await.unwrap();
+    assert_eq!(response.status(), 200, "the well-behaved app must keep answering");
+}
+
+async fn hostile(client: &reqwest::Client, node: &Node, route: &str) -> (u16, Value) {
+    let (name, value) = caller("mallory", "acme", "elm-5");
+    let response = client.get(node.url(&format!("/apps/hostile{route}"))).header(name, value).send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+#[tokio::test]
+async fn each_hostile_guest_is_contained_to_its_own_request() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let client = client();
+    for (route, status, code) in [
+        ("/spin", 504, "app_timeout"),
+        ("/memory-bomb", 500, "app_failed"),
+        ("/recursion", 500, "app_failed"),
+        ("/deep-frames", 500, "app_failed"),
+        ("/huge-response", 502, "app_bad_response"),
+        ("/trap", 500, "app_failed"),
+        ("/bad-status", 502, "app_bad_response"),
+    ] {
+        let started = Instant::now();
+        let (got, body) = hostile(&client, &node, route).await;
+        assert_eq!(got, status, "{route}: {body}");
+        assert_eq!(body["error"]["code"], code, "{route}: {body}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{route} took {:?}", started.elapsed());
+        pinboard_answers(&client, &node).await;
+    }
+    let (_, memory) = hostile(&client, &node, "/memory-bomb").await;
+    assert!(memory["error"]["message"].as_str().unwrap().contains("memory cap"), "{memory}");
+    let (_, stack) = hostile(&client, &node, "/recursion").await;
+    assert!(stack["error"]["message"].as_str().unwrap().contains("stack"), "{stack}");
+}
+
+#[tokio::test]
+async fn a_well_behaved_app_answers_while_a_guest_spins() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let client = client();
+    let spinners: Vec<_> = (0..2)
+        .map(|_| {
+            let client = client.clone();
+            let url = node.url("/apps/hostile/spin");
+            let (name, value) = caller("mallory", "acme", "elm-5");
+            tokio::spawn(async move { client.get(url).header(name, value).send().await.unwrap().status() })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    for _ in 0..5 {
+        pinboard_answers(&client, &node).await;
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "pinboard waited for the spinners: {:?}",
+        started.elapsed()
+    );
+    for spinner in spinners {
+        assert_eq!(spinner.await.unwrap(), 504);
+    }
+}
+
+#[tokio::test]
+async fn no_request_sees_memory_of_an_earlier_one() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let client = client();
+    for round in 0..12 {
+        let (status, body) = hostile(&client, &node, "/leak-probe").await;
+        assert_eq!(status, 200);
+        assert_eq!(body, Value::String("static=0 heap=0".to_owned()), "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn host_calls_are_capped_per_request_with_a_typed_error() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let client = client();
+    let (status, body) = hostile(&client, &node, "/host-call-flood").await;
+    assert_eq!(status, 200, "{body}");
+    let text = body.as_str().unwrap();
+    assert!(text.starts_with("answered=1000 then: host-call quota"), "{text}");
+}
+
+#[tokio::test]
+async fn guest_output_is_logged_but_capped() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let client = client();
+    let (status, _) = hostile(&client, &node, "/chatter").await;
+    assert_eq!(status, 200);
+    pinboard_answers(&client, &node).await;
+    let log = node.log();
+    let chatter = log.matches("chatter chatter").count();
+    assert!(chatter > 0, "guest output reaches the log");
+    let logged_bytes: usize = log.lines().filter(|line| line.contains("chatter chatter")).map(str::len).sum();
+    assert!(logged_bytes < 64 << 10, "guest wrote 2 MiB; the log kept {logged_bytes} bytes");
+    assert_eq!(log.matches("guest output over budget").count(), 1);
+}
+
+#[tokio::test]
+async fn credentials_never_reach_the_guest_and_guests_cannot_set_cookies() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let client = client();
+    let (name, value) = caller("mallory", "acme", "elm-5");
+    let seen = client
+        .get(node.url("/apps/hostile/headers"))
+        .header(name, value.clone())
+        .header("cookie", "session=secret")
+        .header("authorization", "Bearer secret-token")
+        .header("x-harmless", "yes")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(seen.contains("x-harmless: yes"), "{seen}");
+    for secret in ["cookie", "authorization", "secret", "x-courtyard-dev-caller"] {
+        assert!(!seen.contains(secret), "`{secret}` reached the guest:\n{seen}");
+    }
+
+    let response = client.get(node.url("/apps/hostile/set-cookie")).header(name, value).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("set-cookie").is_none());
+    assert_eq!(response.headers()["x-app"], "kept");
+    let csp = response.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("sandbox"), "third-party pages are sandboxed: {csp}");
+}

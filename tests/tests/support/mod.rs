@@ -1,0 +1,218 @@
+//! Harness for the end-to-end tests: real `courtyard` processes on loopback,
+//! a real database (embedded SQLite, or PostgreSQL when
+//! `COURTYARD_TEST_DATABASE_URL` is set) and real guest components.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+/// The server binary under test.
+pub const SERVER_BIN: &str = env!("CARGO_BIN_EXE_courtyard-e2e-server");
+pub const ECHO_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_ECHO");
+pub const HOSTILE_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_HOSTILE");
+pub const ESCAPE_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_ESCAPE");
+pub const PINBOARD_WASM: &str = env!("COURTYARD_COMPONENT_PINBOARD");
+
+/// A fixture's manifest path, e.g. `fixture_manifest("hostile")`.
+pub fn fixture_manifest(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name).join("courtyard.toml")
+}
+
+/// The dev-only caller header for `subject` in `property` of `customer`.
+pub fn caller(subject: &str, customer: &str, property: &str) -> (&'static str, String) {
+    ("x-courtyard-dev-caller", format!("subject={subject}; customer={customer}; property={property}; roles=resident"))
+}
+
+/// One deployment: a data directory and a database, shared by the nodes
+/// started on it (one after another, or side by side on PostgreSQL).
+pub struct Deployment {
+    pub data_dir: tempfile::TempDir,
+    pub database_url: Option<String>,
+    config_path: PathBuf,
+    schema: Option<(String, String)>,
+}
+
+impl Deployment {
+    /// A fresh deployment with default limits.
+    pub async fn new() -> Deployment {
+        Deployment::with_config("").await
+    }
+
+    /// A fresh deployment; `extra` is appended to its TOML configuration.
+    pub async fn with_config(extra: &str) -> Deployment {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let (database_url, schema) = match std::env::var("COURTYARD_TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                create_schema(&base, &schema).await;
+                let separator = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+                (Some(url), Some((base, schema)))
+            }
+            _ => (None, None),
+        };
+        let cache_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("component-cache");
+        let mut config = format!(
+            "listen = \"127.0.0.1:0\"\ndata_dir = {:?}\ncache_dir = {:?}\ncatalog_refresh_ms = 200\n",
+            data_dir.path().display().to_string(),
+            cache_dir.display().to_string(),
+        );
+        if let Some(url) = &database_url {
+            config.push_str(&format!("database_url = {url:?}\n"));
+        }
+        // Top-level keys must precede tables: put `extra` tables last.
+        config.push_str(extra);
+        let config_path = data_dir.path().join("courtyard.toml");
+        std::fs::write(&config_path, config).expect("write config");
+        Deployment { data_dir, database_url, config_path, schema }
+    }
+
+    /// Starts a node and waits until it listens.
+    pub fn start(&self) -> Node {
+        let stderr_path = self.data_dir.path().join(format!("node-{}.log", uuid::Uuid::new_v4().simple()));
+        let stderr = std::fs::File::create(&stderr_path).expect("log file");
+        let mut child = Command::new(SERVER_BIN)
+            .args(["serve", "--config"])
+            .arg(&self.config_path)
+            .env("COURTYARD_LOG", "info,courtyard::guest=debug")
+            .env_remove("COURTYARD_DATABASE_URL")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("start courtyard");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(line)) = lines.next() {
+                let _ = tx.send(line);
+            }
+            for _ in lines {}
+        });
+        let line = match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(line) => line,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("courtyard did not start:\n{}", std::fs::read_to_string(&stderr_path).unwrap_or_default());
+            }
+        };
+        let base = line
+            .strip_prefix("courtyard listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .to_owned();
+        Node { child, base, stderr_path }
+    }
+
+    /// Runs the `courtyard` CLI against this deployment.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        Command::new(SERVER_BIN)
+            .args(args)
+            .arg("--config")
+            .arg(&self.config_path)
+            .env("COURTYARD_LOG", "warn")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run courtyard")
+    }
+
+    /// `courtyard app install <component> --manifest <manifest>`.
+    pub fn install(&self, component: impl AsRef<Path>, manifest: impl AsRef<Path>) -> Output {
+        let component = component.as_ref().to_str().expect("utf-8 path").to_owned();
+        let manifest = manifest.as_ref().to_str().expect("utf-8 path").to_owned();
+        self.cli(&["app", "install", &component, "--manifest", &manifest])
+    }
+
+    /// Writes `text` as a manifest file in the data directory.
+    pub fn manifest(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.data_dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, text).expect("write manifest");
+        path
+    }
+}
+
+impl Drop for Deployment {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = self.schema.take() {
+            // Dropping happens outside any async context: use a private runtime.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                runtime.block_on(async {
+                    if let Ok(pool) = sqlx::PgPool::connect(&base).await {
+                        let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&pool).await;
+                        pool.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+async fn create_schema(base: &str, schema: &str) {
+    let pool = sqlx::PgPool::connect(base).await.expect("connect to the test PostgreSQL");
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.expect("create schema");
+    pool.close().await;
+}
+
+/// A running `courtyard serve` process.
+pub struct Node {
+    child: Child,
+    pub base: String,
+    stderr_path: PathBuf,
+}
+
+impl Node {
+    /// The absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Kills the process with SIGKILL: no shutdown code runs.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        let _ = self.child.wait();
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
+    }
+
+    /// Everything the node logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+
+    /// Waits until the node has picked up app `id` (installed by the CLI).
+    pub async fn wait_for_app(&self, client: &reqwest::Client, id: &str) {
+        for _ in 0..100 {
+            let response = client.get(self.url(&format!("/apps/{id}/"))).send().await.expect("request");
+            let unknown =
+                response.status() == 404 && response.text().await.unwrap_or_default().contains("is installed");
+            if !unknown {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("app {id} never appeared on the node");
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client with a generous timeout (hostile fixtures take seconds).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}

@@ -148,3 +148,33 @@ async fn credentials_never_reach_the_guest_and_guests_cannot_set_cookies() {
     let csp = response.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.starts_with("sandbox"), "third-party pages are sandboxed: {csp}");
 }
+
+#[tokio::test]
+async fn the_sandbox_grants_no_ambient_authority() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let (status, body) = hostile(&client(), &node, "/ambient").await;
+    assert_eq!(status, 200);
+    // No preopened directories: the working directory is a bare name with nothing behind it.
+    assert_eq!(body, Value::String("env=0 args=0 cwd=\"/\"".to_owned()));
+}
+
+#[tokio::test]
+async fn a_full_node_answers_busy_instead_of_queueing_without_end() {
+    let deployment = Deployment::with_config("[runtime]\nmax_concurrent_instances = 1\ndeadline_ms = 1500\n").await;
+    let installed = deployment.install(HOSTILE_WASM, fixture_manifest("hostile"));
+    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    let node = deployment.start();
+    let client = client();
+    let spinner = {
+        let (client, url) = (client.clone(), node.url("/apps/hostile/spin"));
+        let (name, value) = caller("mallory", "acme", "elm-5");
+        tokio::spawn(async move { client.get(url).header(name, value).send().await.unwrap().status() })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (name, value) = caller("alice", "acme", "elm-5");
+    let busy = client.get(node.url("/apps/pinboard/posts")).header(name, value).send().await.unwrap();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.headers()["retry-after"], "1");
+    assert_eq!(spinner.await.unwrap(), 504);
+    pinboard_answers(&client, &node).await;
+}

@@ -76,3 +76,39 @@ fn deserialize_checked(engine: &Engine, artifact: &[u8]) -> Option<Component> {
     let component = unsafe { Component::deserialize(engine, serialized) };
     component.map_err(|err| tracing::warn!(error = %err, "stale compiled component; recompiling")).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::bundled::CORE_APPS;
+    use crate::config::RuntimeLimits;
+    use crate::runtime::Runtime;
+
+    fn artifacts(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir).unwrap().map(|entry| entry.unwrap().path()).collect()
+    }
+
+    #[test]
+    fn artifacts_are_keyed_by_digest_and_survive_tampering() {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = Runtime::new(RuntimeLimits::default(), dir.path().to_owned()).unwrap();
+        let component = CORE_APPS[0].component;
+        runtime.compile("feedface", component).unwrap();
+        let files = artifacts(dir.path());
+        assert_eq!(files.len(), 1);
+        let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("feedface-") && name.ends_with(".cwasm"), "{name}");
+
+        // A corrupted artifact is never loaded: the component is recompiled
+        // and the cache entry rewritten.
+        let mut artifact = std::fs::read(&files[0]).unwrap();
+        let middle = artifact.len() / 2;
+        artifact[middle] ^= 0xFF;
+        std::fs::write(&files[0], &artifact).unwrap();
+        runtime.compile("feedface", component).unwrap();
+        assert_ne!(std::fs::read(&files[0]).unwrap(), artifact, "the tampered entry was replaced");
+
+        std::fs::write(&files[0], b"short").unwrap();
+        runtime.compile("feedface", component).unwrap();
+        assert!(std::fs::read(&files[0]).unwrap().len() > 1000);
+    }
+}

@@ -29,7 +29,10 @@ pub struct Sandbox {
 impl Sandbox {
     /// A fresh, empty sandbox: no environment, no files, no sockets.
     pub fn new() -> Sandbox {
-        Sandbox { wasi: WasiCtx::default(), table: ResourceTable::new() }
+        Sandbox {
+            wasi: if super::knob("builder") { WasiCtx::builder().build() } else { WasiCtx::default() },
+            table: ResourceTable::new(),
+        }
     }
 }
 

@@ -16,6 +16,13 @@ async fn health_unknown_routes_and_unknown_apps() {
     let expected = if deployment.database_url.is_some() { "postgres" } else { "sqlite" };
     assert_eq!(health["database"], expected, "the suite must run against the backend it was asked for");
 
+    let wrong_method = client.post(node.url("/healthz")).send().await.unwrap();
+    assert_eq!(wrong_method.status(), 405);
+    assert_eq!(wrong_method.json::<Value>().await.unwrap()["error"]["code"], "method_not_allowed");
+    let bad_path = client.get(node.url("/apps/%FF%FE/x")).send().await.unwrap();
+    assert_eq!(bad_path.status(), 400);
+    assert_eq!(bad_path.json::<Value>().await.unwrap()["error"]["code"], "bad_request");
+
     for path in ["/nothing-here", "/apps/no-such-app/", "/apps/no-such-app/deep/path"] {
         let response = client.get(node.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 404, "{path}");

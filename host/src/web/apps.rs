@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -55,20 +56,26 @@ const THIRD_PARTY_CSP: &str = "sandbox allow-forms; default-src 'none'; style-sr
 
 pub(super) async fn dispatch_root(
     state: State<AppState>,
-    Path(app): Path<String>,
+    app: Result<Path<String>, PathRejection>,
     caller: Caller,
     request: Request,
 ) -> Result<Response, ApiError> {
+    let Path(app) = app.map_err(path_error)?;
     serve(state, app, "/".to_owned(), caller, request).await
 }
 
 pub(super) async fn dispatch(
     state: State<AppState>,
-    Path((app, path)): Path<(String, String)>,
+    params: Result<Path<(String, String)>, PathRejection>,
     caller: Caller,
     request: Request,
 ) -> Result<Response, ApiError> {
+    let Path((app, path)) = params.map_err(path_error)?;
     serve(state, app, format!("/{path}"), caller, request).await
+}
+
+fn path_error(rejection: PathRejection) -> ApiError {
+    ApiError::bad_request(format!("malformed path: {}", rejection.body_text()))
 }
 
 async fn serve(

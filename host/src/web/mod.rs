@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/apps/{app}/", any(apps::dispatch_root))
         .route("/apps/{app}/{*path}", any(apps::dispatch))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(request_context))
         .with_state(state)
 }
@@ -81,6 +82,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn not_found() -> ApiError {
     ApiError::not_found("no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
 }
 
 /// Gives every request an id (the client's, if it is a sane one), a tracing

@@ -31,15 +31,7 @@ async fn residents_post_list_and_delete_their_own() {
     assert_eq!(created["mine"], true);
     let id = created["id"].as_str().unwrap().to_owned();
 
-    let board: Value = client
-        .get(node.url("/apps/pinboard/posts"))
-        .header(bob().0, bob().1)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let board = get_json(&client, &node, "/apps/pinboard/posts", &bob()).await;
     assert_eq!(board["items"].as_array().unwrap().len(), 1);
     assert_eq!(board["items"][0]["title"], "Bike room cleanup on Saturday");
     assert_eq!(board["items"][0]["mine"], false);
@@ -65,15 +57,7 @@ async fn other_properties_and_customers_see_nothing() {
 
     for (who, customer, property) in [("carol", "acme", "oak-1"), ("mallory", "other-co", "elm-5")] {
         let (name, value) = caller(who, customer, property);
-        let board: Value = client
-            .get(node.url("/apps/pinboard/posts"))
-            .header(name, value.clone())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let board = get_json(&client, &node, "/apps/pinboard/posts", &(name, value.clone())).await;
         assert_eq!(board["items"], json!([]), "{who} must not see Elm Street 5's board");
         let direct = client.get(node.url(&format!("/apps/pinboard/posts/{id}"))).header(name, value).send();
         assert_eq!(direct.await.unwrap().status(), 404, "{who} must get 404 for a foreign post");
@@ -112,8 +96,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let long_title = "x".repeat(121);
     assert_eq!(post(&client, &node, caller("alice", "acme", "elm-5"), &long_title).await.status(), 400);
 
-    let board: Value =
-        client.get(node.url("/apps/pinboard/posts")).header(name, value).send().await.unwrap().json().await.unwrap();
+    let board = get_json(&client, &node, "/apps/pinboard/posts", &(name, value)).await;
     assert_eq!(board["items"], json!([]));
 }
 
@@ -126,27 +109,12 @@ async fn the_board_pages_through_many_posts() {
         assert_eq!(post(&client, &node, caller("alice", "acme", "elm-5"), &format!("Notice {n}")).await.status(), 201);
     }
     let (name, value) = caller("bob", "acme", "elm-5");
-    let first: Value = client
-        .get(node.url("/apps/pinboard/posts"))
-        .header(name, value.clone())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first = get_json(&client, &node, "/apps/pinboard/posts", &(name, value.clone())).await;
     assert_eq!(first["items"].as_array().unwrap().len(), 20);
     assert_eq!(first["items"][0]["title"], "Notice 24", "newest first");
     let cursor = first["next_cursor"].as_str().expect("a second page");
-    let second: Value = client
-        .get(node.url(&format!("/apps/pinboard/posts?after={cursor}")))
-        .header(name, value.clone())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let second =
+        get_json(&client, &node, &format!("/apps/pinboard/posts?after={cursor}"), &(name, value.clone())).await;
     let titles: Vec<&str> = second["items"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Notice 4", "Notice 3", "Notice 2", "Notice 1", "Notice 0"]);
     assert!(second["next_cursor"].is_null());

@@ -208,6 +208,12 @@ impl Drop for Node {
     }
 }
 
+/// GETs `path` on `node` as `who` (see [`caller`]) and parses the JSON answer.
+pub async fn get_json(client: &reqwest::Client, node: &Node, path: &str, who: &(&str, String)) -> serde_json::Value {
+    let response = client.get(node.url(path)).header(who.0, who.1.clone()).send().await.expect("request");
+    response.json().await.expect("a JSON answer")
+}
+
 /// An HTTP client with a generous timeout (hostile fixtures take seconds).
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

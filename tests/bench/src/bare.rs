@@ -77,37 +77,15 @@ impl Bare {
 
     /// Runs one request in a fresh instance.
     fn call(&self, request: &guest::Request) -> wasmtime::Result<guest::Response> {
-        if knob("plain") {
-            return Ok(guest::Response { status: 200, headers: vec![], body: request.body.clone() });
-        }
         let mut store = Store::new(&self.engine, Sandbox::new());
-        if !knob("noepoch") {
-            store.set_epoch_deadline(self.deadline_ticks);
-        }
+        store.set_epoch_deadline(self.deadline_ticks);
         let instance = self.pre.instantiate(&mut store)?;
         instance.courtyard_platform_handler().call_handle(&mut store, request)
     }
 }
 
-pub(crate) fn knob(name: &str) -> bool {
-    static KNOBS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    KNOBS
-        .get_or_init(|| std::env::var("BENCH_X").unwrap_or_default().split(',').map(str::to_owned).collect())
-        .iter()
-        .any(|k| k == name)
-}
-
 fn engine_config() -> Config {
-    let mut config = Config::new();
-    if knob("ondemand") {
-        config.epoch_interruption(!knob("noepoch"));
-        return config;
-    }
     let mut pool = PoolingAllocationConfig::new();
-    if knob("defaultpool") {
-        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool)).epoch_interruption(!knob("noepoch"));
-        return config;
-    }
     pool.total_component_instances(POOL_INSTANCES)
         .total_core_instances(POOL_INSTANCES * 4)
         .total_memories(POOL_INSTANCES)
@@ -118,19 +96,8 @@ fn engine_config() -> Config {
         .linear_memory_keep_resident(1 << 20)
         .table_keep_resident(64 << 10)
         .pagemap_scan(Enabled::Auto);
-    if knob("smallres") {
-        config.memory_reservation(MEMORY_BYTES as u64).memory_guard_size(64 << 10).memory_reservation_for_growth(0);
-    }
-    if knob("nocow") {
-        config.memory_init_cow(false);
-    }
-    if knob("eagertable") {
-        config.table_lazy_init(false);
-    }
-    if knob("warm0") {
-        pool.max_unused_warm_slots(0);
-    }
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool)).epoch_interruption(!knob("noepoch"));
+    let mut config = Config::new();
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool)).epoch_interruption(true);
     config
 }
 

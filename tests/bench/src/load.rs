@@ -24,12 +24,14 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use hdrhistogram::Histogram;
 use http::header::{CONTENT_TYPE, HOST};
-use http::{HeaderName, HeaderValue, Method, Request, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
+
+use crate::cpu::CpuSample;
 
 /// How many failed requests are described on stderr per run; the rest are only counted.
 const ERRORS_SHOWN: u32 = 10;
@@ -48,42 +50,43 @@ pub struct Target {
     pub addr: SocketAddr,
     pub method: Method,
     pub path: String,
-    pub headers: Vec<(HeaderName, HeaderValue)>,
     pub body: Bytes,
+    /// The path as a URI and every header, `host` included: built once, not per request.
+    uri: Uri,
+    headers: HeaderMap,
 }
 
 impl Target {
+    fn new(addr: SocketAddr, method: Method, path: &str, body: Bytes) -> Target {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_str(&addr.to_string()).expect("an address is a valid host"));
+        let uri = path.parse().expect("the target path is a valid URI");
+        Target { addr, method, path: path.to_owned(), body, uri, headers }
+    }
+
     /// `GET path` without a body.
     pub fn get(addr: SocketAddr, path: &str) -> Target {
-        Target { addr, method: Method::GET, path: path.to_owned(), headers: Vec::new(), body: Bytes::new() }
+        Target::new(addr, Method::GET, path, Bytes::new())
     }
 
     /// `POST path` with a JSON body.
     pub fn post_json(addr: SocketAddr, path: &str, body: impl Into<Bytes>) -> Target {
-        Target {
-            addr,
-            method: Method::POST,
-            path: path.to_owned(),
-            headers: vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-            body: body.into(),
-        }
+        Target::new(addr, Method::POST, path, body.into())
+            .with_header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
     }
 
     /// The same request with one more header.
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Target {
-        self.headers.push((name, value));
+        self.headers.append(name, value);
         self
     }
 
     fn request(&self) -> Request<Full<Bytes>> {
-        let mut builder = Request::builder().method(self.method.clone()).uri(self.path.as_str());
-        if let Some(headers) = builder.headers_mut() {
-            headers.insert(HOST, HeaderValue::from_str(&self.addr.to_string()).expect("an address is a valid host"));
-            for (name, value) in &self.headers {
-                headers.append(name.clone(), value.clone());
-            }
-        }
-        builder.body(Full::new(self.body.clone())).expect("the target is a valid request")
+        let mut request = Request::new(Full::new(self.body.clone()));
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = self.headers.clone();
+        request
     }
 }
 
@@ -98,6 +101,8 @@ pub struct Outcome {
     pub latency_ns: Histogram<u64>,
     /// The length of the measurement window.
     pub window: Duration,
+    /// The share of all CPUs other processes used during the run, where known.
+    pub foreign_cpu_percent: Option<f64>,
 }
 
 impl Outcome {
@@ -149,14 +154,20 @@ impl LoadGenerator {
     pub fn run(&self, target: &Target, settings: &Settings) -> Outcome {
         let target = Arc::new(target.clone());
         let shown = Arc::new(AtomicU32::new(0));
-        self.runtime.block_on(async {
+        let cpu = CpuSample::now();
+        let mut outcome = self.runtime.block_on(async {
             let start = Instant::now();
             let window = Window { from: start + settings.warmup, until: start + settings.warmup + settings.duration };
             let tasks: Vec<_> = (0..settings.connections)
                 .map(|_| tokio::spawn(drive(Arc::clone(&target), window, Arc::clone(&shown))))
                 .collect();
-            let mut outcome =
-                Outcome { requests: 0, errors: 0, latency_ns: new_histogram(), window: settings.duration };
+            let mut outcome = Outcome {
+                requests: 0,
+                errors: 0,
+                latency_ns: new_histogram(),
+                window: settings.duration,
+                foreign_cpu_percent: None,
+            };
             for task in tasks {
                 let tally = task.await.expect("a connection task panicked");
                 outcome.requests += tally.requests;
@@ -168,7 +179,9 @@ impl LoadGenerator {
                 eprintln!("  … and {suppressed} more failed requests not shown");
             }
             outcome
-        })
+        });
+        outcome.foreign_cpu_percent = cpu.and_then(|cpu| cpu.foreign_share_since());
+        outcome
     }
 }
 

@@ -16,9 +16,10 @@
 
 mod bare;
 mod caller;
-mod interim;
+mod cpu;
 mod load;
-use interim::{native, platform};
+mod native;
+mod platform;
 mod report;
 mod serve;
 
@@ -90,7 +91,7 @@ struct Args {
     #[arg(long, value_delimiter = ',', value_parser = Kind::parse)]
     only: Vec<Kind>,
     /// Threads of the load generator's own runtime (1: single-threaded).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 2)]
     client_threads: usize,
     /// Worker threads of the servers' runtime (0: one per CPU).
     #[arg(long, default_value_t = 0)]
@@ -153,6 +154,9 @@ fn main() -> anyhow::Result<()> {
             "  {:.0} req/s, p50 {} µs, p99 {} µs, {} errors",
             measurement.req_per_sec, measurement.p50_us, measurement.p99_us, measurement.errors
         );
+        if let Some(share) = measurement.foreign_cpu_percent.filter(|share| *share > 5.0) {
+            eprintln!("  warning: other processes used {share:.0}% of the CPUs during this run");
+        }
         measurements.push(measurement);
         if let Some(running) = running {
             servers.block_on(running.shutdown())?;
@@ -230,11 +234,9 @@ fn compare_pinboard_bodies(bodies: &[(Kind, bytes::Bytes)]) {
             .find(|(kind, _)| *kind == wanted)
             .and_then(|(_, body)| serde_json::from_slice::<serde_json::Value>(body).ok())
     };
-    if let (Some(native), Some(pinboard)) = (json(Kind::Native), json(Kind::CourtyardPinboard)) {
-        if native != pinboard {
-            eprintln!(
-                "warning: the native list differs from pinboard's:\n  native:   {native}\n  pinboard: {pinboard}"
-            );
-        }
+    if let (Some(native), Some(pinboard)) = (json(Kind::Native), json(Kind::CourtyardPinboard))
+        && native != pinboard
+    {
+        eprintln!("warning: the native list differs from pinboard's:\n  native:   {native}\n  pinboard: {pinboard}");
     }
 }

@@ -1,9 +1,10 @@
 //! Pinboard's list without a sandbox: a plain axum handler that does the
 //! same work as pinboard's `GET /posts` against the same database.
 //!
-//! It asks host storage for the 20 newest posts the caller may see and
-//! answers with the JSON pinboard produces (the SDK's `Page` of `Doc`s), so
-//! Courtyard's pinboard can be compared with the cost of the work itself.
+//! It asks host storage for the 20 newest posts the caller may see, decodes
+//! them and answers with the JSON pinboard produces (`items` of post views
+//! and `next_cursor`), so Courtyard's pinboard can be compared with the cost
+//! of the work itself.
 //!
 //! ```ignore
 //! let server = Running::start(native::router(courtyard.database().clone())).await?;
@@ -15,7 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use courtyard::storage::{Criteria, Database, DocumentScope, StoredDocument, Visibility};
+use courtyard::storage::{Criteria, Database, DocumentScope, StoredDocument};
 use serde::{Deserialize, Serialize};
 
 use crate::caller;
@@ -29,27 +30,26 @@ pub fn router(database: Database) -> Router {
 }
 
 /// A post as pinboard stores it.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct Post {
     title: String,
     body: String,
 }
 
-/// A document as the SDK hands it to pinboard, and pinboard serialises it.
+/// A post as pinboard's API shows it.
 #[derive(Debug, Serialize)]
-struct Doc {
-    id: String,
-    owner: String,
-    visibility: Visibility,
+struct PostView<'a> {
+    id: &'a str,
+    author: &'a str,
+    title: &'a str,
+    body: &'a str,
     created_at: u64,
-    updated_at: u64,
-    revision: u64,
-    data: Post,
+    mine: bool,
 }
 
 #[derive(Debug, Serialize)]
-struct Page {
-    items: Vec<Doc>,
+struct Page<'a> {
+    items: Vec<PostView<'a>>,
     next_cursor: Option<String>,
 }
 
@@ -65,21 +65,22 @@ async fn list(State(database): State<Database>) -> Response {
         Ok(page) => page,
         Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response(),
     };
-    let items = match page.documents.into_iter().map(decode).collect::<Result<Vec<_>, _>>() {
-        Ok(items) => items,
+    let posts = match page.documents.iter().map(|doc| serde_json::from_str(&doc.body)).collect::<Result<Vec<Post>, _>>()
+    {
+        Ok(posts) => posts,
         Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response(),
     };
+    let items = page.documents.iter().zip(&posts).map(|(doc, post)| view(doc, post)).collect();
     Json(Page { items, next_cursor: page.next_cursor }).into_response()
 }
 
-fn decode(document: StoredDocument) -> serde_json::Result<Doc> {
-    Ok(Doc {
-        data: serde_json::from_str(&document.body)?,
-        id: document.id,
-        owner: document.owner,
-        visibility: document.visibility,
-        created_at: document.created_at,
-        updated_at: document.updated_at,
-        revision: document.revision,
-    })
+fn view<'a>(doc: &'a StoredDocument, post: &'a Post) -> PostView<'a> {
+    PostView {
+        id: &doc.id,
+        author: &doc.owner,
+        title: &post.title,
+        body: &post.body,
+        created_at: doc.created_at,
+        mine: doc.owner == caller::SUBJECT,
+    }
 }

@@ -38,9 +38,8 @@ impl Platform {
     /// Starts Courtyard on an ephemeral loopback port and installs `echo_component` as `echo`.
     pub async fn start(echo_component: &[u8]) -> anyhow::Result<Platform> {
         let data = tempfile::Builder::new().prefix("courtyard-bench-").tempdir()?;
-        let server = courtyard::server::start(Config::with_data_dir(data.path()))
-            .await
-            .context("starting Courtyard")?;
+        let server =
+            courtyard::server::start(Config::with_data_dir(data.path())).await.context("starting Courtyard")?;
         server.install_app(echo_component, ECHO_MANIFEST).await.context("installing the echo app")?;
         Ok(Platform { server, _data: data })
     }

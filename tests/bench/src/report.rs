@@ -21,6 +21,9 @@ pub struct Measurement {
     pub req_per_sec: f64,
     pub p50_us: f64,
     pub p99_us: f64,
+    /// The share of all CPUs that other processes took during the run;
+    /// above a few percent the figures understate the server.
+    pub foreign_cpu_percent: Option<f64>,
 }
 
 impl Measurement {
@@ -32,6 +35,7 @@ impl Measurement {
             req_per_sec: round(outcome.requests_per_second(), 1),
             p50_us: round(outcome.latency_us(0.50), 1),
             p99_us: round(outcome.latency_us(0.99), 1),
+            foreign_cpu_percent: outcome.foreign_cpu_percent.map(|share| round(share, 1)),
         }
     }
 }

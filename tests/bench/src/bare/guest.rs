@@ -29,10 +29,7 @@ pub struct Sandbox {
 impl Sandbox {
     /// A fresh, empty sandbox: no environment, no files, no sockets.
     pub fn new() -> Sandbox {
-        Sandbox {
-            wasi: if super::knob("builder") { WasiCtx::builder().build() } else { WasiCtx::default() },
-            table: ResourceTable::new(),
-        }
+        Sandbox { wasi: WasiCtx::default(), table: ResourceTable::new() }
     }
 }
 

@@ -14,7 +14,7 @@ pub use manifest::{AppKind, Manifest, ManifestError, PlatformInterface};
 pub use validate::{check_binary, check_component};
 
 use crate::policy::AppPolicy;
-use crate::runtime::{MicroappPre, RequestState, Runtime, RuntimeError};
+use crate::runtime::{MicroappPre, Quarantine, RequestState, Runtime, RuntimeError};
 use crate::storage::{AppVersionRow, Database, InstallOutcome, StorageError, now_ms};
 
 /// Why an app could not be installed or loaded. Every message names what to fix.
@@ -75,6 +75,8 @@ pub struct LoadedApp {
     pub digest: String,
     pub policy: Arc<AppPolicy>,
     pub pre: MicroappPre<RequestState>,
+    /// Set when the app's guest code ran slow; see `runtime::Quarantine`.
+    pub quarantine: Arc<Quarantine>,
 }
 
 impl std::fmt::Debug for LoadedApp {
@@ -100,7 +102,13 @@ pub fn prepare(runtime: &Runtime, component: &[u8], manifest: Manifest) -> Resul
     let compiled = runtime.compile(&digest, component)?;
     check_component(runtime.engine(), &compiled, &manifest)?;
     let pre = runtime.prepare(&compiled)?;
-    Ok(LoadedApp { policy: Arc::new(AppPolicy::from_manifest(&manifest)), manifest, digest, pre })
+    Ok(LoadedApp {
+        policy: Arc::new(AppPolicy::from_manifest(&manifest)),
+        manifest,
+        digest,
+        pre,
+        quarantine: Arc::new(Quarantine::default()),
+    })
 }
 
 /// Checks and records an app version, making it current.

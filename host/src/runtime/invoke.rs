@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use wasmtime::{PoolConcurrencyLimitError, Store, Trap};
+use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::WasiCtxBuilder;
 
 use super::Runtime;
 use super::bindings::{MicroappPre, handler};
 use super::output::GuestOutput;
-use super::state::{CallerContext, HostServices, RequestState};
+use super::placement::{Quarantine, hand_off_worker};
+use super::state::{CallerContext, GuestClock, HostServices, RequestState};
 use crate::policy::AppPolicy;
 
 /// A request as handed to the guest: credentials already removed.
@@ -63,6 +64,7 @@ impl Runtime {
         policy: Arc<AppPolicy>,
         caller: CallerContext,
         request: GuestRequest,
+        placement: Placement,
     ) -> Result<GuestResponse, GuestFailure> {
         let (stdout, stderr) = GuestOutput::pair(Arc::clone(&policy.app_id), self.limits.guest_output_bytes);
         // No arguments, no environment, no preopened directories, no network:
@@ -75,11 +77,17 @@ impl Runtime {
             caller,
             self.limits.memory_bytes,
             self.limits.host_calls_per_request,
+            GuestClock {
+                ticks: 0,
+                deadline_ticks: self.deadline_ticks(),
+                inline: placement.inline,
+                quarantine: placement.quarantine,
+            },
         );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        store.set_epoch_deadline(self.deadline_ticks());
-        store.epoch_deadline_trap();
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|mut store| on_tick(&mut store.data_mut().clock));
 
         let instance = pre.instantiate(&mut store).map_err(|err| self.classify(&store, err, true))?;
         let wit_request = handler::Request {
@@ -118,6 +126,29 @@ impl Runtime {
             None => GuestFailure::Trap(format!("{err:#}")),
         }
     }
+}
+
+/// Where a request's guest code runs; see `placement`.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    /// Inline on the async worker that took the request.
+    pub inline: bool,
+    /// The app's quarantine, imposed if the guest turns out to be slow.
+    pub quarantine: Arc<Quarantine>,
+}
+
+/// Runs on every epoch tick while guest code executes.
+fn on_tick(clock: &mut GuestClock) -> wasmtime::Result<UpdateDeadline> {
+    clock.ticks += 1;
+    if clock.ticks >= clock.deadline_ticks {
+        return Err(Trap::Interrupt.into());
+    }
+    if clock.inline && clock.ticks <= 3 {
+        // Slow guests do not belong on the async workers.
+        clock.quarantine.impose();
+        hand_off_worker();
+    }
+    Ok(UpdateDeadline::Continue(1))
 }
 
 fn to_wit_method(method: &http::Method) -> handler::Method {

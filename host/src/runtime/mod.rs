@@ -9,7 +9,9 @@ pub(crate) mod bindings;
 mod cache;
 mod invoke;
 mod output;
+mod placement;
 mod state;
+mod wasi_io;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,7 +23,8 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
 pub use bindings::MicroappPre;
-pub use invoke::{GuestFailure, GuestRequest, GuestResponse};
+pub use invoke::{GuestFailure, GuestRequest, GuestResponse, Placement};
+pub use placement::{QUARANTINE, Quarantine, run_guest};
 pub use state::{CallerContext, HostServices, RequestState};
 
 use crate::config::RuntimeLimits;
@@ -141,8 +144,8 @@ fn link_platform(linker: &mut Linker<RequestState>) -> wasmtime::Result<()> {
     type S = RequestState;
     let l = &mut *linker;
     io::error::add_to_linker::<S, state::HasIo>(l, |s| &mut s.table)?;
-    sync::io::poll::add_to_linker::<S, state::HasIo>(l, |s| &mut s.table)?;
-    sync::io::streams::add_to_linker::<S, state::HasIo>(l, |s| &mut s.table)?;
+    sync::io::poll::add_to_linker::<S, wasi_io::HasGuestIo>(l, guest_io)?;
+    sync::io::streams::add_to_linker::<S, wasi_io::HasGuestIo>(l, guest_io)?;
     clocks::wall_clock::add_to_linker::<S, WasiClocks>(l, S::clocks)?;
     clocks::monotonic_clock::add_to_linker::<S, WasiClocks>(l, S::clocks)?;
     random::random::add_to_linker::<S, WasiRandom>(l, |s| s.wasi.random())?;
@@ -160,6 +163,10 @@ fn link_platform(linker: &mut Linker<RequestState>) -> wasmtime::Result<()> {
     cli::terminal_stderr::add_to_linker::<S, WasiCli>(l, S::cli)?;
 
     bindings::Microapp::add_to_linker::<S, HasSelf<S>>(linker, |state| state)
+}
+
+fn guest_io(state: &mut RequestState) -> wasi_io::GuestIo<'_> {
+    wasi_io::GuestIo { table: &mut state.table, tokio: &state.services.tokio }
 }
 
 /// Advances the engine's epoch every [`EPOCH_TICK`], which is what makes

@@ -7,6 +7,7 @@ use wasmtime::component::{HasData, ResourceTable};
 use wasmtime::{ResourceLimiter, Result};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
+use super::placement::Quarantine;
 use crate::policy::AppPolicy;
 use crate::storage::Database;
 
@@ -44,6 +45,16 @@ pub struct RequestState {
     pub(crate) app_id: Arc<str>,
     host_calls: u32,
     host_call_cap: u32,
+    pub(super) clock: GuestClock,
+}
+
+/// Epoch ticks this request's guest code has run for, and what to do about it.
+pub(super) struct GuestClock {
+    pub(super) ticks: u64,
+    pub(super) deadline_ticks: u64,
+    /// Whether the guest runs inline on an async worker (see `placement`).
+    pub(super) inline: bool,
+    pub(super) quarantine: Arc<Quarantine>,
 }
 
 impl RequestState {
@@ -54,6 +65,7 @@ impl RequestState {
         caller: CallerContext,
         memory_cap: usize,
         host_call_cap: u32,
+        clock: GuestClock,
     ) -> RequestState {
         RequestState {
             app_id: Arc::clone(&policy.app_id),
@@ -65,6 +77,7 @@ impl RequestState {
             caller,
             host_calls: 0,
             host_call_cap,
+            clock,
         }
     }
 
@@ -77,7 +90,7 @@ impl RequestState {
 
     /// Runs `future` to completion from guest code.
     pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.services.tokio.block_on(future)
+        super::placement::block_on(&self.services.tokio, future)
     }
 }
 

@@ -13,7 +13,7 @@ use axum::response::Response;
 use super::identity::{Caller, DEV_CALLER_HEADER};
 use super::{ApiError, AppState, RequestId};
 use crate::catalog::AppKind;
-use crate::runtime::{CallerContext, GuestFailure, GuestRequest, GuestResponse};
+use crate::runtime::{CallerContext, GuestFailure, GuestRequest, GuestResponse, Placement, run_guest};
 
 /// Request headers a guest never sees: credentials and hop-by-hop headers.
 const STRIPPED_REQUEST_HEADERS: &[&str] = &[
@@ -116,24 +116,15 @@ async fn serve(
     let kind = app.manifest.kind;
     let runtime = Arc::clone(&state.runtime);
     let services = state.services.clone();
-    let outcome =
-        run_guest(move || runtime.handle(&app.pre, services, Arc::clone(&app.policy), context, guest_request)).await?;
+    let placement = Placement { inline: !app.quarantine.is_active(), quarantine: Arc::clone(&app.quarantine) };
+    let outcome = run_guest(placement.inline, move || {
+        runtime.handle(&app.pre, services, Arc::clone(&app.policy), context, guest_request, placement)
+    })
+    .await
+    .map_err(ApiError::internal)?;
     match outcome {
         Ok(response) => Ok(into_http(response, kind)),
         Err(failure) => Err(failure_error(&app_id, failure)),
-    }
-}
-
-/// Runs guest code where blocking is allowed, without stalling the tasks
-/// queued on this worker thread.
-async fn run_guest<F, R>(work: F) -> Result<R, ApiError>
-where
-    F: FnOnce() -> R + Send + 'static,
-    R: Send + 'static,
-{
-    match tokio::runtime::Handle::current().runtime_flavor() {
-        tokio::runtime::RuntimeFlavor::MultiThread => Ok(tokio::task::block_in_place(work)),
-        _ => tokio::task::spawn_blocking(work).await.map_err(ApiError::internal),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::catalog::{Catalog, InstallReport};
 use crate::config::Config;
 use crate::runtime::{HostServices, Runtime};
 use crate::storage::Database;
-use crate::web::{AppState, router};
+use crate::web::{AppState, service};
 
 /// A running node: HTTP server, catalog refresher and runtime.
 pub struct Server {
@@ -61,7 +61,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let local_addr = listener.local_addr()?;
     let (shutdown, stop) = oneshot::channel::<()>();
-    let app = router(state);
+    let app = tower::make::Shared::new(service(state));
     let serving = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {

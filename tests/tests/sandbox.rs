@@ -147,6 +147,8 @@ async fn credentials_never_reach_the_guest_and_guests_cannot_set_cookies() {
     assert_eq!(response.headers()["x-app"], "kept");
     let csp = response.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.starts_with("sandbox"), "third-party pages are sandboxed: {csp}");
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
 }
 
 #[tokio::test]

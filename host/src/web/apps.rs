@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
 use super::identity::{Caller, DEV_CALLER_HEADER};
-use super::{ApiError, AppState, RequestId};
+use super::{ApiError, AppState, REQUEST_ID_HEADER};
 use crate::catalog::AppKind;
 use crate::runtime::{CallerContext, GuestFailure, GuestRequest, GuestResponse, Placement, run_guest};
 
@@ -89,7 +89,8 @@ async fn serve(
         .catalog
         .get(&app_id)
         .ok_or_else(|| ApiError::not_found(format!("no app `{}` is installed", truncate(&app_id, 64))))?;
-    let request_id = request.extensions().get::<RequestId>().map(|id| id.0.to_string()).unwrap_or_default();
+    let request_id =
+        request.headers().get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).unwrap_or_default().to_owned();
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, state.request_body_bytes).await.map_err(|_| {
         ApiError::new(
@@ -152,14 +153,29 @@ fn into_http(guest: GuestResponse, kind: AppKind) -> Response {
             headers.append(name, value);
         }
     }
-    let csp = match kind {
-        AppKind::Core => CORE_CSP,
-        AppKind::ThirdParty => THIRD_PARTY_CSP,
-    };
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if is_document(headers) {
+        let csp = match kind {
+            AppKind::Core => CORE_CSP,
+            AppKind::ThirdParty => THIRD_PARTY_CSP,
+        };
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     response
+}
+
+/// Whether a browser could render the response as a page: HTML, XML, SVG,
+/// or no declared type at all. Only those need the page policy; with
+/// `nosniff`, anything else is never rendered as a document.
+fn is_document(headers: &HeaderMap) -> bool {
+    match headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()) {
+        None => true,
+        Some(content_type) => {
+            let content_type = content_type.to_ascii_lowercase();
+            ["html", "xml", "svg"].iter().any(|kind| content_type.contains(kind))
+        }
+    }
 }
 
 fn failure_error(app_id: &str, failure: GuestFailure) -> ApiError {

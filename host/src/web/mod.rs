@@ -4,12 +4,14 @@ mod apps;
 mod error;
 pub mod identity;
 
+use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use tracing::Instrument;
@@ -45,10 +47,6 @@ impl AppState {
     }
 }
 
-/// The id of the current request, set by the request-context middleware.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub Arc<str>);
-
 /// The whole HTTP application; shared by `courtyard serve` and the tests.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -58,7 +56,6 @@ pub fn router(state: AppState) -> Router {
         .route("/apps/{app}/{*path}", any(apps::dispatch))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn(request_context))
         .with_state(state)
 }
 
@@ -88,25 +85,69 @@ async fn method_not_allowed() -> ApiError {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
 }
 
-/// Gives every request an id (the client's, if it is a sane one), a tracing
-/// span carrying it, and the id in the response.
-async fn request_context(mut request: Request, next: Next) -> Response {
-    let id: Arc<str> = request
-        .headers()
-        .get(REQUEST_ID_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .filter(|value| {
-            !value.is_empty()
-                && value.len() <= 64
-                && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        })
-        .map(Arc::from)
-        .unwrap_or_else(|| Arc::from(uuid::Uuid::new_v4().to_string()));
-    request.extensions_mut().insert(RequestId(Arc::clone(&id)));
-    let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path());
-    let mut response = next.run(request).instrument(span).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+/// The router wrapped in the request context: every request gets an id
+/// (the client's, if it is a sane one), a tracing span carrying it, and the
+/// id in the response. The id travels to handlers in the request's own
+/// `x-request-id` header.
+///
+/// This wraps the whole router rather than being a route layer: that way
+/// nothing is cloned or boxed per request beyond one future.
+#[derive(Clone)]
+pub struct WithRequestContext {
+    router: Router,
+}
+
+/// The service `courtyard serve` runs: [`router`] in its request context.
+pub fn service(state: AppState) -> WithRequestContext {
+    WithRequestContext { router: router(state) }
+}
+
+impl tower::Service<Request> for WithRequestContext {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        tower::Service::<Request>::poll_ready(&mut self.router, cx)
     }
-    response
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let id = match request.headers().get(REQUEST_ID_HEADER) {
+            Some(value) if is_sane_request_id(value.as_bytes()) => value.clone(),
+            _ => {
+                let fresh = HeaderValue::from_str(&request_ids::next()).expect("request ids are ASCII");
+                request.headers_mut().insert(REQUEST_ID_HEADER, fresh.clone());
+                fresh
+            }
+        };
+        let span = tracing::info_span!(
+            "request",
+            id = id.to_str().unwrap_or_default(),
+            method = %request.method(),
+            path = %request.uri().path()
+        );
+        let response = tower::Service::<Request>::call(&mut self.router, request).instrument(span);
+        Box::pin(async move {
+            let mut response = response.await?;
+            response.headers_mut().insert(REQUEST_ID_HEADER, id);
+            Ok(response)
+        })
+    }
+}
+
+fn is_sane_request_id(id: &[u8]) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.iter().all(|c| c.is_ascii_alphanumeric() || b"-_.".contains(c))
+}
+
+/// Request ids: unique per node start (a random prefix) and cheap (a counter).
+mod request_ids {
+    use std::sync::LazyLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static PREFIX: LazyLock<String> = LazyLock::new(|| uuid::Uuid::new_v4().simple().to_string()[..12].to_owned());
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+    pub(super) fn next() -> String {
+        format!("{}-{:x}", *PREFIX, COUNTER.fetch_add(1, Ordering::Relaxed))
+    }
 }

@@ -180,3 +180,22 @@ async fn a_full_node_answers_busy_instead_of_queueing_without_end() {
     assert_eq!(spinner.await.unwrap(), 504);
     pinboard_answers(&client, &node).await;
 }
+
+#[tokio::test]
+async fn a_guest_waiting_on_the_host_does_not_stall_others() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let client = client();
+    let nappers: Vec<_> = (0..4)
+        .map(|_| {
+            let (client, url) = (client.clone(), node.url("/apps/hostile/nap"));
+            let (name, value) = caller("mallory", "acme", "elm-5");
+            tokio::spawn(async move { client.get(url).header(name, value).send().await.unwrap().text().await.unwrap() })
+        })
+        .collect();
+    pinboard_answers(&client, &node).await;
+    for napper in nappers {
+        let text = napper.await.unwrap();
+        let slept: u64 = text.trim_start_matches("slept ").trim_end_matches(" ms").parse().expect(&text);
+        assert!(slept >= 50, "{text}");
+    }
+}

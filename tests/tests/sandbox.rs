@@ -187,15 +187,46 @@ async fn a_guest_waiting_on_the_host_does_not_stall_others() {
     let client = client();
     let nappers: Vec<_> = (0..4)
         .map(|_| {
-            let (client, url) = (client.clone(), node.url("/apps/hostile/nap"));
+            let (client, url) = (client.clone(), node.url("/apps/hostile/nap?ms=800"));
             let (name, value) = caller("mallory", "acme", "elm-5");
             tokio::spawn(async move { client.get(url).header(name, value).send().await.unwrap().text().await.unwrap() })
         })
         .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
     pinboard_answers(&client, &node).await;
+    assert!(started.elapsed() < Duration::from_millis(300), "pinboard waited {:?}", started.elapsed());
     for napper in nappers {
         let text = napper.await.unwrap();
         let slept: u64 = text.trim_start_matches("slept ").trim_end_matches(" ms").parse().expect(&text);
-        assert!(slept >= 50, "{text}");
+        assert!(slept >= 800, "{text}");
     }
+}
+
+#[tokio::test]
+async fn waiting_past_the_deadline_ends_the_request() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let started = Instant::now();
+    let (status, body) = hostile(&client(), &node, "/nap?ms=86400000").await;
+    assert_eq!(status, 504, "{body}");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn guests_cannot_confuse_the_content_type_or_flood_headers() {
+    let (_deployment, node) = deployment_with_hostile().await;
+    let client = client();
+    let (name, value) = caller("mallory", "acme", "elm-5");
+    let response = client.get(node.url("/apps/hostile/two-content-types")).header(name, value.clone()).send().await;
+    let response = response.unwrap();
+    let types: Vec<_> = response.headers().get_all("content-type").iter().collect();
+    assert_eq!(types.len(), 1, "exactly one content type: {types:?}");
+    assert!(response.headers()["content-security-policy"].to_str().unwrap().starts_with("sandbox"));
+
+    let (status, body) = hostile(&client, &node, "/header-flood").await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body["error"]["code"], "app_bad_response");
+    let (status, body) = hostile(&client, &node, "/informational").await;
+    assert_eq!(status, 502, "{body}");
+    pinboard_answers(&client, &node).await;
 }

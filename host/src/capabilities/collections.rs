@@ -22,7 +22,7 @@ impl Host for RequestState {
         }
         let database = self.services.database.clone();
         let stored = self.block_on(database.get_document(&scope, &collection, &id));
-        finish(self, "get", stored.map(to_wit))
+        finish(self, "get", stored.map(|stored| stored.map(to_wit)))
     }
 
     fn query(&mut self, collection: String, criteria: Criteria) -> Result<Page, Error> {
@@ -30,14 +30,13 @@ impl Host for RequestState {
         let criteria = to_storage_criteria(criteria)?;
         let database = self.services.database.clone();
         let page = self.block_on(database.query_documents(&scope, &collection, &criteria));
-        finish(
-            self,
-            "query",
+        let page = page.map(|page| {
             page.map(|page| Page {
                 documents: page.documents.into_iter().map(to_wit).collect(),
                 next_cursor: page.next_cursor,
-            }),
-        )
+            })
+        });
+        finish(self, "query", page)
     }
 
     fn insert(&mut self, collection: String, body: String, visibility: Visibility) -> Result<Document, Error> {
@@ -50,7 +49,7 @@ impl Host for RequestState {
         };
         let database = self.services.database.clone();
         let stored = self.block_on(database.insert_document(&scope, &collection, &body, visibility));
-        finish(self, "insert", stored.map(to_wit))
+        finish(self, "insert", stored.map(|stored| stored.map(to_wit)))
     }
 
     fn update(
@@ -68,7 +67,7 @@ impl Host for RequestState {
         self.check_body(&body)?;
         let database = self.services.database.clone();
         let stored = self.block_on(database.update_document(&scope, &collection, &id, &body, expected_revision));
-        finish(self, "update", stored.map(to_wit))
+        finish(self, "update", stored.map(|stored| stored.map(to_wit)))
     }
 
     fn delete(&mut self, collection: String, id: String) -> Result<(), Error> {
@@ -186,7 +185,11 @@ fn to_wit(document: StoredDocument) -> Document {
 
 /// Maps a storage result to what the guest sees, and logs the outcome
 /// (never the document contents).
-fn finish<T>(state: &RequestState, op: &'static str, result: Result<T, StorageError>) -> Result<T, Error> {
+fn finish<T>(state: &RequestState, op: &'static str, result: Option<Result<T, StorageError>>) -> Result<T, Error> {
+    let Some(result) = result else {
+        tracing::warn!(app = %state.app_id, op, "collections call ran out of the request's time");
+        return Err(Error::Unavailable("storage did not answer in time".to_owned()));
+    };
     let result = result.map_err(|err| match err {
         StorageError::NotFound => Error::NotFound,
         StorageError::Conflict(reason) | StorageError::Invalid(reason) => Error::Invalid(reason),

@@ -12,6 +12,11 @@ use super::placement::{Quarantine, hand_off_worker};
 use super::state::{CallerContext, GuestClock, HostServices, RequestState};
 use crate::policy::AppPolicy;
 
+/// Most response headers a guest may return.
+pub const MAX_RESPONSE_HEADERS: usize = 100;
+/// Most bytes of response header names and values a guest may return.
+pub const MAX_RESPONSE_HEADER_BYTES: usize = 64 << 10;
+
 /// A request as handed to the guest: credentials already removed.
 #[derive(Debug, Clone)]
 pub struct GuestRequest {
@@ -46,6 +51,11 @@ pub enum GuestFailure {
     ResponseTooLarge { size: usize, cap: usize },
     #[error("the app returned an invalid status code {0}")]
     InvalidStatus(u16),
+    #[error(
+        "the app returned {count} headers of {bytes} bytes; the limits are {MAX_RESPONSE_HEADERS} headers \
+         and {MAX_RESPONSE_HEADER_BYTES} bytes"
+    )]
+    OversizedHeaders { count: usize, bytes: usize },
     #[error("all sandbox slots on this node are busy")]
     Busy,
     #[error("the app could not be started: {0}")]
@@ -80,6 +90,7 @@ impl Runtime {
             GuestClock {
                 ticks: 0,
                 deadline_ticks: self.deadline_ticks(),
+                wall_deadline: std::time::Instant::now() + std::time::Duration::from_millis(self.limits.deadline_ms),
                 inline: placement.inline,
                 quarantine: placement.quarantine,
             },
@@ -105,8 +116,12 @@ impl Runtime {
         if response.body.len() > self.limits.response_bytes {
             return Err(GuestFailure::ResponseTooLarge { size: response.body.len(), cap: self.limits.response_bytes });
         }
-        if !(100..=599).contains(&response.status) {
+        if !(200..=599).contains(&response.status) {
             return Err(GuestFailure::InvalidStatus(response.status));
+        }
+        let header_bytes: usize = response.headers.iter().map(|(name, value)| name.len() + value.len()).sum();
+        if response.headers.len() > MAX_RESPONSE_HEADERS || header_bytes > MAX_RESPONSE_HEADER_BYTES {
+            return Err(GuestFailure::OversizedHeaders { count: response.headers.len(), bytes: header_bytes });
         }
         Ok(GuestResponse { status: response.status, headers: response.headers, body: response.body })
     }

@@ -166,7 +166,7 @@ fn link_platform(linker: &mut Linker<RequestState>) -> wasmtime::Result<()> {
 }
 
 fn guest_io(state: &mut RequestState) -> wasi_io::GuestIo<'_> {
-    wasi_io::GuestIo { table: &mut state.table, tokio: &state.services.tokio }
+    wasi_io::GuestIo { table: &mut state.table, tokio: &state.services.tokio, deadline: state.clock.wall_deadline }
 }
 
 /// Advances the engine's epoch every [`EPOCH_TICK`], which is what makes

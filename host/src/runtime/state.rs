@@ -52,6 +52,8 @@ pub struct RequestState {
 pub(super) struct GuestClock {
     pub(super) ticks: u64,
     pub(super) deadline_ticks: u64,
+    /// When the request's time is up for host calls that wait.
+    pub(super) wall_deadline: std::time::Instant,
     /// Whether the guest runs inline on an async worker (see `placement`).
     pub(super) inline: bool,
     pub(super) quarantine: Arc<Quarantine>,
@@ -88,9 +90,11 @@ impl RequestState {
         self.host_calls <= self.host_call_cap
     }
 
-    /// Runs `future` to completion from guest code.
-    pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
-        super::placement::block_on(&self.services.tokio, future)
+    /// Runs `future` to completion from guest code, or gives up (`None`)
+    /// when the request's time is up.
+    pub(crate) fn block_on<F: Future>(&self, future: F) -> Option<F::Output> {
+        let deadline = tokio::time::Instant::from_std(self.clock.wall_deadline);
+        super::placement::block_on(&self.services.tokio, tokio::time::timeout_at(deadline, future)).ok()
     }
 }
 

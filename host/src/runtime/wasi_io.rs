@@ -9,14 +9,16 @@
 
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
+use std::time::Instant;
 
 use tokio::runtime::Handle;
+use wasmtime::Trap;
 use wasmtime::component::{HasData, Resource, ResourceTable};
-use wasmtime_wasi::p2::StreamResult;
 use wasmtime_wasi::p2::bindings::sync::io::poll::{Host as PollHost, HostPollable};
 use wasmtime_wasi::p2::bindings::sync::io::streams::{
     self, Host as StreamsHost, HostInputStream, HostOutputStream, InputStream, OutputStream,
 };
+use wasmtime_wasi::p2::{StreamError, StreamResult};
 use wasmtime_wasi_io::bindings::wasi::io::poll as async_poll;
 use wasmtime_wasi_io::bindings::wasi::io::streams::{
     Host as AsyncStreamsHost, HostInputStream as AsyncInput, HostOutputStream as AsyncOutput,
@@ -27,6 +29,8 @@ use wasmtime_wasi_io::poll::DynPollable;
 pub(super) struct GuestIo<'a> {
     pub(super) table: &'a mut ResourceTable,
     pub(super) tokio: &'a Handle,
+    /// When the request's time is up; waiting past it traps the guest.
+    pub(super) deadline: Instant,
 }
 
 /// Marker for linking `wasi:io` against [`GuestIo`].
@@ -37,18 +41,40 @@ impl HasData for HasGuestIo {
 }
 
 /// Completes `future`: in place if it is ready on the first poll, otherwise
-/// off the async worker.
-fn complete<F: Future>(tokio: &Handle, future: F) -> F::Output {
+/// off the async worker, waiting until `deadline` at the latest (`None`).
+fn complete<F: Future>(tokio: &Handle, deadline: Instant, future: F) -> Option<F::Output> {
     let mut future = pin!(future);
     let _context = tokio.enter();
     if let Poll::Ready(output) = future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        return output;
+        return Some(output);
     }
-    super::placement::block_on(tokio, future)
+    super::placement::block_on(tokio, tokio::time::timeout_at(deadline.into(), future)).ok()
+}
+
+fn out_of_time() -> wasmtime::Error {
+    Trap::Interrupt.into()
+}
+
+/// [`complete`] for calls that trap when the request runs out of time.
+fn finish<T>(
+    tokio: &Handle,
+    deadline: Instant,
+    future: impl Future<Output = wasmtime::Result<T>>,
+) -> wasmtime::Result<T> {
+    complete(tokio, deadline, future).unwrap_or_else(|| Err(out_of_time()))
+}
+
+/// [`complete`] for stream calls, whose errors carry the trap.
+fn finish_stream<T>(
+    tokio: &Handle,
+    deadline: Instant,
+    future: impl Future<Output = StreamResult<T>>,
+) -> StreamResult<T> {
+    complete(tokio, deadline, future).unwrap_or_else(|| Err(StreamError::Trap(out_of_time())))
 }
 
 impl StreamsHost for GuestIo<'_> {
-    fn convert_stream_error(&mut self, err: wasmtime_wasi::p2::StreamError) -> wasmtime::Result<streams::StreamError> {
+    fn convert_stream_error(&mut self, err: StreamError) -> wasmtime::Result<streams::StreamError> {
         Ok(match AsyncStreamsHost::convert_stream_error(self.table, err)? {
             wasmtime_wasi_io::bindings::wasi::io::streams::StreamError::LastOperationFailed(e) => {
                 streams::StreamError::LastOperationFailed(e)
@@ -60,23 +86,23 @@ impl StreamsHost for GuestIo<'_> {
 
 impl HostOutputStream for GuestIo<'_> {
     fn drop(&mut self, stream: Resource<OutputStream>) -> wasmtime::Result<()> {
-        complete(self.tokio, AsyncOutput::drop(self.table, stream))
+        finish(self.tokio, self.deadline, AsyncOutput::drop(self.table, stream))
     }
 
     fn check_write(&mut self, stream: Resource<OutputStream>) -> StreamResult<u64> {
-        Ok(AsyncOutput::check_write(self.table, stream)?)
+        AsyncOutput::check_write(self.table, stream)
     }
 
     fn write(&mut self, stream: Resource<OutputStream>, bytes: Vec<u8>) -> StreamResult<()> {
-        Ok(AsyncOutput::write(self.table, stream, bytes)?)
+        AsyncOutput::write(self.table, stream, bytes)
     }
 
     fn blocking_write_and_flush(&mut self, stream: Resource<OutputStream>, bytes: Vec<u8>) -> StreamResult<()> {
-        complete(self.tokio, AsyncOutput::blocking_write_and_flush(self.table, stream, bytes))
+        finish_stream(self.tokio, self.deadline, AsyncOutput::blocking_write_and_flush(self.table, stream, bytes))
     }
 
     fn blocking_write_zeroes_and_flush(&mut self, stream: Resource<OutputStream>, len: u64) -> StreamResult<()> {
-        complete(self.tokio, AsyncOutput::blocking_write_zeroes_and_flush(self.table, stream, len))
+        finish_stream(self.tokio, self.deadline, AsyncOutput::blocking_write_zeroes_and_flush(self.table, stream, len))
     }
 
     fn subscribe(&mut self, stream: Resource<OutputStream>) -> wasmtime::Result<Resource<DynPollable>> {
@@ -84,15 +110,15 @@ impl HostOutputStream for GuestIo<'_> {
     }
 
     fn write_zeroes(&mut self, stream: Resource<OutputStream>, len: u64) -> StreamResult<()> {
-        Ok(AsyncOutput::write_zeroes(self.table, stream, len)?)
+        AsyncOutput::write_zeroes(self.table, stream, len)
     }
 
     fn flush(&mut self, stream: Resource<OutputStream>) -> StreamResult<()> {
-        Ok(AsyncOutput::flush(self.table, stream)?)
+        AsyncOutput::flush(self.table, stream)
     }
 
     fn blocking_flush(&mut self, stream: Resource<OutputStream>) -> StreamResult<()> {
-        complete(self.tokio, AsyncOutput::blocking_flush(self.table, stream))
+        finish_stream(self.tokio, self.deadline, AsyncOutput::blocking_flush(self.table, stream))
     }
 
     fn splice(&mut self, dst: Resource<OutputStream>, src: Resource<InputStream>, len: u64) -> StreamResult<u64> {
@@ -105,13 +131,13 @@ impl HostOutputStream for GuestIo<'_> {
         src: Resource<InputStream>,
         len: u64,
     ) -> StreamResult<u64> {
-        complete(self.tokio, AsyncOutput::blocking_splice(self.table, dst, src, len))
+        finish_stream(self.tokio, self.deadline, AsyncOutput::blocking_splice(self.table, dst, src, len))
     }
 }
 
 impl HostInputStream for GuestIo<'_> {
     fn drop(&mut self, stream: Resource<InputStream>) -> wasmtime::Result<()> {
-        complete(self.tokio, AsyncInput::drop(self.table, stream))
+        finish(self.tokio, self.deadline, AsyncInput::drop(self.table, stream))
     }
 
     fn read(&mut self, stream: Resource<InputStream>, len: u64) -> StreamResult<Vec<u8>> {
@@ -119,7 +145,7 @@ impl HostInputStream for GuestIo<'_> {
     }
 
     fn blocking_read(&mut self, stream: Resource<InputStream>, len: u64) -> StreamResult<Vec<u8>> {
-        complete(self.tokio, AsyncInput::blocking_read(self.table, stream, len))
+        finish_stream(self.tokio, self.deadline, AsyncInput::blocking_read(self.table, stream, len))
     }
 
     fn skip(&mut self, stream: Resource<InputStream>, len: u64) -> StreamResult<u64> {
@@ -127,7 +153,7 @@ impl HostInputStream for GuestIo<'_> {
     }
 
     fn blocking_skip(&mut self, stream: Resource<InputStream>, len: u64) -> StreamResult<u64> {
-        complete(self.tokio, AsyncInput::blocking_skip(self.table, stream, len))
+        finish_stream(self.tokio, self.deadline, AsyncInput::blocking_skip(self.table, stream, len))
     }
 
     fn subscribe(&mut self, stream: Resource<InputStream>) -> wasmtime::Result<Resource<DynPollable>> {
@@ -137,17 +163,17 @@ impl HostInputStream for GuestIo<'_> {
 
 impl PollHost for GuestIo<'_> {
     fn poll(&mut self, pollables: Vec<Resource<DynPollable>>) -> wasmtime::Result<Vec<u32>> {
-        complete(self.tokio, async_poll::Host::poll(self.table, pollables))
+        finish(self.tokio, self.deadline, async_poll::Host::poll(self.table, pollables))
     }
 }
 
 impl HostPollable for GuestIo<'_> {
     fn ready(&mut self, pollable: Resource<DynPollable>) -> wasmtime::Result<bool> {
-        complete(self.tokio, async_poll::HostPollable::ready(self.table, pollable))
+        finish(self.tokio, self.deadline, async_poll::HostPollable::ready(self.table, pollable))
     }
 
     fn block(&mut self, pollable: Resource<DynPollable>) -> wasmtime::Result<()> {
-        complete(self.tokio, async_poll::HostPollable::block(self.table, pollable))
+        finish(self.tokio, self.deadline, async_poll::HostPollable::block(self.table, pollable))
     }
 
     fn drop(&mut self, pollable: Resource<DynPollable>) -> wasmtime::Result<()> {

@@ -45,6 +45,14 @@ const STRIPPED_RESPONSE_HEADERS: &[&str] = &[
     "x-frame-options",
     "strict-transport-security",
     "x-request-id",
+    "service-worker-allowed",
+    "clear-site-data",
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-expose-headers",
+    "access-control-max-age",
 ];
 
 /// Pages of core apps may use their own styles and forms, nothing foreign.
@@ -149,16 +157,24 @@ fn into_http(guest: GuestResponse, kind: AppKind) -> Response {
         if STRIPPED_RESPONSE_HEADERS.contains(&name.as_str()) {
             continue;
         }
-        if let Ok(value) = HeaderValue::from_str(&value) {
+        let Ok(value) = HeaderValue::from_str(&value) else { continue };
+        // One content type, so the host and the browser agree on what the
+        // response is (browsers honour the last of several).
+        if name == header::CONTENT_TYPE {
+            headers.insert(name, value);
+        } else {
             headers.append(name, value);
         }
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if is_document(headers) {
-        let csp = match kind {
-            AppKind::Core => CORE_CSP,
-            AppKind::ThirdParty => THIRD_PARTY_CSP,
-        };
+    // Third-party responses are always sandboxed; core apps' only when a
+    // browser could render them as a page.
+    let csp = match kind {
+        AppKind::ThirdParty => Some(THIRD_PARTY_CSP),
+        AppKind::Core if is_document(headers) => Some(CORE_CSP),
+        AppKind::Core => None,
+    };
+    if let Some(csp) = csp {
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
@@ -185,9 +201,9 @@ fn failure_error(app_id: &str, failure: GuestFailure) -> ApiError {
         GuestFailure::Busy => {
             return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", failure.to_string()).with_retry_after(1);
         }
-        GuestFailure::ResponseTooLarge { .. } | GuestFailure::InvalidStatus(_) => {
-            (StatusCode::BAD_GATEWAY, "app_bad_response")
-        }
+        GuestFailure::ResponseTooLarge { .. }
+        | GuestFailure::InvalidStatus(_)
+        | GuestFailure::OversizedHeaders { .. } => (StatusCode::BAD_GATEWAY, "app_bad_response"),
         GuestFailure::MemoryCap(_)
         | GuestFailure::StackOverflow
         | GuestFailure::Trap(_)

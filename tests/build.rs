@@ -2,7 +2,7 @@
 
 fn main() {
     let built = courtyard_component_build::build_components(
-        &["fixture-echo", "fixture-hostile", "fixture-escape", "pinboard"],
+        &["fixture-echo", "fixture-hostile", "fixture-escape", "fixture-notes", "pinboard"],
         &["tests/fixtures", "microapps", "sdk/src", "wit"],
     );
     for component in built {

@@ -12,12 +12,11 @@ use crate::storage::{self, DocumentScope, StorageError, StoredDocument};
 
 const MAX_NAME: usize = 64;
 const MAX_FILTERS: usize = 8;
-const MAX_ID: usize = 64;
 
 impl Host for RequestState {
     fn get(&mut self, collection: String, id: String) -> Result<Document, Error> {
         let scope = self.document_scope(&collection)?;
-        if id.len() > MAX_ID {
+        if !is_document_id(&id) {
             return Err(Error::NotFound);
         }
         let database = self.services.database.clone();
@@ -61,7 +60,7 @@ impl Host for RequestState {
     ) -> Result<Document, Error> {
         let scope = self.document_scope(&collection)?;
         self.require_subject(&scope)?;
-        if id.len() > MAX_ID {
+        if !is_document_id(&id) {
             return Err(Error::NotFound);
         }
         self.check_body(&body)?;
@@ -73,7 +72,7 @@ impl Host for RequestState {
     fn delete(&mut self, collection: String, id: String) -> Result<(), Error> {
         let scope = self.document_scope(&collection)?;
         self.require_subject(&scope)?;
-        if id.len() > MAX_ID {
+        if !is_document_id(&id) {
             return Err(Error::NotFound);
         }
         let database = self.services.database.clone();
@@ -112,10 +111,31 @@ impl RequestState {
             return Err(Error::Limit(format!("document of {} bytes exceeds the cap of {cap} bytes", body.len())));
         }
         match serde_json::from_str::<serde_json::Value>(body) {
+            Ok(document @ serde_json::Value::Object(_)) if contains_nul(&document) => {
+                Err(Error::Invalid("documents may not contain NUL characters".to_owned()))
+            }
             Ok(serde_json::Value::Object(_)) => Ok(()),
             Ok(_) => Err(Error::Invalid("a document must be a JSON object".to_owned())),
             Err(err) => Err(Error::Invalid(format!("a document must be a JSON object: {err}"))),
         }
+    }
+}
+
+/// Document ids are UUIDs the host assigned; anything else cannot exist.
+fn is_document_id(id: &str) -> bool {
+    id.len() == 36 && uuid::Uuid::parse_str(id).is_ok()
+}
+
+/// Whether any key or string in `value` holds a NUL character, which
+/// PostgreSQL cannot store: refused on every backend alike.
+fn contains_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(contains_nul),
+        serde_json::Value::Object(fields) => {
+            fields.iter().any(|(key, value)| key.contains('\0') || contains_nul(value))
+        }
+        _ => false,
     }
 }
 
@@ -145,6 +165,9 @@ fn to_storage_criteria(criteria: Criteria) -> Result<storage::Criteria, Error> {
                 return Err(Error::Invalid(format!("filter fields are 1 to {MAX_NAME} ASCII letters, digits or `_`")));
             }
             let equals = match equals {
+                Value::Text(text) if text.contains('\0') => {
+                    return Err(Error::Invalid("filter values may not contain NUL characters".to_owned()));
+                }
                 Value::Text(text) => storage::FilterValue::Text(text),
                 Value::Integer(integer) => storage::FilterValue::Integer(integer),
                 Value::Float(float) if float.is_finite() => storage::FilterValue::Float(float),

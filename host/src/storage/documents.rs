@@ -166,11 +166,21 @@ impl Database {
             sql.push_str(&format!(" AND seq {op} ${next_param}"));
             next_param += 1;
         }
-        for _ in &criteria.filters {
+        for filter in &criteria.filters {
             let (path, value) = (next_param, next_param + 1);
             next_param += 2;
             sql.push_str(&match self.dialect {
-                Dialect::Sqlite => format!(" AND json_extract(body, ${path}) = ${value}"),
+                // json_extract maps true/false to 1/0: check the JSON type
+                // too, so filters mean what they mean on PostgreSQL.
+                Dialect::Sqlite => {
+                    let types = match filter.equals {
+                        FilterValue::Text(_) => "('text')",
+                        FilterValue::Integer(_) | FilterValue::Float(_) => "('integer', 'real')",
+                        FilterValue::Boolean(true) => "('true')",
+                        FilterValue::Boolean(false) => "('false')",
+                    };
+                    format!(" AND json_type(body, ${path}) IN {types} AND json_extract(body, ${path}) = ${value}")
+                }
                 Dialect::Postgres => format!(" AND body -> ${path} = ${value}::jsonb"),
             });
         }

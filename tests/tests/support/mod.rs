@@ -13,6 +13,7 @@ pub const SERVER_BIN: &str = env!("CARGO_BIN_EXE_courtyard-e2e-server");
 pub const ECHO_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_ECHO");
 pub const HOSTILE_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_HOSTILE");
 pub const ESCAPE_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_ESCAPE");
+pub const NOTES_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_NOTES");
 pub const PINBOARD_WASM: &str = env!("COURTYARD_COMPONENT_PINBOARD");
 
 /// A fixture's manifest path, e.g. `fixture_manifest("hostile")`.

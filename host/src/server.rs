@@ -41,8 +41,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     let runtime = Arc::new(Runtime::new(config.runtime.clone(), config.cache_dir())?);
     let catalog = Arc::new(Catalog::load(database.clone(), Arc::clone(&runtime)).await?);
     for app in CORE_APPS {
-        let report = catalog.install(app.component.to_vec(), app.manifest).await.context("installing a core app")?;
-        tracing::debug!(app = %report.id, version = %report.version, outcome = ?report.outcome, "core app");
+        catalog.install_bundled(app.component, app.manifest).await.context("installing a core app")?;
     }
     let services = HostServices {
         database: database.clone(),

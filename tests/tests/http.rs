@@ -73,11 +73,19 @@ async fn the_dev_caller_header_can_be_switched_off_and_is_checked() {
     let node = deployment.start();
     let client = client();
     let (name, value) = caller("alice", "acme", "elm-5");
-    let refused = client.get(node.url("/apps/pinboard/posts")).header(name, value).send().await.unwrap();
+    let refused = client.get(node.url("/apps/pinboard/posts")).header(name, value.clone()).send().await.unwrap();
     assert_eq!(refused.status(), 401);
 
     let open = Deployment::new().await;
     let node = open.start();
     let malformed = client.get(node.url("/apps/pinboard/posts")).header(name, "subject=<script>").send().await;
     assert_eq!(malformed.unwrap().status(), 400);
+    let proxied = client
+        .get(node.url("/apps/pinboard/posts"))
+        .header(name, value)
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.status(), 401, "a proxied request must not carry the development identity");
 }

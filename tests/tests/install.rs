@@ -108,3 +108,38 @@ fn echo_manifest_with(interfaces: &[&str]) -> String {
         list.join(", ")
     )
 }
+
+#[tokio::test]
+async fn a_restart_never_rolls_a_newer_core_app_back() {
+    let deployment = Deployment::new().await;
+    drop(deployment.start());
+    let newer = deployment.manifest(
+        "pinboard-newer",
+        &std::fs::read_to_string(env!("CARGO_MANIFEST_DIR").to_owned() + "/../microapps/pinboard/courtyard.toml")
+            .unwrap()
+            .replace("version = \"0.1.0\"", "version = \"0.2.0\""),
+    );
+    let installed = deployment.install(PINBOARD_WASM, &newer);
+    assert!(installed.status.success(), "{}", stderr(&installed));
+
+    let node = deployment.start();
+    let list = String::from_utf8_lossy(&deployment.cli(&["app", "list"]).stdout).into_owned();
+    let pinboard = list.lines().find(|line| line.starts_with("pinboard")).unwrap().to_owned();
+    assert!(pinboard.contains("0.2.0"), "{list}");
+    let health: serde_json::Value = client().get(node.url("/healthz")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+}
+
+#[tokio::test]
+async fn nodes_starting_together_on_one_database_all_come_up() {
+    let deployment = Deployment::new().await;
+    let nodes: Vec<Node> = std::thread::scope(|scope| {
+        let starting: Vec<_> = (0..3).map(|_| scope.spawn(|| deployment.start())).collect();
+        starting.into_iter().map(|node| node.join().unwrap()).collect()
+    });
+    let client = client();
+    for node in &nodes {
+        let health: serde_json::Value = client.get(node.url("/healthz")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(health["apps"], 1, "{health}");
+    }
+}

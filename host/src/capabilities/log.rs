@@ -16,7 +16,9 @@ impl Host for RequestState {
         while !message.is_char_boundary(end) {
             end -= 1;
         }
-        let message = &message[..end];
+        // Line breaks and other control characters would let a guest forge
+        // log lines of its own; they are shown escaped.
+        let message = crate::runtime::printable(&message[..end]);
         let (app, request_id) = (&*self.app_id, &self.caller.request_id);
         match level {
             Level::Trace => {

@@ -116,6 +116,17 @@ impl Manifest {
     }
 }
 
+/// Orders versions: `MAJOR.MINOR.PATCH`, a pre-release before its release.
+pub fn version_order(version: &str) -> (u64, u64, u64, bool) {
+    let (core, pre) = match version.split_once('-') {
+        Some((core, _)) => (core, true),
+        None => (version, false),
+    };
+    let mut parts = core.split('.').map(|part| part.parse::<u64>().unwrap_or(0));
+    let mut next = || parts.next().unwrap_or(0);
+    (next(), next(), next(), !pre)
+}
+
 fn field(field: &'static str, problem: &str) -> ManifestError {
     ManifestError::Field { field, problem: problem.to_owned() }
 }
@@ -162,6 +173,13 @@ mod tests {
         assert!(unknown.to_string().contains("unknown field `homepage`"), "{unknown}");
         let interface = Manifest::parse(&GOOD.replace("\"collections\"", "\"filesystem\"")).unwrap_err();
         assert!(interface.to_string().contains("unknown variant `filesystem`"), "{interface}");
+    }
+
+    #[test]
+    fn versions_order_numerically_with_pre_releases_first() {
+        assert!(version_order("0.10.0") > version_order("0.9.9"));
+        assert!(version_order("1.0.0") > version_order("1.0.0-rc.1"));
+        assert!(version_order("1.0.1-rc.1") > version_order("1.0.0"));
     }
 
     #[test]

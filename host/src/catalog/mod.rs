@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 
 use sha2::{Digest, Sha256};
 
-pub use manifest::{AppKind, Manifest, ManifestError, PlatformInterface};
+pub use manifest::{AppKind, Manifest, ManifestError, PlatformInterface, version_order};
 pub use validate::{check_binary, check_component};
 
 use crate::policy::AppPolicy;
@@ -182,6 +182,27 @@ impl Catalog {
         let (report, loaded) = install(&self.database, &self.runtime, component, manifest_text).await?;
         self.apps.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(report.id.clone(), loaded);
         Ok(report)
+    }
+
+    /// Installs a core app bundled with this build, unless the catalog already
+    /// runs a newer version of it (installed by an operator, or by a newer
+    /// node): a restart never rolls an app back.
+    pub async fn install_bundled(&self, component: &[u8], manifest_text: &str) -> Result<(), InstallError> {
+        let manifest = Manifest::parse(manifest_text)?;
+        if let Some(current) = self.get(&manifest.id)
+            && version_order(&current.manifest.version) > version_order(&manifest.version)
+        {
+            tracing::info!(
+                app = %manifest.id,
+                running = %current.manifest.version,
+                bundled = %manifest.version,
+                "keeping the newer installed version of a core app"
+            );
+            return Ok(());
+        }
+        let report = self.install(component.to_vec(), manifest_text).await?;
+        tracing::debug!(app = %report.id, version = %report.version, outcome = ?report.outcome, "core app");
+        Ok(())
     }
 
     /// Reloads apps whose current version changed since the last look (for

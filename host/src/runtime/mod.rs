@@ -24,6 +24,7 @@ use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, Po
 
 pub use bindings::MicroappPre;
 pub use invoke::{GuestFailure, GuestRequest, GuestResponse, Placement};
+pub(crate) use output::printable;
 pub use placement::{QUARANTINE, Quarantine, run_guest};
 pub use state::{CallerContext, HostServices, RequestState};
 

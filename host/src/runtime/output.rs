@@ -52,7 +52,9 @@ impl GuestOutput {
             .min(wanted);
         if granted > 0 {
             let text = String::from_utf8_lossy(&bytes[..granted]);
-            let text = text.trim_end();
+            // Control characters (line breaks included) are escaped so a
+            // guest cannot forge log lines.
+            let text = printable(text.trim_end());
             match self.stream {
                 Stream::Stdout => {
                     tracing::info!(target: "courtyard::guest", app = %self.app_id, stream = "stdout", "{text}")
@@ -116,5 +118,31 @@ impl AsyncWrite for GuestOutput {
 
     fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Poll::Ready(Ok(()))
+    }
+}
+
+/// `text` with control characters (line breaks included) escaped, so guest
+/// text cannot forge log lines; everything else is kept as it is.
+pub(crate) fn printable(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_control() {
+            shown.extend(ch.escape_default());
+        } else {
+            shown.push(ch);
+        }
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        let forged = "ok\n2026-11-28T00:00:00Z ERROR courtyard::web: fake\r\u{1b}[31m Grüezi";
+        assert_eq!(
+            super::printable(forged),
+            "ok\\n2026-11-28T00:00:00Z ERROR courtyard::web: fake\\r\\u{1b}[31m Grüezi"
+        );
     }
 }

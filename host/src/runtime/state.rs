@@ -73,7 +73,7 @@ impl RequestState {
             app_id: Arc::clone(&policy.app_id),
             wasi,
             table: ResourceTable::new(),
-            limiter: SandboxLimiter { memory_cap, memory_exceeded: false },
+            limiter: SandboxLimiter { memory_cap, memory_in_use: 0, memory_exceeded: false },
             services,
             policy,
             caller,
@@ -111,19 +111,23 @@ impl HasData for HasIo {
     type Data<'a> = &'a mut ResourceTable;
 }
 
-/// Caps linear memory and remembers that the cap was hit, so the failure can
-/// be reported as what it is rather than as a generic trap.
+/// Caps the linear memory of the whole instance (all its memories together)
+/// and remembers that the cap was hit, so the failure can be reported as what
+/// it is rather than as a generic trap.
 pub(super) struct SandboxLimiter {
     memory_cap: usize,
+    memory_in_use: usize,
     pub(super) memory_exceeded: bool,
 }
 
 impl ResourceLimiter for SandboxLimiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> Result<bool> {
-        if desired > self.memory_cap {
+    fn memory_growing(&mut self, current: usize, desired: usize, _maximum: Option<usize>) -> Result<bool> {
+        let in_use = self.memory_in_use.saturating_add(desired.saturating_sub(current));
+        if in_use > self.memory_cap {
             self.memory_exceeded = true;
             return Err(wasmtime::format_err!("memory cap of {} bytes reached", self.memory_cap));
         }
+        self.memory_in_use = in_use;
         Ok(true)
     }
 

@@ -40,78 +40,64 @@ impl Database {
         row: &AppVersionRow,
         component: &[u8],
     ) -> Result<InstallOutcome, StorageError> {
+        // Written so that nodes installing the same version at the same time
+        // (every node installs the core apps at start) all succeed.
         let mut tx = self.pool.begin().await?;
-        let existing: Option<String> =
+        sqlx::query::<Any>(
+            "INSERT INTO components (digest, bytes, size_bytes, stored_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (digest) DO NOTHING",
+        )
+        .bind(&row.digest)
+        .bind(component.to_vec())
+        .bind(component.len() as i64)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query::<Any>(
+            "INSERT INTO app_versions (app_id, version, name, kind, vendor, manifest, digest, installed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (app_id, version) DO NOTHING",
+        )
+        .bind(&row.app_id)
+        .bind(&row.version)
+        .bind(&row.name)
+        .bind(&row.kind)
+        .bind(&row.vendor)
+        .bind(&row.manifest)
+        .bind(&row.digest)
+        .bind(row.installed_at)
+        .execute(&mut *tx)
+        .await?;
+        let recorded: String =
             sqlx::query_scalar::<Any, String>("SELECT digest FROM app_versions WHERE app_id = $1 AND version = $2")
                 .bind(&row.app_id)
                 .bind(&row.version)
-                .fetch_optional(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await?;
+        if recorded != row.digest {
+            return Err(StorageError::Conflict(format!(
+                "{} {} is already installed with a different component (sha256 {recorded}); \
+                 give the new build a new version",
+                row.app_id, row.version
+            )));
+        }
         let current: Option<String> =
             sqlx::query_scalar::<Any, String>("SELECT current_version FROM apps WHERE app_id = $1")
                 .bind(&row.app_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        match existing {
-            Some(digest) if digest != row.digest => {
-                return Err(StorageError::Conflict(format!(
-                    "{} {} is already installed with a different component (sha256 {digest}); \
-                     give the new build a new version",
-                    row.app_id, row.version
-                )));
-            }
-            Some(_) if current.as_deref() == Some(row.version.as_str()) => {
-                return Ok(InstallOutcome::Unchanged);
-            }
-            Some(_) => {}
-            None => {
-                let stored = sqlx::query::<Any>("SELECT 1 AS present FROM components WHERE digest = $1")
-                    .bind(&row.digest)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if stored.is_none() {
-                    sqlx::query::<Any>(
-                        "INSERT INTO components (digest, bytes, size_bytes, stored_at) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(&row.digest)
-                    .bind(component.to_vec())
-                    .bind(component.len() as i64)
-                    .bind(now_ms())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                sqlx::query::<Any>(
-                    "INSERT INTO app_versions (app_id, version, name, kind, vendor, manifest, digest, installed_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(&row.app_id)
-                .bind(&row.version)
-                .bind(&row.name)
-                .bind(&row.kind)
-                .bind(&row.vendor)
-                .bind(&row.manifest)
-                .bind(&row.digest)
-                .bind(row.installed_at)
-                .execute(&mut *tx)
-                .await?;
-            }
+        if current.as_deref() == Some(row.version.as_str()) {
+            return Ok(InstallOutcome::Unchanged);
         }
-        let now = now_ms();
-        if current.is_some() {
-            sqlx::query::<Any>("UPDATE apps SET current_version = $1, updated_at = $2 WHERE app_id = $3")
-                .bind(&row.version)
-                .bind(now)
-                .bind(&row.app_id)
-                .execute(&mut *tx)
-                .await?;
-        } else {
-            sqlx::query::<Any>("INSERT INTO apps (app_id, current_version, updated_at) VALUES ($1, $2, $3)")
-                .bind(&row.app_id)
-                .bind(&row.version)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
+        sqlx::query::<Any>(
+            "INSERT INTO apps (app_id, current_version, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (app_id) DO UPDATE SET current_version = excluded.current_version, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&row.app_id)
+        .bind(&row.version)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
         sqlx::query::<Any>("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1")
             .execute(&mut *tx)
             .await?;

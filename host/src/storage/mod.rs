@@ -14,7 +14,7 @@
 mod catalog;
 mod documents;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Once;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -47,8 +47,8 @@ pub enum StorageError {
     Unavailable(#[from] sqlx::Error),
     #[error("migrating the database failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("cannot create the database directory: {0}")]
-    Directory(#[from] std::io::Error),
+    #[error("cannot prepare the database file: {0}")]
+    File(#[from] std::io::Error),
 }
 
 /// A connection pool to the platform database. Cheap to clone.
@@ -77,8 +77,9 @@ impl Database {
         } else {
             return Err(StorageError::UnsupportedUrl(redact(url)));
         };
-        if dialect == Dialect::Sqlite {
-            ensure_sqlite_parent(url)?;
+        let sqlite_file = if dialect == Dialect::Sqlite { sqlite_path(url) } else { None };
+        if let Some(parent) = sqlite_file.as_deref().and_then(Path::parent).filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
         }
         let options = AnyConnectOptions::from_str(url)?;
         let pool = AnyPoolOptions::new()
@@ -99,7 +100,15 @@ impl Database {
             .connect_with(options)
             .await?;
         match dialect {
-            Dialect::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Dialect::Sqlite => {
+                // PostgreSQL migrations hold an advisory lock; SQLite's need a
+                // file lock, or nodes starting together on one file collide.
+                let _lock = match sqlite_file {
+                    Some(file) => Some(lock_file(file.with_extension("migrate-lock")).await?),
+                    None => None,
+                };
+                SQLITE_MIGRATIONS.run(&pool).await?
+            }
             Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
         Ok(Database { pool, dialect })
@@ -129,16 +138,22 @@ pub(crate) fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn ensure_sqlite_parent(url: &str) -> Result<(), StorageError> {
+/// The file behind a `sqlite:` URL, if it names one (not `:memory:`).
+fn sqlite_path(url: &str) -> Option<PathBuf> {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
-    if let Some(parent) = Path::new(path).parent().filter(|parent| !parent.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    Ok(())
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// Takes an exclusive lock on `path` (created if missing), released on drop.
+async fn lock_file(path: PathBuf) -> Result<std::fs::File, StorageError> {
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await
+    .map_err(|err| StorageError::File(std::io::Error::other(err)))?
 }
 
 /// A URL with any password replaced, fit for error messages and logs.

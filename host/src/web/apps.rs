@@ -69,7 +69,7 @@ pub(super) async fn dispatch_root(
     request: Request,
 ) -> Result<Response, ApiError> {
     let Path(app) = app.map_err(path_error)?;
-    serve(state, app, "/".to_owned(), caller, request).await
+    serve(state, app, caller, request).await
 }
 
 pub(super) async fn dispatch(
@@ -78,18 +78,27 @@ pub(super) async fn dispatch(
     caller: Caller,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let Path((app, path)) = params.map_err(path_error)?;
-    serve(state, app, format!("/{path}"), caller, request).await
+    let Path((app, _)) = params.map_err(path_error)?;
+    serve(state, app, caller, request).await
 }
 
 fn path_error(rejection: PathRejection) -> ApiError {
     ApiError::bad_request(format!("malformed path: {}", rejection.body_text()))
 }
 
+/// The path below `/apps/{app}` as the client sent it, still percent-encoded,
+/// so the app decodes it exactly once (`%2F` stays inside a segment).
+fn app_path(raw: &str) -> String {
+    let below_app = raw.strip_prefix("/apps/").and_then(|rest| rest.find('/').map(|slash| &rest[slash..]));
+    match below_app {
+        Some(path) if !path.is_empty() => path.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
 async fn serve(
     State(state): State<AppState>,
     app_id: String,
-    path: String,
     caller: Caller,
     request: Request,
 ) -> Result<Response, ApiError> {
@@ -100,12 +109,17 @@ async fn serve(
     let request_id =
         request.headers().get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).unwrap_or_default().to_owned();
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, state.request_body_bytes).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("request bodies are limited to {} bytes", state.request_body_bytes),
-        )
+    let path = app_path(parts.uri.path());
+    let body = axum::body::to_bytes(body, state.request_body_bytes).await.map_err(|err| {
+        if is_length_limit(&err) {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("request bodies are limited to {} bytes", state.request_body_bytes),
+            )
+        } else {
+            ApiError::bad_request("the request body could not be read")
+        }
     })?;
     let guest_request = GuestRequest {
         method: parts.method,
@@ -135,6 +149,19 @@ async fn serve(
         Ok(response) => Ok(into_http(response, kind)),
         Err(failure) => Err(failure_error(&app_id, failure)),
     }
+}
+
+/// Whether reading a body failed because it was over the limit (rather than
+/// because the client went away or sent a malformed body).
+fn is_length_limit(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(error) = source {
+        if error.to_string().contains("length limit exceeded") {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }
 
 fn guest_headers(headers: &HeaderMap) -> Vec<(String, String)> {
@@ -214,4 +241,17 @@ fn failure_error(app_id: &str, failure: GuestFailure) -> ApiError {
 
 fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::app_path;
+
+    #[test]
+    fn the_app_sees_its_own_path_still_encoded() {
+        assert_eq!(app_path("/apps/pinboard"), "/");
+        assert_eq!(app_path("/apps/pinboard/"), "/");
+        assert_eq!(app_path("/apps/pinboard/posts/a%2Fb"), "/posts/a%2Fb");
+        assert_eq!(app_path("/apps/pinboard/posts/a%252Fb"), "/posts/a%252Fb");
+    }
 }

@@ -4,8 +4,10 @@
 //! `x-courtyard-dev-caller` header, e.g.
 //! `subject=alice; customer=acme; property=elm-street-5; roles=resident; locale=de-CH`.
 //! It is honoured only when the server listens on a loopback address or the
-//! configuration turns it on explicitly; otherwise a request carrying it is
-//! refused with 401. A request without it is anonymous.
+//! configuration turns it on explicitly, and never on a request that came
+//! through a proxy (one carrying `Forwarded`, `X-Forwarded-For`, `X-Real-IP`
+//! or `Via`); otherwise a request carrying it is refused with 401. A request
+//! without it is anonymous.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -15,6 +17,9 @@ use super::error::ApiError;
 
 /// The development-only caller header.
 pub const DEV_CALLER_HEADER: &str = "x-courtyard-dev-caller";
+
+/// Headers reverse proxies add; their presence means the client is not local.
+const PROXY_HEADERS: &[&str] = &["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip", "via"];
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +40,13 @@ impl FromRequestParts<AppState> for Caller {
         };
         if !state.dev_caller_header {
             return Err(ApiError::unauthorized(format!("the {DEV_CALLER_HEADER} header is disabled on this server")));
+        }
+        // A request relayed by a proxy comes from elsewhere, however local
+        // the proxy is: the development header is for local clients only.
+        if PROXY_HEADERS.iter().any(|name| parts.headers.contains_key(*name)) {
+            return Err(ApiError::unauthorized(format!(
+                "the {DEV_CALLER_HEADER} header is not accepted through a proxy"
+            )));
         }
         let value = value.to_str().map_err(|_| ApiError::bad_request(format!("{DEV_CALLER_HEADER} must be ASCII")))?;
         parse_dev_caller(value).map_err(ApiError::bad_request)

@@ -92,6 +92,8 @@ impl Runtime {
                 deadline_ticks: self.deadline_ticks(),
                 wall_deadline: std::time::Instant::now() + std::time::Duration::from_millis(self.limits.deadline_ms),
                 inline: placement.inline,
+                cpu_at_first_tick: None,
+                handoffs: 0,
                 quarantine: placement.quarantine,
             },
         );
@@ -158,14 +160,29 @@ fn on_tick(clock: &mut GuestClock) -> wasmtime::Result<UpdateDeadline> {
     if clock.ticks >= clock.deadline_ticks {
         return Err(Trap::Interrupt.into());
     }
-    // The first tick may come right after the guest started; from the
-    // second one on, the guest has run for at least a whole tick.
-    if clock.inline && (2..=4).contains(&clock.ticks) {
-        // Slow guests do not belong on the async workers.
-        clock.quarantine.impose();
-        hand_off_worker();
+    if clock.inline && clock.handoffs < 3 {
+        // Ticks are wall-clock time: a fast guest whose thread the OS
+        // preempted sees them too. What makes a guest slow is the CPU it
+        // burns, measured on its own thread from the first tick on.
+        let cpu_now = thread_cpu_time();
+        match clock.cpu_at_first_tick {
+            None => clock.cpu_at_first_tick = Some(cpu_now),
+            Some(first) if cpu_now.saturating_sub(first) >= super::EPOCH_TICK => {
+                // Slow guests do not belong on the async workers.
+                clock.quarantine.impose();
+                hand_off_worker();
+                clock.handoffs += 1;
+            }
+            Some(_) => {}
+        }
     }
     Ok(UpdateDeadline::Continue(1))
+}
+
+/// CPU time the current thread has used.
+fn thread_cpu_time() -> std::time::Duration {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    std::time::Duration::new(now.tv_sec.max(0) as u64, now.tv_nsec.clamp(0, 999_999_999) as u32)
 }
 
 fn to_wit_method(method: &http::Method) -> handler::Method {

@@ -3,11 +3,12 @@
 //!
 //! Running inline is what makes a fresh instance per request cheap: no
 //! thread handoff, no wake-up. It is only safe for guests that finish
-//! quickly, so the host watches: a guest still running at the second tick
-//! of the epoch clock (after 10 to 20 ms) hands its worker's other tasks to
-//! a fresh worker thread and puts its app in quarantine. A quarantined app
-//! runs on a blocking thread from the start, for [`QUARANTINE`]. A hostile
-//! app can therefore hold up other requests for at most two ticks, once.
+//! quickly, so the host watches: a guest that burns a whole epoch tick of CPU
+//! (10 ms, measured on its thread after the first tick) hands its worker's
+//! other tasks to a fresh worker thread and puts its app in quarantine. A
+//! quarantined app runs on a blocking thread from the start, for
+//! [`QUARANTINE`]. A hostile app can therefore hold up other requests for
+//! about two ticks, once.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

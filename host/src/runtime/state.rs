@@ -56,6 +56,11 @@ pub(super) struct GuestClock {
     pub(super) wall_deadline: std::time::Instant,
     /// Whether the guest runs inline on an async worker (see `placement`).
     pub(super) inline: bool,
+    /// The thread's CPU time when the first tick came, for telling slow
+    /// guests from preempted ones.
+    pub(super) cpu_at_first_tick: Option<std::time::Duration>,
+    /// How often this request tried to hand its worker's tasks off.
+    pub(super) handoffs: u8,
     pub(super) quarantine: Arc<Quarantine>,
 }
 

@@ -194,31 +194,41 @@ fn into_http(guest: GuestResponse, kind: AppKind) -> Response {
         }
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    // Third-party responses are always sandboxed; core apps' only when a
-    // browser could render them as a page.
-    let csp = match kind {
-        AppKind::ThirdParty => Some(THIRD_PARTY_CSP),
-        AppKind::Core if is_document(headers) => Some(CORE_CSP),
-        AppKind::Core => None,
-    };
-    if let Some(csp) = csp {
+    // Every response a browser might render gets the page policy; only
+    // known-inert types (which `nosniff` keeps inert) go without.
+    if !is_inert(headers) {
+        let csp = match kind {
+            AppKind::ThirdParty => THIRD_PARTY_CSP,
+            AppKind::Core => CORE_CSP,
+        };
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
     response
 }
 
-/// Whether a browser could render the response as a page: HTML, XML, SVG,
-/// or no declared type at all. Only those need the page policy; with
-/// `nosniff`, anything else is never rendered as a document.
-fn is_document(headers: &HeaderMap) -> bool {
-    match headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()) {
-        None => true,
-        Some(content_type) => {
-            let content_type = content_type.to_ascii_lowercase();
-            ["html", "xml", "svg"].iter().any(|kind| content_type.contains(kind))
-        }
-    }
+/// Content types a browser never renders as a page when `nosniff` is set.
+const INERT_TYPES: &[&str] = &[
+    "application/json",
+    "application/octet-stream",
+    "text/plain",
+    "text/csv",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+];
+
+/// Whether the response's one content type is known to be inert. Anything
+/// else — HTML, XML, SVG, multipart, unknown types or none — may become a
+/// page and gets the page policy.
+fn is_inert(headers: &HeaderMap) -> bool {
+    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    INERT_TYPES.contains(&essence.as_str()) || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 fn failure_error(app_id: &str, failure: GuestFailure) -> ApiError {
@@ -246,6 +256,23 @@ fn truncate(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::app_path;
+
+    #[test]
+    fn only_known_inert_types_go_without_the_page_policy() {
+        use axum::http::{HeaderMap, HeaderValue, header};
+        let with = |content_type: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            super::is_inert(&headers)
+        };
+        assert!(with("application/json; charset=utf-8"));
+        assert!(with("application/problem+json"));
+        assert!(with("TEXT/PLAIN"));
+        for page in ["text/html", "application/xhtml+xml", "image/svg+xml", "multipart/x-mixed-replace", "text/xsl"] {
+            assert!(!with(page), "{page}");
+        }
+        assert!(!super::is_inert(&HeaderMap::new()), "no type at all may be sniffed as a page");
+    }
 
     #[test]
     fn the_app_sees_its_own_path_still_encoded() {

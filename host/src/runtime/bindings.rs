@@ -1,9 +1,10 @@
 //! The host side of the `courtyard:platform` WIT contract, generated once.
 //!
-//! Imports are synchronous: guest code runs on a thread where blocking is
-//! allowed, and host calls that need I/O block on the tokio runtime. That
-//! keeps the per-request path free of fiber stacks, which measured faster
-//! for fresh-instance-per-request than async bindings.
+//! Imports are synchronous: guest code runs inline on the async worker (or,
+//! for quarantined apps, on a blocking thread; see `placement`), and host
+//! calls that must wait move off the worker first. That keeps the
+//! per-request path free of fiber stacks, which measured faster for
+//! fresh-instance-per-request than async bindings.
 
 mod generated {
     wasmtime::component::bindgen!({

@@ -65,8 +65,9 @@ pub enum GuestFailure {
 impl Runtime {
     /// Runs `request` in a fresh instance of `pre` for `caller`.
     ///
-    /// This blocks the current thread for as long as the guest runs (at most
-    /// the deadline, plus host calls): call it where blocking is allowed.
+    /// This runs on the current thread for as long as the guest does (at most
+    /// the deadline); call it through `placement::run_guest`, which decides
+    /// whether that may be an async worker.
     pub fn handle(
         &self,
         pre: &MicroappPre<RequestState>,

@@ -15,8 +15,7 @@ use crate::storage::Database;
 #[derive(Debug, Clone)]
 pub struct HostServices {
     pub database: Database,
-    /// The runtime that host calls block on for I/O; guest code runs on a
-    /// thread where blocking is allowed.
+    /// The runtime host calls wait on for I/O (see `placement::block_on`).
     pub tokio: tokio::runtime::Handle,
     /// Largest document body an app may store.
     pub document_bytes: usize,

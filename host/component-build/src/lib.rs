@@ -3,8 +3,10 @@
 //!
 //! The guest crates are compiled by a nested `cargo build --release --target
 //! wasm32-wasip2` with its own target dir (`target/wasm-apps`), which avoids
-//! waiting on the lock the outer build holds. The target itself is listed in
-//! `rust-toolchain.toml`, so rustup installs it on first use.
+//! waiting on the lock the outer build holds. The target is listed in
+//! `rust-toolchain.toml`; rustup adds it when it installs the toolchain, but
+//! not to a toolchain that is already there, so the build adds it itself
+//! when it is missing.
 //!
 //! ```no_run
 //! // build.rs
@@ -64,6 +66,7 @@ pub fn build_components(packages: &[&str], watch: &[&str]) -> Vec<BuiltComponent
     println!("cargo:rerun-if-changed={}", root.join("Cargo.lock").display());
 
     let target_dir = guest_target_dir(&root);
+    ensure_guest_target(&target_dir);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
@@ -100,6 +103,39 @@ pub fn build_components(packages: &[&str], watch: &[&str]) -> Vec<BuiltComponent
             BuiltComponent { package: (*package).to_owned(), path }
         })
         .collect()
+}
+
+/// Installs the guest target through rustup when the toolchain lacks it.
+/// Build scripts of several crates may get here at once: a file lock lets
+/// one of them install while the others wait.
+fn ensure_guest_target(target_dir: &Path) {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let installed = || {
+        Command::new(&rustc)
+            .args(["--print", "target-libdir", "--target", GUEST_TARGET])
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+            .map(|output| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+            .is_some_and(|libdir| std::fs::read_dir(libdir).is_ok_and(|mut entries| entries.next().is_some()))
+    };
+    if installed() {
+        return;
+    }
+    std::fs::create_dir_all(target_dir).expect("create the guest target dir");
+    let lock = std::fs::File::create(target_dir.join(".target-install.lock")).expect("create the install lock");
+    lock.lock().expect("lock the install lock");
+    if installed() {
+        return;
+    }
+    println!("cargo:warning=installing the {GUEST_TARGET} target with rustup");
+    let status = Command::new("rustup").args(["target", "add", GUEST_TARGET]).status();
+    if !matches!(status, Ok(status) if status.success()) {
+        panic!(
+            "the {GUEST_TARGET} target is missing and `rustup target add {GUEST_TARGET}` failed ({status:?}); \
+             install it by hand"
+        );
+    }
 }
 
 fn guest_target_dir(root: &Path) -> PathBuf {

@@ -33,6 +33,11 @@ enum Command {
         #[command(subcommand)]
         command: AppCommand,
     },
+    /// Operator tasks: the first accounts of a deployment and of a customer.
+    Admin {
+        #[command(subcommand)]
+        command: crate::admin::AdminCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,7 +61,7 @@ enum AppCommand {
 
 /// Where a node keeps its state.
 #[derive(Debug, Args)]
-struct NodeArgs {
+pub(crate) struct NodeArgs {
     /// Configuration file (TOML); flags override it.
     #[arg(long, env = "COURTYARD_CONFIG")]
     config: Option<PathBuf>,
@@ -69,7 +74,7 @@ struct NodeArgs {
 }
 
 impl NodeArgs {
-    fn config(&self) -> anyhow::Result<Config> {
+    pub(crate) fn config(&self) -> anyhow::Result<Config> {
         let mut config = match &self.config {
             Some(path) => Config::from_file(path)?,
             None => Config::default(),
@@ -137,6 +142,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             database.close().await;
             Ok(())
         }
+        Command::Admin { command } => crate::admin::run(command).await,
         Command::App { command: AppCommand::List { node } } => {
             let config = node.config()?;
             let database = Database::connect(&config.database_url()).await?;

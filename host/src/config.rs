@@ -31,15 +31,19 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Where compiled components are cached; defaults to `data_dir/cache`.
     pub cache_dir: Option<PathBuf>,
-    /// Accept the development-only caller header (see `web::identity`).
-    /// Unset means: only when listening on a loopback address.
-    pub dev_caller_header: Option<bool>,
+    /// The address people reach this deployment at; links in mails use it.
+    /// Unset means `http://<listen>`.
+    pub public_url: Option<String>,
     /// How often a node checks the app catalog for new installs, in ms.
     pub catalog_refresh_ms: u64,
     /// Limits of a single guest request.
     pub runtime: RuntimeLimits,
     /// Limits of the HTTP front.
     pub http: HttpLimits,
+    /// Sign-in, tokens and sessions.
+    pub auth: AuthSettings,
+    /// Outgoing mail.
+    pub mail: MailSettings,
 }
 
 impl Default for Config {
@@ -49,10 +53,12 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             database_url: None,
             cache_dir: None,
-            dev_caller_header: None,
+            public_url: None,
             catalog_refresh_ms: 2_000,
             runtime: RuntimeLimits::default(),
             http: HttpLimits::default(),
+            auth: AuthSettings::default(),
+            mail: MailSettings::default(),
         }
     }
 }
@@ -110,6 +116,78 @@ impl Default for HttpLimits {
     }
 }
 
+/// Sign-in, tokens and sessions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// `iss` of access tokens.
+    pub issuer: String,
+    /// `aud` of access tokens.
+    pub audience: String,
+    /// Lifetime of an access token.
+    pub access_token_secs: i64,
+    /// A refresh token (API) or browser session lives this long unused.
+    pub session_days: i64,
+    /// The key that signs new tokens; must be one of `keys`.
+    pub signing_key: Option<String>,
+    /// Keys that verify tokens. Unset means one key generated on first start
+    /// and kept in `<data_dir>/signing.key` (enough for a single node).
+    pub keys: Vec<KeySetting>,
+    /// How long a node trusts what it read about a session or a user's roles
+    /// before reading it again; revocations on the same node apply at once.
+    pub cache_ms: u64,
+    /// Mark the session cookie `Secure` (turn off only for plain-HTTP tests).
+    pub secure_cookie: bool,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            issuer: "courtyard".to_owned(),
+            audience: "courtyard-api".to_owned(),
+            access_token_secs: 900,
+            session_days: 30,
+            signing_key: None,
+            keys: Vec::new(),
+            cache_ms: 2_000,
+            secure_cookie: true,
+        }
+    }
+}
+
+/// One token key: an id (`kid`) and a secret of at least 32 bytes.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySetting {
+    pub kid: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for KeySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeySetting").field("kid", &self.kid).finish_non_exhaustive()
+    }
+}
+
+/// Outgoing mail.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSettings {
+    /// The sender of every mail.
+    pub from: String,
+    /// `smtp://user:pass@host:587?tls=required` or `smtps://…`; unset means
+    /// mail is written to `folder` instead.
+    pub smtp_url: Option<String>,
+    /// The development mail folder; defaults to `<data_dir>/mail`.
+    pub folder: Option<PathBuf>,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings { from: "Courtyard <no-reply@courtyard.localhost>".to_owned(), smtp_url: None, folder: None }
+    }
+}
+
 /// A configuration file that could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -149,6 +227,8 @@ impl Config {
             (limits.document_bytes == 0, "runtime.document_bytes must be positive"),
             (self.http.request_body_bytes == 0, "http.request_body_bytes must be positive"),
             (self.catalog_refresh_ms == 0, "catalog_refresh_ms must be positive"),
+            (self.auth.access_token_secs < 30, "auth.access_token_secs must be at least 30"),
+            (self.auth.session_days < 1, "auth.session_days must be at least 1"),
         ];
         match checks.iter().find(|(failed, _)| *failed) {
             Some((_, message)) => Err(ConfigError::Invalid((*message).to_owned())),
@@ -169,9 +249,17 @@ impl Config {
         self.cache_dir.clone().unwrap_or_else(|| self.data_dir.join("cache"))
     }
 
-    /// Whether the development caller header is honoured.
-    pub fn dev_caller_header(&self) -> bool {
-        self.dev_caller_header.unwrap_or_else(|| self.listen.ip().is_loopback())
+    /// The base URL links in mails point at, without a trailing slash.
+    pub fn public_url(&self, local_addr: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{local_addr}"),
+        }
+    }
+
+    /// The development mail folder in effect.
+    pub fn mail_folder(&self) -> PathBuf {
+        self.mail.folder.clone().unwrap_or_else(|| self.data_dir.join("mail"))
     }
 }
 
@@ -188,7 +276,7 @@ mod tests {
         assert_eq!(config.listen.port(), 9000);
         assert_eq!(config.runtime.deadline_ms, 500);
         assert_eq!(config.runtime.memory_bytes, 64 << 20);
-        assert!(!config.dev_caller_header(), "dev header is off off-loopback unless asked for");
+        assert_eq!(config.auth.access_token_secs, 900);
     }
 
     #[test]

@@ -19,11 +19,14 @@
 //! sandbox) → `capabilities` (one module per WIT interface, gated by
 //! [`policy`]) → [`storage`].
 
+mod admin;
 pub mod bundled;
 mod capabilities;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod identity;
+pub mod mail;
 pub mod policy;
 pub mod runtime;
 pub mod server;

@@ -11,6 +11,8 @@ use tokio::task::JoinHandle;
 use crate::bundled::CORE_APPS;
 use crate::catalog::{Catalog, InstallReport};
 use crate::config::Config;
+use crate::identity::Identity;
+use crate::mail::{Delivery, Mailer};
 use crate::runtime::{HostServices, Runtime};
 use crate::storage::Database;
 use crate::web::{AppState, service};
@@ -20,9 +22,11 @@ pub struct Server {
     local_addr: SocketAddr,
     database: Database,
     catalog: Arc<Catalog>,
+    identity: Arc<Identity>,
     shutdown: Option<oneshot::Sender<()>>,
     serving: JoinHandle<std::io::Result<()>>,
     refresher: JoinHandle<()>,
+    mail_delivery: JoinHandle<()>,
 }
 
 impl std::fmt::Debug for Server {
@@ -48,17 +52,31 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         tokio: tokio::runtime::Handle::current(),
         document_bytes: config.runtime.document_bytes,
     };
-    let state = AppState::new(&config, Arc::clone(&catalog), runtime, services);
-    if state.dev_caller_header {
-        tracing::warn!(
-            "the development-only x-courtyard-dev-caller header is honoured: anyone who can reach {} can act as anyone",
-            config.listen
-        );
-    }
+    let identity = Arc::new(Identity::new(&config, database.clone()).context("setting up token keys")?);
+    let from =
+        config.mail.from.parse().with_context(|| format!("mail.from `{}` is not a mailbox", config.mail.from))?;
+    let delivery = match &config.mail.smtp_url {
+        Some(url) => crate::mail::smtp(url).context("mail.smtp_url")?,
+        None => Delivery::Folder(config.mail_folder()),
+    };
+    let mailer = Mailer::new(database.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let local_addr = listener.local_addr()?;
+    let state = AppState::new(
+        &config,
+        Arc::clone(&catalog),
+        runtime,
+        services,
+        Arc::clone(&identity),
+        mailer.clone(),
+        config.public_url(local_addr),
+    );
+    if let Delivery::Folder(folder) = &delivery {
+        tracing::info!(folder = %folder.display(), "no SMTP server configured: mail is written to this folder");
+    }
+    let mail_delivery = tokio::spawn(mailer.deliver_forever(delivery, from));
     let (shutdown, stop) = oneshot::channel::<()>();
     let app = tower::make::Shared::new(service(state));
     let serving = tokio::spawn(async move {
@@ -71,7 +89,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     let refresher =
         tokio::spawn(refresh_catalog(Arc::clone(&catalog), Duration::from_millis(config.catalog_refresh_ms)));
     tracing::info!(%local_addr, database = ?database.dialect(), "courtyard is serving");
-    Ok(Server { local_addr, database, catalog, shutdown: Some(shutdown), serving, refresher })
+    Ok(Server { local_addr, database, catalog, identity, shutdown: Some(shutdown), serving, refresher, mail_delivery })
 }
 
 async fn refresh_catalog(catalog: Arc<Catalog>, every: Duration) {
@@ -96,6 +114,11 @@ impl Server {
         &self.database
     }
 
+    /// The node's sessions and tokens.
+    pub fn identity(&self) -> &Arc<Identity> {
+        &self.identity
+    }
+
     /// The node's catalog.
     pub fn catalog(&self) -> &Arc<Catalog> {
         &self.catalog
@@ -113,6 +136,7 @@ impl Server {
             let _ = shutdown.send(());
         }
         self.refresher.abort();
+        self.mail_delivery.abort();
         if let Err(err) = (&mut self.serving).await {
             tracing::warn!(error = %err, "server task ended abnormally");
         }

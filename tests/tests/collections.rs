@@ -11,6 +11,7 @@ struct Notes {
     _deployment: Deployment,
     node: Node,
     client: reqwest::Client,
+    residents: std::collections::HashMap<&'static str, Auth>,
 }
 
 impl Notes {
@@ -19,11 +20,17 @@ impl Notes {
         let installed = deployment.install(NOTES_WASM, fixture_manifest("notes"));
         assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
         let node = deployment.start();
-        Notes { _deployment: deployment, node, client: client() }
+        let mut residents = std::collections::HashMap::new();
+        let mut world = World::new(&deployment, &node);
+        for who in ["alice", "bob"] {
+            residents.insert(who, world.resident(who, "acme", "elm-5").await);
+        }
+        drop(world);
+        Notes { _deployment: deployment, node, client: client(), residents }
     }
 
     async fn send(&self, method: reqwest::Method, path: &str, who: &str, body: Option<Value>) -> (u16, Value) {
-        let (name, value) = caller(who, "acme", "elm-5");
+        let (name, value) = self.residents[who].clone();
         let mut request = self.client.request(method, self.node.url(&format!("/apps/notes{path}"))).header(name, value);
         if let Some(body) = body {
             request = request.json(&body);
@@ -147,7 +154,7 @@ async fn hostile_documents_and_ids_get_clear_errors_on_every_backend() {
 #[tokio::test]
 async fn apps_never_see_each_others_collections() {
     let notes = Notes::start().await;
-    let (name, value) = caller("alice", "acme", "elm-5");
+    let (name, value) = notes.residents["alice"].clone();
     let posted = notes
         .client
         .post(notes.node.url("/apps/pinboard/posts"))

@@ -13,7 +13,7 @@ async fn acknowledged_posts_survive_sigkill_mid_stream() {
     let deployment = Deployment::new().await;
     let node = deployment.start();
     let client = client();
-    let (name, value) = caller("alice", "acme", "elm-5");
+    let (name, value) = World::new(&deployment, &node).resident("alice", "acme", "elm-5").await;
 
     // Writers post as fast as they can; the node is killed while they do.
     let acknowledged = Arc::new(Mutex::new(Vec::new()));

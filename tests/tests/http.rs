@@ -19,12 +19,14 @@ async fn health_unknown_routes_and_unknown_apps() {
     let wrong_method = client.post(node.url("/healthz")).send().await.unwrap();
     assert_eq!(wrong_method.status(), 405);
     assert_eq!(wrong_method.json::<Value>().await.unwrap()["error"]["code"], "method_not_allowed");
-    let bad_path = client.get(node.url("/apps/%FF%FE/x")).send().await.unwrap();
+    let mut world = World::new(&deployment, &node);
+    let (name, value) = world.resident("alice", "acme", "elm-5").await;
+    let bad_path = client.get(node.url("/apps/%FF%FE/x")).header(name, value.clone()).send().await.unwrap();
     assert_eq!(bad_path.status(), 400);
     assert_eq!(bad_path.json::<Value>().await.unwrap()["error"]["code"], "bad_request");
 
     for path in ["/nothing-here", "/apps/no-such-app/", "/apps/no-such-app/deep/path"] {
-        let response = client.get(node.url(path)).send().await.unwrap();
+        let response = client.get(node.url(path)).header(name, value.clone()).send().await.unwrap();
         assert_eq!(response.status(), 404, "{path}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "not_found", "{path}");
@@ -36,7 +38,7 @@ async fn oversized_bodies_are_refused_before_reaching_the_app() {
     let deployment = Deployment::new().await;
     let node = deployment.start();
     let client = client();
-    let (name, value) = caller("alice", "acme", "elm-5");
+    let (name, value) = World::new(&deployment, &node).resident("alice", "acme", "elm-5").await;
     let response = client
         .post(node.url("/apps/pinboard/posts"))
         .header(name, value.clone())
@@ -68,24 +70,19 @@ async fn request_ids_are_kept_when_sane_and_made_up_otherwise() {
 }
 
 #[tokio::test]
-async fn the_dev_caller_header_can_be_switched_off_and_is_checked() {
-    let deployment = Deployment::with_config("dev_caller_header = false\n").await;
+async fn apps_need_a_signed_in_caller_and_the_old_dev_header_means_nothing() {
+    let deployment = Deployment::new().await;
     let node = deployment.start();
     let client = client();
-    let (name, value) = caller("alice", "acme", "elm-5");
-    let refused = client.get(node.url("/apps/pinboard/posts")).header(name, value.clone()).send().await.unwrap();
-    assert_eq!(refused.status(), 401);
-
-    let open = Deployment::new().await;
-    let node = open.start();
-    let malformed = client.get(node.url("/apps/pinboard/posts")).header(name, "subject=<script>").send().await;
-    assert_eq!(malformed.unwrap().status(), 400);
-    let proxied = client
+    let anonymous = client.get(node.url("/apps/pinboard/posts")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+    assert_eq!(anonymous.json::<Value>().await.unwrap()["error"]["code"], "unauthorized");
+    let pretending = client
         .get(node.url("/apps/pinboard/posts"))
-        .header(name, value)
-        .header("x-forwarded-for", "203.0.113.7")
+        .header("x-courtyard-dev-caller", "subject=alice; customer=acme; property=elm-5; roles=resident")
         .send()
         .await
         .unwrap();
-    assert_eq!(proxied.status(), 401, "a proxied request must not carry the development identity");
+    assert_eq!(pretending.status(), 401, "identity comes from a token, never from a header");
 }

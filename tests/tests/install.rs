@@ -94,8 +94,9 @@ async fn an_installed_app_is_listed_and_served_by_a_running_node() {
     let list = String::from_utf8_lossy(&deployment.cli(&["app", "list"]).stdout).into_owned();
     assert!(list.contains("echo") && list.contains("pinboard"), "{list}");
 
-    node.wait_for_app(&client, "echo").await;
-    let response = client.post(node.url("/apps/echo/some/path")).body("ping").send().await.unwrap();
+    let (name, value) = World::new(&deployment, &node).resident("alice", "acme", "elm-5").await;
+    node.wait_for_app(&client, "echo", &(name, value.clone())).await;
+    let response = client.post(node.url("/apps/echo/some/path")).header(name, value).body("ping").send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["x-echo-path"], "/some/path");
     assert_eq!(response.text().await.unwrap(), "ping");

@@ -21,13 +21,16 @@ async fn residents_post_list_and_delete_their_own() {
     let deployment = Deployment::new().await;
     let node = deployment.start();
     let client = client();
-    let alice = || caller("alice", "acme", "elm-5");
-    let bob = || caller("bob", "acme", "elm-5");
+    let mut world = World::new(&deployment, &node);
+    let alice_person = world.resident_person("alice", "acme", "elm-5").await;
+    let bob_auth = world.resident("bob", "acme", "elm-5").await;
+    let alice = || alice_person.auth.clone();
+    let bob = || bob_auth.clone();
 
     let created = post(&client, &node, alice(), "Bike room cleanup on Saturday").await;
     assert_eq!(created.status(), 201);
     let created: Value = created.json().await.unwrap();
-    assert_eq!(created["author"], "alice");
+    assert_eq!(created["author"], alice_person.user_id.as_str(), "the author is the host's subject, not a claim");
     assert_eq!(created["mine"], true);
     let id = created["id"].as_str().unwrap().to_owned();
 
@@ -51,12 +54,13 @@ async fn other_properties_and_customers_see_nothing() {
     let deployment = Deployment::new().await;
     let node = deployment.start();
     let client = client();
-    let created: Value =
-        post(&client, &node, caller("alice", "acme", "elm-5"), "Only for Elm Street 5").await.json().await.unwrap();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident("alice", "acme", "elm-5").await;
+    let created: Value = post(&client, &node, alice, "Only for Elm Street 5").await.json().await.unwrap();
     let id = created["id"].as_str().unwrap();
 
     for (who, customer, property) in [("carol", "acme", "oak-1"), ("mallory", "other-co", "elm-5")] {
-        let (name, value) = caller(who, customer, property);
+        let (name, value) = world.resident(who, customer, property).await;
         let board = get_json(&client, &node, "/apps/pinboard/posts", &(name, value.clone())).await;
         assert_eq!(board["items"], json!([]), "{who} must not see Elm Street 5's board");
         let direct = client.get(node.url(&format!("/apps/pinboard/posts/{id}"))).header(name, value).send();
@@ -69,12 +73,12 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let deployment = Deployment::new().await;
     let node = deployment.start();
     let client = client();
-    let (name, value) = caller("alice", "acme", "elm-5");
+    let (name, value) = World::new(&deployment, &node).resident("alice", "acme", "elm-5").await;
 
     let anonymous = client.post(node.url("/apps/pinboard/posts")).json(&json!({"title": "x", "body": ""})).send();
     let anonymous = anonymous.await.unwrap();
-    assert_eq!(anonymous.status(), 403);
-    assert_eq!(anonymous.json::<Value>().await.unwrap()["error"]["code"], "denied");
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.json::<Value>().await.unwrap()["error"]["code"], "unauthorized");
 
     for (body, expected) in [
         ("{not json", "request body"),
@@ -94,7 +98,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
         assert!(error["error"]["message"].as_str().unwrap().contains(expected), "{error}");
     }
     let long_title = "x".repeat(121);
-    assert_eq!(post(&client, &node, caller("alice", "acme", "elm-5"), &long_title).await.status(), 400);
+    assert_eq!(post(&client, &node, (name, value.clone()), &long_title).await.status(), 400);
 
     let board = get_json(&client, &node, "/apps/pinboard/posts", &(name, value)).await;
     assert_eq!(board["items"], json!([]));
@@ -105,10 +109,12 @@ async fn the_board_pages_through_many_posts() {
     let deployment = Deployment::new().await;
     let node = deployment.start();
     let client = client();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident("alice", "acme", "elm-5").await;
     for n in 0..25 {
-        assert_eq!(post(&client, &node, caller("alice", "acme", "elm-5"), &format!("Notice {n}")).await.status(), 201);
+        assert_eq!(post(&client, &node, alice.clone(), &format!("Notice {n}")).await.status(), 201);
     }
-    let (name, value) = caller("bob", "acme", "elm-5");
+    let (name, value) = world.resident("bob", "acme", "elm-5").await;
     let first = get_json(&client, &node, "/apps/pinboard/posts", &(name, value.clone())).await;
     assert_eq!(first["items"].as_array().unwrap().len(), 20);
     assert_eq!(first["items"][0]["title"], "Notice 24", "newest first");
@@ -128,7 +134,7 @@ async fn the_html_page_posts_by_form_and_escapes_everything() {
     let deployment = Deployment::new().await;
     let node = deployment.start();
     let client = client();
-    let (name, value) = caller("alice", "acme", "elm-5");
+    let (name, value) = World::new(&deployment, &node).resident("alice", "acme", "elm-5").await;
 
     let posted = client
         .post(node.url("/apps/pinboard/posts"))

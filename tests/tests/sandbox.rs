@@ -8,22 +8,38 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use support::*;
 
-async fn deployment_with_hostile() -> (Deployment, Node) {
-    let deployment = Deployment::new().await;
+/// Alice uses the pinboard; Mallory runs the hostile app. Same building.
+struct Cast {
+    alice: Auth,
+    mallory: Auth,
+}
+
+async fn deployment_with_hostile() -> (Deployment, Node, Cast) {
+    deployment_with_hostile_and("").await
+}
+
+async fn deployment_with_hostile_and(config: &str) -> (Deployment, Node, Cast) {
+    let deployment = Deployment::with_config(config).await;
     let installed = deployment.install(HOSTILE_WASM, fixture_manifest("hostile"));
     assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
     let node = deployment.start();
-    (deployment, node)
+    let mut world = World::new(&deployment, &node);
+    let cast = Cast {
+        alice: world.resident("alice", "acme", "elm-5").await,
+        mallory: world.resident("mallory", "acme", "elm-5").await,
+    };
+    drop(world);
+    (deployment, node, cast)
 }
 
-async fn pinboard_answers(client: &reqwest::Client, node: &Node) {
-    let (name, value) = caller("alice", "acme", "elm-5");
+async fn pinboard_answers(client: &reqwest::Client, node: &Node, cast: &Cast) {
+    let (name, value) = cast.alice.clone();
     let response = client.get(node.url("/apps/pinboard/posts")).header(name, value).send().await.unwrap();
     assert_eq!(response.status(), 200, "the well-behaved app must keep answering");
 }
 
-async fn hostile(client: &reqwest::Client, node: &Node, route: &str) -> (u16, Value) {
-    let (name, value) = caller("mallory", "acme", "elm-5");
+async fn hostile(client: &reqwest::Client, node: &Node, cast: &Cast, route: &str) -> (u16, Value) {
+    let (name, value) = cast.mallory.clone();
     let response = client.get(node.url(&format!("/apps/hostile{route}"))).header(name, value).send().await.unwrap();
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
@@ -32,7 +48,7 @@ async fn hostile(client: &reqwest::Client, node: &Node, route: &str) -> (u16, Va
 
 #[tokio::test]
 async fn each_hostile_guest_is_contained_to_its_own_request() {
-    let (_deployment, node) = deployment_with_hostile().await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
     let client = client();
     for (route, status, code) in [
         ("/spin", 504, "app_timeout"),
@@ -44,34 +60,34 @@ async fn each_hostile_guest_is_contained_to_its_own_request() {
         ("/bad-status", 502, "app_bad_response"),
     ] {
         let started = Instant::now();
-        let (got, body) = hostile(&client, &node, route).await;
+        let (got, body) = hostile(&client, &node, &cast, route).await;
         assert_eq!(got, status, "{route}: {body}");
         assert_eq!(body["error"]["code"], code, "{route}: {body}");
         assert!(started.elapsed() < Duration::from_secs(10), "{route} took {:?}", started.elapsed());
-        pinboard_answers(&client, &node).await;
+        pinboard_answers(&client, &node, &cast).await;
     }
-    let (_, memory) = hostile(&client, &node, "/memory-bomb").await;
+    let (_, memory) = hostile(&client, &node, &cast, "/memory-bomb").await;
     assert!(memory["error"]["message"].as_str().unwrap().contains("memory cap"), "{memory}");
-    let (_, stack) = hostile(&client, &node, "/recursion").await;
+    let (_, stack) = hostile(&client, &node, &cast, "/recursion").await;
     assert!(stack["error"]["message"].as_str().unwrap().contains("stack"), "{stack}");
 }
 
 #[tokio::test]
 async fn a_well_behaved_app_answers_while_a_guest_spins() {
-    let (_deployment, node) = deployment_with_hostile().await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
     let client = client();
     let spinners: Vec<_> = (0..2)
         .map(|_| {
             let client = client.clone();
             let url = node.url("/apps/hostile/spin");
-            let (name, value) = caller("mallory", "acme", "elm-5");
+            let (name, value) = cast.mallory.clone();
             tokio::spawn(async move { client.get(url).header(name, value).send().await.unwrap().status() })
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
     for _ in 0..5 {
-        pinboard_answers(&client, &node).await;
+        pinboard_answers(&client, &node, &cast).await;
     }
     assert!(
         started.elapsed() < Duration::from_millis(1500),
@@ -85,10 +101,10 @@ async fn a_well_behaved_app_answers_while_a_guest_spins() {
 
 #[tokio::test]
 async fn no_request_sees_memory_of_an_earlier_one() {
-    let (_deployment, node) = deployment_with_hostile().await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
     let client = client();
     for round in 0..12 {
-        let (status, body) = hostile(&client, &node, "/leak-probe").await;
+        let (status, body) = hostile(&client, &node, &cast, "/leak-probe").await;
         assert_eq!(status, 200);
         assert_eq!(body, Value::String("static=0 heap=0".to_owned()), "round {round}");
     }
@@ -96,9 +112,9 @@ async fn no_request_sees_memory_of_an_earlier_one() {
 
 #[tokio::test]
 async fn host_calls_are_capped_per_request_with_a_typed_error() {
-    let (_deployment, node) = deployment_with_hostile().await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
     let client = client();
-    let (status, body) = hostile(&client, &node, "/host-call-flood").await;
+    let (status, body) = hostile(&client, &node, &cast, "/host-call-flood").await;
     assert_eq!(status, 200, "{body}");
     let text = body.as_str().unwrap();
     assert!(text.starts_with("answered=1000 then: host-call quota"), "{text}");
@@ -106,11 +122,11 @@ async fn host_calls_are_capped_per_request_with_a_typed_error() {
 
 #[tokio::test]
 async fn guest_output_is_logged_but_capped() {
-    let (_deployment, node) = deployment_with_hostile().await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
     let client = client();
-    let (status, _) = hostile(&client, &node, "/chatter").await;
+    let (status, _) = hostile(&client, &node, &cast, "/chatter").await;
     assert_eq!(status, 200);
-    pinboard_answers(&client, &node).await;
+    pinboard_answers(&client, &node, &cast).await;
     let log = node.log();
     let chatter = log.matches("chatter chatter").count();
     assert!(chatter > 0, "guest output reaches the log");
@@ -121,9 +137,9 @@ async fn guest_output_is_logged_but_capped() {
 
 #[tokio::test]
 async fn credentials_never_reach_the_guest_and_guests_cannot_set_cookies() {
-    let (_deployment, node) = deployment_with_hostile().await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
     let client = client();
-    let (name, value) = caller("mallory", "acme", "elm-5");
+    let (name, value) = cast.mallory.clone();
     let seen = client
         .get(node.url("/apps/hostile/headers"))
         .header(name, value.clone())
@@ -137,7 +153,7 @@ async fn credentials_never_reach_the_guest_and_guests_cannot_set_cookies() {
         .await
         .unwrap();
     assert!(seen.contains("x-harmless: yes"), "{seen}");
-    for secret in ["cookie", "authorization", "secret", "x-courtyard-dev-caller"] {
+    for secret in ["cookie", "authorization", "secret", "bearer"] {
         assert!(!seen.contains(secret), "`{secret}` reached the guest:\n{seen}");
     }
 
@@ -153,8 +169,8 @@ async fn credentials_never_reach_the_guest_and_guests_cannot_set_cookies() {
 
 #[tokio::test]
 async fn the_sandbox_grants_no_ambient_authority() {
-    let (_deployment, node) = deployment_with_hostile().await;
-    let (status, body) = hostile(&client(), &node, "/ambient").await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
+    let (status, body) = hostile(&client(), &node, &cast, "/ambient").await;
     assert_eq!(status, 200);
     // No preopened directories: the working directory is a bare name with nothing behind it.
     assert_eq!(body, Value::String("env=0 args=0 cwd=\"/\"".to_owned()));
@@ -162,39 +178,37 @@ async fn the_sandbox_grants_no_ambient_authority() {
 
 #[tokio::test]
 async fn a_full_node_answers_busy_instead_of_queueing_without_end() {
-    let deployment = Deployment::with_config("[runtime]\nmax_concurrent_instances = 1\ndeadline_ms = 1500\n").await;
-    let installed = deployment.install(HOSTILE_WASM, fixture_manifest("hostile"));
-    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
-    let node = deployment.start();
+    let (_deployment, node, cast) =
+        deployment_with_hostile_and("[runtime]\nmax_concurrent_instances = 1\ndeadline_ms = 1500\n").await;
     let client = client();
     let spinner = {
         let (client, url) = (client.clone(), node.url("/apps/hostile/spin"));
-        let (name, value) = caller("mallory", "acme", "elm-5");
+        let (name, value) = cast.mallory.clone();
         tokio::spawn(async move { client.get(url).header(name, value).send().await.unwrap().status() })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (name, value) = caller("alice", "acme", "elm-5");
+    let (name, value) = cast.alice.clone();
     let busy = client.get(node.url("/apps/pinboard/posts")).header(name, value).send().await.unwrap();
     assert_eq!(busy.status(), 503);
     assert_eq!(busy.headers()["retry-after"], "1");
     assert_eq!(spinner.await.unwrap(), 504);
-    pinboard_answers(&client, &node).await;
+    pinboard_answers(&client, &node, &cast).await;
 }
 
 #[tokio::test]
 async fn a_guest_waiting_on_the_host_does_not_stall_others() {
-    let (_deployment, node) = deployment_with_hostile().await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
     let client = client();
     let nappers: Vec<_> = (0..4)
         .map(|_| {
             let (client, url) = (client.clone(), node.url("/apps/hostile/nap?ms=800"));
-            let (name, value) = caller("mallory", "acme", "elm-5");
+            let (name, value) = cast.mallory.clone();
             tokio::spawn(async move { client.get(url).header(name, value).send().await.unwrap().text().await.unwrap() })
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let started = Instant::now();
-    pinboard_answers(&client, &node).await;
+    pinboard_answers(&client, &node, &cast).await;
     assert!(started.elapsed() < Duration::from_millis(300), "pinboard waited {:?}", started.elapsed());
     for napper in nappers {
         let text = napper.await.unwrap();
@@ -205,28 +219,28 @@ async fn a_guest_waiting_on_the_host_does_not_stall_others() {
 
 #[tokio::test]
 async fn waiting_past_the_deadline_ends_the_request() {
-    let (_deployment, node) = deployment_with_hostile().await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
     let started = Instant::now();
-    let (status, body) = hostile(&client(), &node, "/nap?ms=86400000").await;
+    let (status, body) = hostile(&client(), &node, &cast, "/nap?ms=86400000").await;
     assert_eq!(status, 504, "{body}");
     assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
 }
 
 #[tokio::test]
 async fn guests_cannot_confuse_the_content_type_or_flood_headers() {
-    let (_deployment, node) = deployment_with_hostile().await;
+    let (_deployment, node, cast) = deployment_with_hostile().await;
     let client = client();
-    let (name, value) = caller("mallory", "acme", "elm-5");
+    let (name, value) = cast.mallory.clone();
     let response = client.get(node.url("/apps/hostile/two-content-types")).header(name, value.clone()).send().await;
     let response = response.unwrap();
     let types: Vec<_> = response.headers().get_all("content-type").iter().collect();
     assert_eq!(types.len(), 1, "exactly one content type: {types:?}");
     assert!(response.headers()["content-security-policy"].to_str().unwrap().starts_with("sandbox"));
 
-    let (status, body) = hostile(&client, &node, "/header-flood").await;
+    let (status, body) = hostile(&client, &node, &cast, "/header-flood").await;
     assert_eq!(status, 502, "{body}");
     assert_eq!(body["error"]["code"], "app_bad_response");
-    let (status, body) = hostile(&client, &node, "/informational").await;
+    let (status, body) = hostile(&client, &node, &cast, "/informational").await;
     assert_eq!(status, 502, "{body}");
-    pinboard_answers(&client, &node).await;
+    pinboard_answers(&client, &node, &cast).await;
 }

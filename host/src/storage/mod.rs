@@ -11,8 +11,11 @@
 //! # Ok(()) }
 //! ```
 
+mod accounts;
 mod catalog;
 mod documents;
+mod onboarding;
+mod tenancy;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -22,8 +25,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use accounts::{RedeemedToken, RoleAssignment, SessionRow, TokenPurpose, User, normalize_email};
 pub use catalog::{AppVersionRow, InstallOutcome};
 pub use documents::{Criteria, DocumentScope, Filter, FilterValue, Order, Page, StoredDocument, Visibility};
+pub use onboarding::{AccessRequest, ActivationCodeInfo, OutgoingMail};
+pub use tenancy::{Address, Customer, MAX_PAGE, Occupancy, Property, UNIT_KINDS, Unit, address_key, new_id};
 
 /// Which SQL backend a [`Database`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +137,7 @@ impl Database {
 }
 
 /// Milliseconds since the Unix epoch.
-pub(crate) fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))

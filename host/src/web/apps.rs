@@ -10,7 +10,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use super::identity::{Caller, DEV_CALLER_HEADER};
+use super::api::Actor;
 use super::{ApiError, AppState, REQUEST_ID_HEADER};
 use crate::catalog::AppKind;
 use crate::runtime::{CallerContext, GuestFailure, GuestRequest, GuestResponse, Placement, run_guest};
@@ -20,7 +20,6 @@ const STRIPPED_REQUEST_HEADERS: &[&str] = &[
     "authorization",
     "proxy-authorization",
     "cookie",
-    DEV_CALLER_HEADER,
     "connection",
     "keep-alive",
     "te",
@@ -65,7 +64,7 @@ const THIRD_PARTY_CSP: &str = "sandbox allow-forms; default-src 'none'; style-sr
 pub(super) async fn dispatch_root(
     state: State<AppState>,
     app: Result<Path<String>, PathRejection>,
-    caller: Caller,
+    caller: Actor,
     request: Request,
 ) -> Result<Response, ApiError> {
     let Path(app) = app.map_err(path_error)?;
@@ -75,7 +74,7 @@ pub(super) async fn dispatch_root(
 pub(super) async fn dispatch(
     state: State<AppState>,
     params: Result<Path<(String, String)>, PathRejection>,
-    caller: Caller,
+    caller: Actor,
     request: Request,
 ) -> Result<Response, ApiError> {
     let Path((app, _)) = params.map_err(path_error)?;
@@ -99,13 +98,18 @@ fn app_path(raw: &str) -> String {
 async fn serve(
     State(state): State<AppState>,
     app_id: String,
-    caller: Caller,
+    Actor(caller): Actor,
     request: Request,
 ) -> Result<Response, ApiError> {
     let app = state
         .catalog
         .get(&app_id)
         .ok_or_else(|| ApiError::not_found(format!("no app `{}` is installed", truncate(&app_id, 64))))?;
+    // Apps work inside one property: the one the caller chose, or their only one.
+    let (customer, property) = super::api::current_property(&caller).ok_or_else(|| {
+        ApiError::conflict("you can use apps in several properties: choose one with PUT /api/me/property")
+            .with_code("choose_property")
+    })?;
     let request_id =
         request.headers().get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).unwrap_or_default().to_owned();
     let (parts, body) = request.into_parts();
@@ -129,11 +133,11 @@ async fn serve(
         body: body.to_vec(),
     };
     let context = CallerContext {
-        subject: caller.subject,
-        customer: caller.customer,
-        property: caller.property,
-        roles: caller.roles,
-        locale: caller.locale.unwrap_or_else(|| "en".to_owned()),
+        subject: Some(caller.user_id.clone()),
+        roles: caller.roles_at(&customer, &property),
+        customer: Some(customer),
+        property: Some(property),
+        locale: caller.locale.clone(),
         request_id,
     };
     let kind = app.manifest.kind;

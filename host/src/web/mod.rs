@@ -1,8 +1,8 @@
 //! The HTTP front: routing, request ids, health, and dispatch to apps.
 
+pub mod api;
 mod apps;
 mod error;
-pub mod identity;
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -11,15 +11,17 @@ use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
 use tracing::Instrument;
 
 pub use error::ApiError;
 
 use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::identity::{Identity, Permission};
+use crate::mail::Mailer;
 use crate::runtime::{HostServices, Runtime};
 
 /// The header carrying the request id, in and out.
@@ -32,31 +34,51 @@ pub struct AppState {
     pub runtime: Arc<Runtime>,
     pub services: HostServices,
     pub request_body_bytes: usize,
-    pub dev_caller_header: bool,
+    pub identity: Arc<Identity>,
+    pub mailer: Mailer,
+    /// Where people reach this deployment; links in mails start with it.
+    pub public_url: Arc<str>,
 }
 
 impl AppState {
-    pub fn new(config: &Config, catalog: Arc<Catalog>, runtime: Arc<Runtime>, services: HostServices) -> AppState {
+    pub fn new(
+        config: &Config,
+        catalog: Arc<Catalog>,
+        runtime: Arc<Runtime>,
+        services: HostServices,
+        identity: Arc<Identity>,
+        mailer: Mailer,
+        public_url: String,
+    ) -> AppState {
         AppState {
             catalog,
             runtime,
             services,
             request_body_bytes: config.http.request_body_bytes,
-            dev_caller_header: config.dev_caller_header(),
+            identity,
+            mailer,
+            public_url: Arc::from(public_url),
         }
     }
 }
 
 /// The whole HTTP application; shared by `courtyard serve` and the tests.
+/// Every route comes from the declared table in [`api`].
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/apps/{app}", any(apps::dispatch_root))
-        .route("/apps/{app}/", any(apps::dispatch_root))
-        .route("/apps/{app}/{*path}", any(apps::dispatch))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
+    let (router, endpoints) = api::table(state.clone());
+    api::publish(&endpoints);
+    router.fallback(not_found).method_not_allowed_fallback(method_not_allowed).with_state(state)
+}
+
+/// The routes outside `/api`: health and the apps.
+pub(crate) fn declare(routes: &mut api::Routes) {
+    use api::route;
+    routes.add(route(Method::GET, "/healthz", Permission::Public, "Liveness and database reachability"), healthz);
+    let app =
+        |path| route(Method::GET, path, Permission::AppsUse, "Use a micro-app: the request goes to its component");
+    routes.add(app("/apps/{app}").any_method(), apps::dispatch_root);
+    routes.add(app("/apps/{app}/").any_method(), apps::dispatch_root);
+    routes.add(app("/apps/{app}/{*path}").any_method(), apps::dispatch);
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -81,7 +103,7 @@ async fn not_found() -> ApiError {
     ApiError::not_found("no such route")
 }
 
-async fn method_not_allowed() -> ApiError {
+pub(crate) async fn method_not_allowed() -> ApiError {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
 }
 

@@ -1,17 +1,36 @@
-//! The one caller every benchmark request runs as, and how to name it to
-//! Courtyard: the development caller header, honoured on loopback.
+//! The one caller every benchmark request runs as: a resident of a property,
+//! signed in with a Bearer access token like any API client.
 
-use http::{HeaderName, HeaderValue};
+use std::sync::OnceLock;
 
-pub const SUBJECT: &str = "bench-resident";
-pub const CUSTOMER: &str = "bench-customer";
-pub const PROPERTY: &str = "bench-property";
+use http::{HeaderName, HeaderValue, header};
 
-/// The development caller header's name.
-pub const HEADER: HeaderName = HeaderName::from_static("x-courtyard-dev-caller");
+/// The benchmark resident and where they live.
+#[derive(Debug, Clone)]
+pub struct BenchCaller {
+    pub subject: String,
+    pub customer: String,
+    pub property: String,
+    /// `Bearer <access token>`.
+    pub authorization: HeaderValue,
+}
+
+static CALLER: OnceLock<BenchCaller> = OnceLock::new();
+
+/// Records the caller once Courtyard has created them.
+pub fn set(caller: BenchCaller) {
+    let _ = CALLER.set(caller);
+}
+
+/// The caller; the platform must have started.
+pub fn get() -> &'static BenchCaller {
+    CALLER.get().expect("Courtyard starts before any request is made")
+}
+
+/// The header every benchmark request carries.
+pub const HEADER: HeaderName = header::AUTHORIZATION;
 
 /// The header's value for the benchmark caller.
 pub fn header_value() -> HeaderValue {
-    HeaderValue::from_str(&format!("subject={SUBJECT};customer={CUSTOMER};property={PROPERTY};roles=resident"))
-        .expect("the caller is a valid header value")
+    get().authorization.clone()
 }

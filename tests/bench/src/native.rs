@@ -56,9 +56,9 @@ struct Page<'a> {
 async fn list(State(database): State<Database>) -> Response {
     let scope = DocumentScope {
         app: "pinboard".to_owned(),
-        customer: caller::CUSTOMER.to_owned(),
-        property: caller::PROPERTY.to_owned(),
-        subject: Some(caller::SUBJECT.to_owned()),
+        customer: caller::get().customer.clone(),
+        property: caller::get().property.clone(),
+        subject: Some(caller::get().subject.clone()),
     };
     let criteria = Criteria { limit: 20, ..Criteria::default() };
     let page = match database.query_documents(&scope, "posts", &criteria).await {
@@ -81,6 +81,6 @@ fn view<'a>(doc: &'a StoredDocument, post: &'a Post) -> PostView<'a> {
         title: &post.title,
         body: &post.body,
         created_at: doc.created_at,
-        mine: doc.owner == caller::SUBJECT,
+        mine: doc.owner == caller::get().subject,
     }
 }

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use courtyard::config::Config;
 use courtyard::server::Server;
-use courtyard::storage::Database;
+use courtyard::storage::{Address, Database};
 use http::StatusCode;
 use tempfile::TempDir;
 
@@ -28,6 +28,32 @@ vendor = "Courtyard benchmarks"
 interfaces = []
 "#;
 
+/// Creates a customer, a property, a flat with an occupancy and its resident,
+/// and opens an API session for them.
+async fn sign_in_resident(server: &Server) -> anyhow::Result<caller::BenchCaller> {
+    let database = server.database();
+    let customer = database.insert_customer("Bench Homes", true).await?;
+    let address = Address {
+        street: "Bench Street 1".to_owned(),
+        postal_code: "8000".to_owned(),
+        city: "Zurich".to_owned(),
+        country: "CH".to_owned(),
+    };
+    let property = database.insert_property(&customer.id, None, "Bench Court", &address).await?;
+    let unit = database.insert_unit(&property, None, "flat", "1.1", None).await?;
+    let occupancy = database.insert_occupancy(&unit, None, "2020-01-01", None).await?;
+    let user = database.insert_user("resident@bench.example", "Bench Resident", "en", None, true).await?;
+    database.add_occupant(&occupancy.id, &user.id).await?;
+    let (session, _) = server.identity().open_session(&user.id, false).await?;
+    let token = server.identity().access_token(&user.id, &session);
+    Ok(caller::BenchCaller {
+        subject: user.id,
+        customer: customer.id,
+        property: property.id,
+        authorization: http::HeaderValue::from_str(&format!("Bearer {token}"))?,
+    })
+}
+
 /// A running Courtyard and the directory its data lives in.
 pub struct Platform {
     server: Server,
@@ -41,6 +67,7 @@ impl Platform {
         let server =
             courtyard::server::start(Config::with_data_dir(data.path())).await.context("starting Courtyard")?;
         server.install_app(echo_component, ECHO_MANIFEST).await.context("installing the echo app")?;
+        caller::set(sign_in_resident(&server).await?);
         Ok(Platform { server, _data: data })
     }
 

@@ -3,6 +3,11 @@
 //! `COURTYARD_TEST_DATABASE_URL` is set) and real guest components.
 #![allow(dead_code)]
 
+mod world;
+
+#[allow(unused_imports)]
+pub use world::{Auth, CustomerInfo, PASSWORD, Person, World, link_parameter};
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -19,11 +24,6 @@ pub const PINBOARD_WASM: &str = env!("COURTYARD_COMPONENT_PINBOARD");
 /// A fixture's manifest path, e.g. `fixture_manifest("hostile")`.
 pub fn fixture_manifest(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name).join("courtyard.toml")
-}
-
-/// The dev-only caller header for `subject` in `property` of `customer`.
-pub fn caller(subject: &str, customer: &str, property: &str) -> (&'static str, String) {
-    ("x-courtyard-dev-caller", format!("subject={subject}; customer={customer}; property={property}; roles=resident"))
 }
 
 /// One deployment: a data directory and a database, shared by the nodes
@@ -119,6 +119,23 @@ impl Deployment {
             .expect("run courtyard")
     }
 
+    /// Runs the CLI with `input` on its standard input.
+    pub fn cli_with_stdin(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(SERVER_BIN)
+            .args(args)
+            .arg("--config")
+            .arg(&self.config_path)
+            .env("COURTYARD_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run courtyard");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child.wait_with_output().expect("wait for courtyard")
+    }
+
     /// `courtyard app install <component> --manifest <manifest>`.
     pub fn install(&self, component: impl AsRef<Path>, manifest: impl AsRef<Path>) -> Output {
         let component = component.as_ref().to_str().expect("utf-8 path").to_owned();
@@ -187,10 +204,16 @@ impl Node {
         std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
     }
 
-    /// Waits until the node has picked up app `id` (installed by the CLI).
-    pub async fn wait_for_app(&self, client: &reqwest::Client, id: &str) {
+    /// Waits until the node has picked up app `id` (installed by the CLI);
+    /// `who` is anyone who may use apps.
+    pub async fn wait_for_app(&self, client: &reqwest::Client, id: &str, who: &Auth) {
         for _ in 0..100 {
-            let response = client.get(self.url(&format!("/apps/{id}/"))).send().await.expect("request");
+            let response = client
+                .get(self.url(&format!("/apps/{id}/")))
+                .header(who.0, who.1.clone())
+                .send()
+                .await
+                .expect("request");
             let unknown =
                 response.status() == 404 && response.text().await.unwrap_or_default().contains("is installed");
             if !unknown {

@@ -1,0 +1,158 @@
+//! Outgoing mail: queued in the database's outbox in the same request that
+//! caused it, then delivered by a background task.
+//!
+//! Without an SMTP server configured, each mail is written as an `.eml`
+//! file to the development mail folder (`<data_dir>/mail` unless
+//! `mail.folder` says otherwise). With `mail.smtp_url` it is sent for real.
+//! Delivery is at least once: a node that dies between sending and marking
+//! a mail sent sends it again.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::sync::Notify;
+
+use crate::storage::{Database, OutgoingMail, StorageError};
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Delivery {
+    /// Development: one `.eml` file per mail in this folder.
+    Folder(PathBuf),
+    /// Production: an SMTP relay.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+/// Queues mail and wakes the delivery task.
+#[derive(Clone)]
+pub struct Mailer {
+    database: Database,
+    wake: Arc<Notify>,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer").finish_non_exhaustive()
+    }
+}
+
+impl Mailer {
+    pub fn new(database: Database) -> Mailer {
+        Mailer { database, wake: Arc::new(Notify::new()) }
+    }
+
+    /// Queues a plain-text mail to `recipient`.
+    pub async fn send(&self, recipient: &str, subject: &str, body: &str) -> Result<(), StorageError> {
+        self.database.enqueue_mail(recipient, subject, body).await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Delivers queued mail until the task is aborted.
+    pub async fn deliver_forever(self, delivery: Delivery, from: Mailbox) {
+        loop {
+            if let Err(err) = self.deliver_due(&delivery, &from).await {
+                tracing::warn!(error = %err, "mail delivery round failed");
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
+        }
+    }
+
+    async fn deliver_due(&self, delivery: &Delivery, from: &Mailbox) -> Result<(), StorageError> {
+        for mail in self.database.due_mail(50).await? {
+            // Backoff: 10 s, 20 s, 40 s, … capped at an hour.
+            let retry_in = 10_000_i64 << mail.attempts.clamp(0, 8);
+            let retry_at = crate::storage::now_ms() + retry_in.min(3_600_000);
+            if !self.database.claim_mail(mail.id, mail.attempts, retry_at).await? {
+                continue; // another node has it
+            }
+            match deliver(delivery, from, &mail).await {
+                Ok(()) => self.database.mail_sent(mail.id).await?,
+                Err(err) => {
+                    tracing::warn!(mail = mail.id, attempt = mail.attempts + 1, error = %err, "mail not delivered");
+                    self.database.mail_failed(mail.id, &err.to_string()).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn deliver(delivery: &Delivery, from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<()> {
+    match delivery {
+        Delivery::Smtp(transport) => {
+            let message = Message::builder()
+                .from(from.clone())
+                .to(mail.recipient.parse()?)
+                .subject(mail.subject.clone())
+                .message_id(None)
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.clone())?;
+            transport.send(message).await?;
+        }
+        Delivery::Folder(folder) => {
+            // For people to read: the headers that matter and the text as
+            // written, without a transfer encoding.
+            let text = format!(
+                "From: {from}\nTo: {}\nSubject: {}\nDate: {}\n\n{}",
+                mail.recipient,
+                mail.subject,
+                httpdate(std::time::SystemTime::now()),
+                mail.body
+            );
+            tokio::fs::create_dir_all(folder).await?;
+            let name = format!("{:010}.eml", mail.id);
+            let partial = folder.join(format!(".{name}.partial"));
+            tokio::fs::write(&partial, text).await?;
+            tokio::fs::rename(&partial, folder.join(name)).await?;
+        }
+    }
+    Ok(())
+}
+
+fn httpdate(at: std::time::SystemTime) -> String {
+    let at = time::OffsetDateTime::from(at);
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] +0000"
+    );
+    at.format(&format).unwrap_or_default()
+}
+
+/// Mails a new account its set-password link, valid for 7 days.
+pub async fn welcome(
+    mailer: &Mailer,
+    database: &Database,
+    user: &crate::storage::User,
+    customer_name: &str,
+    public_url: &str,
+) -> Result<(), StorageError> {
+    let token = crate::identity::random_token();
+    let expires = crate::storage::now_ms() + 7 * 86_400_000;
+    database
+        .insert_email_token(
+            &crate::identity::digest(&token),
+            crate::storage::TokenPurpose::ResetPassword,
+            Some(&user.id),
+            &user.email,
+            None,
+            None,
+            expires,
+        )
+        .await?;
+    let body = format!(
+        "Hello {},\n\n{customer_name} has given you an account on Courtyard. Choose your password here:\n\n\
+         {public_url}/account/reset?token={token}\n\nor enter this token: {token}\n\nThe link works once, within 7 days.\n",
+        user.name
+    );
+    mailer.send(&user.email, "Your Courtyard account", &body).await
+}
+
+/// The transport for `smtp_url` (`smtp://`, or `smtps://` for implicit TLS;
+/// `?tls=required` asks for STARTTLS).
+pub fn smtp(url: &str) -> anyhow::Result<Delivery> {
+    Ok(Delivery::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build()))
+}

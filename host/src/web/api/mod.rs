@@ -1,0 +1,390 @@
+//! The platform API: every route in one table, each with the permission it
+//! needs. The table builds the axum router and the OpenAPI description, so
+//! a route cannot exist without a declared permission, nor be missing from
+//! the description.
+//!
+//! Every request passes one gate before its handler: it authenticates the
+//! caller (401 if credentials are bad or missing where needed) and checks
+//! that the caller holds the route's permission somewhere (403 otherwise).
+//! Handlers then check the permission for the exact object, answering 404
+//! for objects outside the caller's reach.
+
+mod accounts;
+mod import;
+mod onboarding;
+mod openapi;
+mod people;
+mod tenancy;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter};
+use axum::{Json, Router};
+use schemars::JsonSchema;
+use schemars::generate::SchemaGenerator;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub(crate) use accounts::current_property;
+pub use openapi::document as openapi_document;
+pub(crate) use openapi::publish;
+
+use super::{ApiError, AppState};
+use crate::identity::{AuthError, Credential, Permission, Principal};
+use crate::storage::StorageError;
+
+/// A schema for the OpenAPI description.
+type SchemaFn = fn(&mut SchemaGenerator) -> schemars::Schema;
+
+/// One route of the platform, as declared.
+#[derive(Clone)]
+pub struct Endpoint {
+    /// `None`: any method (app dispatch).
+    pub method: Option<Method>,
+    /// In axum syntax: `/api/properties/{property}`.
+    pub path: &'static str,
+    pub permission: Permission,
+    pub summary: &'static str,
+    pub request: Option<SchemaFn>,
+    pub response: Option<SchemaFn>,
+    /// The status of a successful answer.
+    pub success: u16,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ({})", self.method_name(), self.path, self.permission.name())
+    }
+}
+
+impl Endpoint {
+    pub fn method_name(&self) -> &str {
+        self.method.as_ref().map_or("ANY", Method::as_str)
+    }
+}
+
+fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> schemars::Schema {
+    generator.subschema_for::<T>()
+}
+
+/// Declares one endpoint: `route(GET, "/api/me", Permission::Authenticated, "…")`.
+pub(crate) fn route(method: Method, path: &'static str, permission: Permission, summary: &'static str) -> Endpoint {
+    let success = if method == Method::POST {
+        201
+    } else if method == Method::DELETE {
+        204
+    } else {
+        200
+    };
+    Endpoint { method: Some(method), path, permission, summary, request: None, response: None, success }
+}
+
+impl Endpoint {
+    pub(crate) fn takes<T: JsonSchema>(mut self) -> Endpoint {
+        self.request = Some(schema::<T>);
+        self
+    }
+
+    pub(crate) fn returns<T: JsonSchema>(mut self) -> Endpoint {
+        self.response = Some(schema::<T>);
+        self
+    }
+
+    pub(crate) fn status(mut self, status: u16) -> Endpoint {
+        self.success = status;
+        self
+    }
+
+    pub(crate) fn any_method(mut self) -> Endpoint {
+        self.method = None;
+        self
+    }
+}
+
+/// The route table being built: the router and the declarations side by side.
+pub(crate) struct Routes {
+    state: AppState,
+    paths: Vec<(&'static str, MethodRouter<AppState>)>,
+    endpoints: Vec<Endpoint>,
+}
+
+impl Routes {
+    fn new(state: AppState) -> Routes {
+        Routes { state, paths: Vec::new(), endpoints: Vec::new() }
+    }
+
+    /// Adds `handler` for `endpoint`, behind the gate for its permission.
+    pub(crate) fn add<H, T>(&mut self, endpoint: Endpoint, handler: H)
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = match &endpoint.method {
+            Some(method) => MethodFilter::try_from(method.clone()).expect("declared methods are standard"),
+            None => MethodFilter::DELETE
+                .or(MethodFilter::GET)
+                .or(MethodFilter::HEAD)
+                .or(MethodFilter::OPTIONS)
+                .or(MethodFilter::PATCH)
+                .or(MethodFilter::POST)
+                .or(MethodFilter::PUT),
+        };
+        let gate = Gate { state: self.state.clone(), permission: endpoint.permission };
+        let method_router =
+            axum::routing::on(filter, handler).route_layer(axum::middleware::from_fn_with_state(gate, admit));
+        match self.paths.iter_mut().find(|(path, _)| *path == endpoint.path) {
+            Some((_, existing)) => {
+                let merged = std::mem::take(existing).merge(method_router);
+                *existing = merged;
+            }
+            None => self.paths.push((endpoint.path, method_router)),
+        }
+        self.endpoints.push(endpoint);
+    }
+}
+
+/// Every route of the platform, declared.
+pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
+    let mut routes = Routes::new(state);
+    super::declare(&mut routes);
+    accounts::declare(&mut routes);
+    tenancy::declare(&mut routes);
+    people::declare(&mut routes);
+    onboarding::declare(&mut routes);
+    import::declare(&mut routes);
+    openapi::declare(&mut routes);
+    // A method a path does not have answers 405, but only to callers who
+    // may write there: everyone else gets the same 401 or 403 as for a
+    // method that exists, so swapping methods teaches an attacker nothing.
+    let mut router = Router::new();
+    for (path, mut method_router) in routes.paths {
+        let declared: Vec<&Endpoint> = routes.endpoints.iter().filter(|e| e.path == path).collect();
+        if declared.iter().all(|e| e.method.is_some()) {
+            let strictest = declared
+                .iter()
+                .find(|e| e.method != Some(Method::GET))
+                .or(declared.first())
+                .map_or(Permission::Authenticated, |e| e.permission);
+            let undeclared = [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE]
+                .into_iter()
+                .filter(|m| !declared.iter().any(|e| e.method.as_ref() == Some(m)))
+                .filter_map(|m| MethodFilter::try_from(m).ok())
+                .reduce(MethodFilter::or);
+            if let Some(filter) = undeclared {
+                let gate = Gate { state: routes.state.clone(), permission: strictest };
+                method_router = method_router.merge(
+                    axum::routing::on(filter, super::method_not_allowed)
+                        .route_layer(axum::middleware::from_fn_with_state(gate, admit)),
+                );
+            }
+        }
+        router = router.route(path, method_router);
+    }
+    (router, routes.endpoints)
+}
+
+/// The declarations alone (for the OpenAPI description and tests).
+pub fn endpoints(state: AppState) -> Vec<Endpoint> {
+    table(state).1
+}
+
+#[derive(Clone)]
+struct Gate {
+    state: AppState,
+    permission: Permission,
+}
+
+/// The gate in front of every handler.
+async fn admit(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
+    match authenticate(&gate.state, request.method(), request.headers()).await {
+        Ok(Some(principal)) => {
+            if !principal.holds_anywhere(gate.permission) {
+                return ApiError::forbidden(format!("this needs the `{}` permission", gate.permission.name()))
+                    .into_response();
+            }
+            request.extensions_mut().insert(principal);
+        }
+        Ok(None) if gate.permission == Permission::Public => {}
+        Ok(None) => return ApiError::unauthorized("sign in first").into_response(),
+        Err(err) => return err.into_response(),
+    }
+    next.run(request).await
+}
+
+/// The caller of a request, or `None` if it carries no credentials.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, ApiError> {
+    match state.identity.authenticate(headers).await {
+        Ok(Some((principal, credential))) => {
+            if credential == Credential::Cookie && !is_safe(method) && !same_origin(state, headers) {
+                return Err(ApiError::forbidden("cross-site request refused"));
+            }
+            Ok(Some(principal))
+        }
+        Ok(None) => Ok(None),
+        Err(AuthError::Storage(err)) => Err(ApiError::internal(err)),
+        Err(err) => {
+            tracing::info!(reason = %err, "credentials refused");
+            Err(ApiError::unauthorized("the credentials are not valid"))
+        }
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A cookie-authenticated write must come from our own pages: browsers send
+/// `Origin` on cross-site writes, so one naming another site is refused.
+fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(http::header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let bare = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    bare == host || origin == &*state.public_url
+}
+
+/// The authenticated caller, as the gate found them.
+pub(crate) struct Actor(pub Principal);
+
+impl axum::extract::OptionalFromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<Principal>().cloned().map(Actor))
+    }
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Principal>().cloned().map(Actor).ok_or_else(|| ApiError::unauthorized("sign in first"))
+    }
+}
+
+/// A JSON body whose rejections use the platform's error shape.
+pub(crate) struct Body<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send JSON with Content-Type: application/json",
+            )),
+            Err(rejection) => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                rejection.body_text().chars().take(300).collect::<String>(),
+            )),
+        }
+    }
+}
+
+/// A page of a list, with the cursor of the next one.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `after` to get the next page; absent on the last one.
+    pub next: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub(crate) fn of(items: Vec<T>, limit: i64, id: impl Fn(&T) -> String) -> Page<T> {
+        let next = (items.len() as i64 >= limit).then(|| items.last().map(&id)).flatten();
+        Page { items, next }
+    }
+}
+
+/// `?after=…&limit=…`
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Paging {
+    #[serde(default)]
+    pub after: String,
+    pub limit: Option<i64>,
+}
+
+impl Paging {
+    pub(crate) fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, crate::storage::MAX_PAGE)
+    }
+}
+
+/// Storage failures as API errors.
+impl From<StorageError> for ApiError {
+    fn from(err: StorageError) -> ApiError {
+        match err {
+            StorageError::NotFound => ApiError::not_found("not found"),
+            StorageError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
+            StorageError::Invalid(message) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+/// `201 Created` with a JSON body.
+pub(crate) fn created<T: Serialize>(value: T) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}
+
+/// Checks a free-text field: trimmed, non-empty, at most `max` characters,
+/// no control characters.
+pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ApiError::invalid(format!("`{field}` must not be empty")));
+    }
+    if value.chars().count() > max {
+        return Err(ApiError::invalid(format!("`{field}` is limited to {max} characters")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(format!("`{field}` must not contain control characters")));
+    }
+    Ok(value.to_owned())
+}
+
+/// Checks an optional free-text field the same way.
+pub(crate) fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
+    value.map(|v| text(field, v, max)).transpose()
+}
+
+/// Checks a `YYYY-MM-DD` date.
+pub(crate) fn date(field: &str, value: &str) -> Result<String, ApiError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value, &format)
+        .map(|_| value.to_owned())
+        .map_err(|_| ApiError::invalid(format!("`{field}` must be a date as YYYY-MM-DD")))
+}
+
+/// Checks an email address: one `@`, a dot in the domain, sane length.
+pub(crate) fn email(value: &str) -> Result<String, ApiError> {
+    let value = crate::storage::normalize_email(value);
+    let valid = value.len() <= 254
+        && value.parse::<lettre::Address>().is_ok()
+        && value.rsplit_once('@').is_some_and(|(_, domain)| domain.contains('.'));
+    if valid { Ok(value) } else { Err(ApiError::invalid("`email` is not a valid email address")) }
+}
+
+/// For PATCH fields where `null` means "clear it": present (even as null)
+/// becomes `Some(…)`, absent stays `None` (by `#[serde(default)]`).
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

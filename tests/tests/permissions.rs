@@ -1,0 +1,380 @@
+//! Deny by default: every route declares a permission and the gate enforces
+//! it; objects outside a caller's reach answer 404 without data (the BOLA
+//! matrix); method swaps and mass assignment get nowhere; nobody grants
+//! more than they hold.
+
+mod support;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use support::*;
+
+/// What a resident holds (see host/src/identity/roles.rs).
+const RESIDENT_HOLDS: &[&str] = &["public", "authenticated", "properties-read", "residents-invite", "apps-use"];
+const KNOWN: &[&str] = &[
+    "public",
+    "authenticated",
+    "customers-create",
+    "customer-read",
+    "customer-update",
+    "properties-read",
+    "properties-write",
+    "units-read",
+    "units-write",
+    "occupancies-read",
+    "occupancies-write",
+    "people-read",
+    "people-write",
+    "roles-assign",
+    "activation-codes-issue",
+    "access-requests-decide",
+    "master-data-import",
+    "residents-invite",
+    "apps-use",
+];
+
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|segment| if segment.starts_with('{') { uuid::Uuid::new_v4().to_string() } else { segment.to_owned() })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_route_declares_a_permission_and_the_gate_enforces_it() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident("alice", "acme", "elm-5").await;
+    let description = world.expect(200, Method::GET, "/api/openapi.json", None, None).await;
+    assert_eq!(description["openapi"], "3.0.3");
+    let paths = description["paths"].as_object().expect("paths");
+    let mut operations = 0;
+    for (path, item) in paths {
+        let declared: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut permissions = Vec::new();
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            let permission = operation["x-courtyard-permission"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} declares no permission"));
+            assert!(KNOWN.contains(&permission), "{method} {path}: unknown permission {permission}");
+            permissions.push(permission);
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let url = concrete(path);
+            let body = (method != Method::GET && method != Method::DELETE).then(|| json!({}));
+            let (anonymous, answer) = world.call(method.clone(), &url, None, body.clone()).await;
+            if permission == "public" {
+                assert_ne!(anonymous, 401, "{method} {path} is public: {answer}");
+            } else {
+                assert_eq!(anonymous, 401, "{method} {path} needs {permission}: {answer}");
+            }
+            if !RESIDENT_HOLDS.contains(&permission) {
+                let (status, answer) = world.call(method.clone(), &url, Some(&alice), body).await;
+                assert_eq!(status, 403, "{method} {path} needs {permission}, which residents lack: {answer}");
+                assert_eq!(answer.as_object().unwrap().keys().collect::<Vec<_>>(), ["error"], "no data: {answer}");
+            }
+        }
+        // Method swaps: a method the path lacks gets 403 from a resident
+        // unless residents may use the path at all (then 405).
+        if path.starts_with("/api/") {
+            let resident_may = permissions.iter().all(|p| RESIDENT_HOLDS.contains(p));
+            for swap in ["get", "post", "put", "patch", "delete"].into_iter().filter(|m| !declared.contains(m)) {
+                let method = Method::from_bytes(swap.to_uppercase().as_bytes()).unwrap();
+                let (status, answer) = world.call(method.clone(), &concrete(path), Some(&alice), None).await;
+                let expected = if resident_may { 405 } else { 403 };
+                assert_eq!(status, expected, "{method} swapped onto {path}: {answer}");
+            }
+        }
+    }
+    assert!(operations >= 45, "only {operations} operations described");
+    for route in ["/api/auth/signup", "/api/customers/{customer}/import", "/api/me", "/healthz", "/apps/{app}/{path}"] {
+        assert!(paths.contains_key(route), "{route} is missing from the description");
+    }
+    let login = &paths["/api/auth/login"]["post"];
+    assert!(login["requestBody"]["content"]["application/json"]["schema"]["$ref"].is_string(), "{login}");
+}
+
+/// The cast of the BOLA matrix: two customers, two properties of one of
+/// them, residents, a property manager and the admins.
+struct Cast {
+    admin_acme: Auth,
+    admin_other: Auth,
+    manager_elm: Auth,
+    alice: Person,
+    bob: Person,
+    carol: Person,
+    mallory: Person,
+    acme: String,
+    other: String,
+    elm: String,
+    oak: String,
+    other_elm: String,
+    manager_assignment: String,
+}
+
+async fn cast(world: &mut World<'_>) -> Cast {
+    let acme = world.customer("acme").await;
+    let other = world.customer("other-co").await;
+    let alice = world.resident_person("alice", "acme", "elm-5").await;
+    let bob = world.resident_person("bob", "acme", "elm-5").await;
+    let carol = world.resident_person("carol", "acme", "oak-1").await;
+    let mallory = world.resident_person("mallory", "other-co", "elm-5").await;
+    let manager = world.staff("paula", "acme", "property-manager", Some("elm-5")).await;
+    let assignments = world
+        .expect(200, Method::GET, &format!("/api/customers/{}/role-assignments", acme.id), Some(&acme.admin), None)
+        .await;
+    let manager_assignment = assignments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["user_id"] == manager.user_id.as_str())
+        .expect("the manager's assignment")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Cast {
+        elm: world.property("acme", "elm-5").await,
+        oak: world.property("acme", "oak-1").await,
+        other_elm: world.property("other-co", "elm-5").await,
+        admin_acme: acme.admin,
+        admin_other: other.admin,
+        manager_elm: manager.auth,
+        alice,
+        bob,
+        carol,
+        mallory,
+        acme: acme.id,
+        other: other.id,
+        manager_assignment,
+    }
+}
+
+/// Requests against one owner's objects, with a harmless body.
+fn object_routes(
+    customer: &str,
+    property: &str,
+    person: &Person,
+    assignment: Option<&str>,
+) -> Vec<(Method, String, Option<Value>)> {
+    let unit = person.unit.clone().unwrap();
+    let occupancy = person.occupancy.clone().unwrap();
+    let user = &person.user_id;
+    let mut routes = vec![
+        (Method::GET, format!("/api/customers/{customer}"), None),
+        (Method::PATCH, format!("/api/customers/{customer}"), Some(json!({ "name": "Taken over" }))),
+        (Method::GET, format!("/api/customers/{customer}/properties"), None),
+        (
+            Method::POST,
+            format!("/api/customers/{customer}/properties"),
+            Some(
+                json!({ "name": "Planted", "address": { "street": "A 1", "postal_code": "1", "city": "B", "country": "CH" } }),
+            ),
+        ),
+        (Method::GET, format!("/api/customers/{customer}/people"), None),
+        (Method::GET, format!("/api/customers/{customer}/role-assignments"), None),
+        (
+            Method::POST,
+            format!("/api/customers/{customer}/staff"),
+            Some(json!({ "email": "mole@example.org", "name": "Mole", "role": "service-agent" })),
+        ),
+        (Method::GET, format!("/api/properties/{property}"), None),
+        (Method::PATCH, format!("/api/properties/{property}"), Some(json!({ "name": "Taken over" }))),
+        (Method::GET, format!("/api/properties/{property}/units"), None),
+        (Method::POST, format!("/api/properties/{property}/units"), Some(json!({ "kind": "flat", "label": "X" }))),
+        (Method::GET, format!("/api/properties/{property}/occupancies"), None),
+        (Method::GET, format!("/api/properties/{property}/activation-codes"), None),
+        (Method::GET, format!("/api/properties/{property}/access-requests"), None),
+        (Method::GET, format!("/api/units/{unit}"), None),
+        (Method::PATCH, format!("/api/units/{unit}"), Some(json!({ "label": "Taken over" }))),
+        (Method::POST, format!("/api/units/{unit}/occupancies"), Some(json!({ "starts_on": "2020-01-01" }))),
+        (Method::GET, format!("/api/occupancies/{occupancy}"), None),
+        (Method::PATCH, format!("/api/occupancies/{occupancy}"), Some(json!({ "ends_on": "2020-02-01" }))),
+        (Method::POST, format!("/api/occupancies/{occupancy}/activation-codes"), Some(json!({}))),
+        (Method::DELETE, format!("/api/occupancies/{occupancy}/residents/{user}"), None),
+        (Method::GET, format!("/api/users/{user}"), None),
+        (Method::PATCH, format!("/api/users/{user}"), Some(json!({ "name": "Taken over" }))),
+    ];
+    if let Some(assignment) = assignment {
+        routes.push((Method::DELETE, format!("/api/role-assignments/{assignment}"), None));
+    }
+    routes
+}
+
+async fn assert_foreign(world: &World<'_>, actor: &Auth, who: &str, routes: &[(Method, String, Option<Value>)]) {
+    for (method, path, body) in routes {
+        let (status, answer) = world.call(method.clone(), path, Some(actor), body.clone()).await;
+        assert_eq!(status, 404, "{who}: {method} {path} must be 404: {answer}");
+        assert_eq!(answer.as_object().unwrap().keys().collect::<Vec<_>>(), ["error"], "{who}: {path} leaked {answer}");
+    }
+}
+
+#[tokio::test]
+async fn foreign_objects_answer_404_with_no_data_for_every_actor_pair() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let cast = cast(&mut world).await;
+
+    // Another customer's admin: everything of acme is foreign.
+    let acme_elm = object_routes(&cast.acme, &cast.elm, &cast.alice, Some(&cast.manager_assignment));
+    assert_foreign(&world, &cast.admin_other, "admin of other-co", &acme_elm).await;
+    // And the other way round.
+    let other_elm = object_routes(&cast.other, &cast.other_elm, &cast.mallory, None);
+    assert_foreign(&world, &cast.admin_acme, "admin of acme", &other_elm).await;
+    // A manager of Elm Street 5: Oak 1 (same customer) and other-co are foreign.
+    // (Customer routes and property changes need permissions a manager lacks
+    // everywhere: those answer 403 whatever the id, tested above.)
+    let manager_may = |(method, path, _): &(Method, String, Option<Value>)| {
+        let customer_route = path.starts_with("/api/customers/");
+        let property_change = method == Method::PATCH && path.starts_with("/api/properties/");
+        !(customer_route || property_change)
+    };
+    let oak: Vec<_> = object_routes(&cast.acme, &cast.oak, &cast.carol, None).into_iter().filter(manager_may).collect();
+    assert_foreign(&world, &cast.manager_elm, "manager of elm-5", &oak).await;
+    let other_objects: Vec<_> = other_elm.into_iter().filter(manager_may).collect();
+    assert_foreign(&world, &cast.manager_elm, "manager of elm-5", &other_objects).await;
+
+    // Residents: another property, another customer, another resident's home.
+    for (who, actor) in [("alice", &cast.alice.auth), ("bob", &cast.bob.auth)] {
+        for property in [&cast.oak, &cast.other_elm] {
+            assert_foreign(&world, actor, who, &[(Method::GET, format!("/api/properties/{property}"), None)]).await;
+            let choose = Some(json!({ "property_id": property }));
+            assert_foreign(&world, actor, who, &[(Method::PUT, "/api/me/property".to_owned(), choose)]).await;
+        }
+    }
+    let bobs_home = json!({ "email": "x@example.org", "occupancy_id": cast.bob.occupancy.clone().unwrap() });
+    assert_foreign(
+        &world,
+        &cast.alice.auth,
+        "alice",
+        &[(Method::POST, "/api/me/invitations".to_owned(), Some(bobs_home))],
+    )
+    .await;
+    // Routes a resident may not use at all answer the same for a neighbour's
+    // real object as for a made-up one: existence does not leak.
+    let real = world.call(Method::GET, &format!("/api/users/{}", cast.bob.user_id), Some(&cast.alice.auth), None).await;
+    let made_up =
+        world.call(Method::GET, &format!("/api/users/{}", uuid::Uuid::new_v4()), Some(&cast.alice.auth), None).await;
+    assert_eq!((real.0, real.1), (made_up.0, made_up.1));
+
+    // Nothing the attempts touched changed.
+    let customer =
+        world.expect(200, Method::GET, &format!("/api/customers/{}", cast.acme), Some(&cast.admin_acme), None).await;
+    assert_eq!(customer["name"], "acme");
+    let occupancy = world
+        .expect(
+            200,
+            Method::GET,
+            &format!("/api/occupancies/{}", cast.alice.occupancy.clone().unwrap()),
+            Some(&cast.admin_acme),
+            None,
+        )
+        .await;
+    assert!(occupancy["ends_on"].is_null());
+    assert_eq!(occupancy["residents"], json!([cast.alice.user_id]));
+    world.expect(200, Method::GET, "/apps/pinboard/posts", Some(&cast.alice.auth), None).await;
+    let people = world
+        .expect(200, Method::GET, &format!("/api/customers/{}/people", cast.acme), Some(&cast.admin_acme), None)
+        .await;
+    assert!(!people.to_string().contains("mole@example.org"));
+}
+
+#[tokio::test]
+async fn mass_assignment_is_refused_and_changes_nothing() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let cast = cast(&mut world).await;
+    let admin = &cast.admin_acme;
+    let attempts = [
+        (&cast.alice.auth, "/api/me".to_owned(), json!({ "name": "Alice", "role": "operator" })),
+        (&cast.alice.auth, "/api/me".to_owned(), json!({ "customer_id": cast.other })),
+        (admin, format!("/api/users/{}", cast.alice.user_id), json!({ "name": "A", "customer_id": cast.other })),
+        (admin, format!("/api/users/{}", cast.alice.user_id), json!({ "email": "mine@example.org" })),
+        (admin, format!("/api/properties/{}", cast.elm), json!({ "name": "Elm", "customer_id": cast.other })),
+        (admin, format!("/api/units/{}", cast.alice.unit.clone().unwrap()), json!({ "property_id": cast.oak })),
+        (
+            admin,
+            format!("/api/occupancies/{}", cast.alice.occupancy.clone().unwrap()),
+            json!({ "property_id": cast.oak }),
+        ),
+        (admin, format!("/api/customers/{}", cast.acme), json!({ "id": cast.other })),
+    ];
+    for (actor, path, body) in attempts {
+        let (status, answer) = world.call(Method::PATCH, &path, Some(actor), Some(body.clone())).await;
+        assert_eq!(status, 422, "PATCH {path} {body}: {answer}");
+        assert!(answer["error"]["message"].as_str().unwrap().contains("unknown field"), "{answer}");
+    }
+    let me = world.expect(200, Method::GET, "/api/me", Some(&cast.alice.auth), None).await;
+    assert_eq!(me["user"]["name"], "alice");
+    assert_eq!(me["roles"], json!([]));
+    let property = world.expect(200, Method::GET, &format!("/api/properties/{}", cast.elm), Some(admin), None).await;
+    assert_eq!(property["customer_id"], cast.acme.as_str());
+    let unit = world
+        .expect(200, Method::GET, &format!("/api/units/{}", cast.alice.unit.clone().unwrap()), Some(admin), None)
+        .await;
+    assert_eq!(unit["property_id"], cast.elm.as_str());
+}
+
+#[tokio::test]
+async fn nobody_grants_more_than_they_hold() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let cast = cast(&mut world).await;
+    // An admin for Elm Street 5 only.
+    let lena = world.staff("lena", "acme", "customer-admin", Some("elm-5")).await;
+    let assign = |role: &str, property: Option<&str>| json!({ "email": format!("new-{role}@example.org"), "name": "New", "role": role, "property_id": property });
+    let staff = format!("/api/customers/{}/staff", cast.acme);
+    world.expect(201, Method::POST, &staff, Some(&lena.auth), Some(assign("service-agent", Some(&cast.elm)))).await;
+    let (status, _) =
+        world.call(Method::POST, &staff, Some(&lena.auth), Some(assign("property-manager", Some(&cast.oak)))).await;
+    assert_eq!(status, 404, "Oak 1 is outside lena's reach");
+    let (status, body) =
+        world.call(Method::POST, &staff, Some(&lena.auth), Some(assign("property-manager", None))).await;
+    assert_eq!(status, 403, "a customer-wide role from a property admin: {body}");
+    let (status, body) = world.call(Method::POST, &staff, Some(&cast.admin_acme), Some(assign("operator", None))).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _) = world
+        .call(
+            Method::POST,
+            &format!("/api/customers/{}/staff", cast.other),
+            Some(&cast.admin_acme),
+            Some(assign("service-agent", None)),
+        )
+        .await;
+    assert_eq!(status, 404);
+    // A property manager assigns nothing; lena cannot take the customer-wide admin's role away.
+    let (status, _) =
+        world.call(Method::POST, &staff, Some(&cast.manager_elm), Some(assign("service-agent", Some(&cast.elm)))).await;
+    assert_eq!(status, 403);
+    let assignments = world
+        .expect(
+            200,
+            Method::GET,
+            &format!("/api/customers/{}/role-assignments", cast.acme),
+            Some(&cast.admin_acme),
+            None,
+        )
+        .await;
+    let top =
+        assignments["items"].as_array().unwrap().iter().find(|a| a["property_id"].is_null()).unwrap()["id"].clone();
+    let (status, _) = world
+        .call(Method::DELETE, &format!("/api/role-assignments/{}", top.as_str().unwrap()), Some(&lena.auth), None)
+        .await;
+    assert_eq!(status, 404);
+    // Taking a role away works at once.
+    world
+        .expect(
+            204,
+            Method::DELETE,
+            &format!("/api/role-assignments/{}", cast.manager_assignment),
+            Some(&cast.admin_acme),
+            None,
+        )
+        .await;
+    let (status, _) =
+        world.call(Method::GET, &format!("/api/properties/{}/units", cast.elm), Some(&cast.manager_elm), None).await;
+    assert_eq!(status, 403);
+}

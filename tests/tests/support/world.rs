@@ -1,0 +1,287 @@
+//! A populated deployment for tests: customers with their admins, properties,
+//! and residents who signed up the way real residents do (activation code,
+//! mailed verification link, sign-in).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::{Deployment, Node};
+
+/// An `Authorization` header for one signed-in session.
+pub type Auth = (&'static str, String);
+
+/// The password every account in a [`World`] gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A customer of the world: its id and its admin's session.
+#[derive(Clone)]
+pub struct CustomerInfo {
+    pub id: String,
+    pub admin: Auth,
+    pub admin_id: String,
+}
+
+/// Someone signed in.
+#[derive(Clone)]
+pub struct Person {
+    pub auth: Auth,
+    pub user_id: String,
+    pub email: String,
+    pub occupancy: Option<String>,
+    pub unit: Option<String>,
+}
+
+pub struct World<'a> {
+    pub deployment: &'a Deployment,
+    pub node: &'a Node,
+    pub client: reqwest::Client,
+    customers: HashMap<String, CustomerInfo>,
+    properties: HashMap<(String, String), String>,
+    people: HashMap<String, Person>,
+}
+
+impl<'a> World<'a> {
+    pub fn new(deployment: &'a Deployment, node: &'a Node) -> World<'a> {
+        World {
+            deployment,
+            node,
+            client: super::client(),
+            customers: HashMap::new(),
+            properties: HashMap::new(),
+            people: HashMap::new(),
+        }
+    }
+
+    /// Calls the platform API; answers the status and the JSON body (or Null).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Option<&Auth>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.client.request(method, self.node.url(path));
+        if let Some((name, value)) = auth {
+            request = request.header(*name, value.clone());
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Like [`World::call`], but insists on `expected`.
+    pub async fn expect(
+        &self,
+        expected: u16,
+        method: Method,
+        path: &str,
+        auth: Option<&Auth>,
+        body: Option<Value>,
+    ) -> Value {
+        let (status, answer) = self.call(method.clone(), path, auth, body).await;
+        assert_eq!(status.as_u16(), expected, "{method} {path}: {answer}");
+        answer
+    }
+
+    /// Signs in through the API and returns a Bearer header.
+    pub async fn login(&self, email: &str, password: &str) -> (Auth, String) {
+        let answer = self
+            .expect(200, Method::POST, "/api/auth/login", None, Some(json!({ "email": email, "password": password })))
+            .await;
+        let token = answer["access_token"].as_str().expect("access token").to_owned();
+        (("authorization", format!("Bearer {token}")), answer["user_id"].as_str().unwrap().to_owned())
+    }
+
+    /// Customer `name` (created on first use, with admin `admin@<name>.example`).
+    pub async fn customer(&mut self, name: &str) -> CustomerInfo {
+        if let Some(customer) = self.customers.get(name) {
+            return customer.clone();
+        }
+        let email = format!("admin@{name}.example");
+        let output = self.deployment.cli_with_stdin(
+            &["admin", "create-customer", "--name", name, "--email", &email, "--person", "Admin", "--password-stdin"],
+            PASSWORD,
+        );
+        assert!(output.status.success(), "create-customer: {}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let id = stdout
+            .lines()
+            .find_map(|line| line.strip_prefix("customer "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .expect("customer id")
+            .to_owned();
+        let (admin, admin_id) = self.login(&email, PASSWORD).await;
+        let customer = CustomerInfo { id, admin, admin_id };
+        self.customers.insert(name.to_owned(), customer.clone());
+        customer
+    }
+
+    /// Property `name` of customer `customer` (created on first use; its
+    /// street is `<name> Street 1` in postal code 8000).
+    pub async fn property(&mut self, customer: &str, name: &str) -> String {
+        if let Some(id) = self.properties.get(&(customer.to_owned(), name.to_owned())) {
+            return id.clone();
+        }
+        let info = self.customer(customer).await;
+        let answer = self
+            .expect(
+                201,
+                Method::POST,
+                &format!("/api/customers/{}/properties", info.id),
+                Some(&info.admin),
+                Some(json!({
+                    "name": name,
+                    "address": { "street": format!("{name} Street 1"), "postal_code": "8000", "city": "Zurich", "country": "CH" }
+                })),
+            )
+            .await;
+        let id = answer["id"].as_str().unwrap().to_owned();
+        self.properties.insert((customer.to_owned(), name.to_owned()), id.clone());
+        id
+    }
+
+    /// Resident `who` of `property` (by name) of `customer`: a flat and an
+    /// occupancy are created, an activation code issued and redeemed at
+    /// sign-up, the mailed link confirmed, and the resident signed in.
+    pub async fn resident(&mut self, who: &str, customer: &str, property: &str) -> Auth {
+        self.resident_person(who, customer, property).await.auth
+    }
+
+    pub async fn resident_person(&mut self, who: &str, customer: &str, property: &str) -> Person {
+        if let Some(person) = self.people.get(who) {
+            return person.clone();
+        }
+        let admin = self.customer(customer).await.admin;
+        let property_id = self.property(customer, property).await;
+        let unit = self
+            .expect(
+                201,
+                Method::POST,
+                &format!("/api/properties/{property_id}/units"),
+                Some(&admin),
+                Some(json!({ "kind": "flat", "label": format!("Flat of {who}") })),
+            )
+            .await;
+        let unit = unit["id"].as_str().unwrap().to_owned();
+        let occupancy = self
+            .expect(
+                201,
+                Method::POST,
+                &format!("/api/units/{unit}/occupancies"),
+                Some(&admin),
+                Some(json!({ "starts_on": "2020-01-01" })),
+            )
+            .await;
+        let occupancy = occupancy["id"].as_str().unwrap().to_owned();
+        let code = self
+            .expect(
+                201,
+                Method::POST,
+                &format!("/api/occupancies/{occupancy}/activation-codes"),
+                Some(&admin),
+                Some(json!({})),
+            )
+            .await;
+        let code = code["code"].as_str().unwrap().to_owned();
+        let email = format!("{who}@residents.example");
+        self.expect(
+            201,
+            Method::POST,
+            "/api/auth/signup",
+            None,
+            Some(json!({ "name": who, "email": email, "password": PASSWORD, "activation_code": code })),
+        )
+        .await;
+        let mail = self.deployment.wait_for_mail(&email, "Confirm your email address").await;
+        let token = link_parameter(&mail, "token").expect("a verification token");
+        self.expect(204, Method::POST, "/api/auth/verify-email", None, Some(json!({ "token": token }))).await;
+        let (auth, user_id) = self.login(&email, PASSWORD).await;
+        let person = Person { auth, user_id, email, occupancy: Some(occupancy), unit: Some(unit) };
+        self.people.insert(who.to_owned(), person.clone());
+        person
+    }
+
+    /// A staff member `who` of `customer` with `role`, for one property (by
+    /// name) or the whole customer, signed in.
+    pub async fn staff(&mut self, who: &str, customer: &str, role: &str, property: Option<&str>) -> Person {
+        if let Some(person) = self.people.get(who) {
+            return person.clone();
+        }
+        let info = self.customer(customer).await;
+        let property_id = match property {
+            Some(name) => Some(self.property(customer, name).await),
+            None => None,
+        };
+        let email = format!("{who}@staff.example");
+        self.expect(
+            201,
+            Method::POST,
+            &format!("/api/customers/{}/staff", info.id),
+            Some(&info.admin),
+            Some(json!({ "email": email, "name": who, "role": role, "property_id": property_id })),
+        )
+        .await;
+        let mail = self.deployment.wait_for_mail(&email, "Your Courtyard account").await;
+        let token = link_parameter(&mail, "token").expect("a set-password token");
+        self.expect(
+            204,
+            Method::POST,
+            "/api/auth/password-reset/confirm",
+            None,
+            Some(json!({ "token": token, "password": PASSWORD })),
+        )
+        .await;
+        let (auth, user_id) = self.login(&email, PASSWORD).await;
+        let person = Person { auth, user_id, email, occupancy: None, unit: None };
+        self.people.insert(who.to_owned(), person.clone());
+        person
+    }
+}
+
+/// The value of `name=` in the first link of a mail that carries it.
+pub fn link_parameter(mail: &str, name: &str) -> Option<String> {
+    let marker = format!("{name}=");
+    mail.split_whitespace()
+        .filter(|word| word.starts_with("http"))
+        .find_map(|link| link.split(['?', '&']).find_map(|part| part.strip_prefix(&marker)))
+        .map(str::to_owned)
+}
+
+impl Deployment {
+    /// Every mail written to the development mail folder for `recipient`,
+    /// oldest first, as full message text.
+    pub fn mails_to(&self, recipient: &str) -> Vec<String> {
+        let folder = self.data_dir.path().join("mail");
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|path| path.extension().is_some_and(|ext| ext == "eml"));
+        files.sort();
+        let to = format!("To: {recipient}");
+        files
+            .iter()
+            .filter_map(|path| std::fs::read_to_string(path).ok())
+            .filter(|mail| mail.lines().any(|line| line.trim() == to))
+            .collect()
+    }
+
+    /// Waits (up to 10 s) for a mail to `recipient` whose subject is `subject`;
+    /// returns the newest such mail.
+    pub async fn wait_for_mail(&self, recipient: &str, subject: &str) -> String {
+        let wanted = format!("Subject: {subject}");
+        for _ in 0..100 {
+            if let Some(mail) = self.mails_to(recipient).into_iter().rev().find(|m| m.lines().any(|l| l == wanted)) {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no mail `{subject}` reached {recipient}");
+    }
+}

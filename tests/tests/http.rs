@@ -86,3 +86,31 @@ async fn apps_need_a_signed_in_caller_and_the_old_dev_header_means_nothing() {
         .unwrap();
     assert_eq!(pretending.status(), 401, "identity comes from a token, never from a header");
 }
+
+#[tokio::test]
+async fn mail_links_open_account_pages_and_browsers_are_sent_to_sign_in() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let client = client();
+    for path in
+        ["/account/signup?code=ABCD-EFGH", "/account/verify?token=x", "/account/reset?token=x", "/account/signin"]
+    {
+        let page = client.get(node.url(path)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(page.headers()["referrer-policy"], "no-referrer", "tokens in the URL must not leak onwards");
+        assert!(page.text().await.unwrap().contains("/account/account.js"));
+    }
+    let script = client.get(node.url("/account/account.js")).send().await.unwrap();
+    assert!(script.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+
+    // A browser without a session is sent to sign in and back; an API client gets 401.
+    let browser =
+        client.get(node.url("/apps/pinboard/?page=2")).header("accept", "text/html,*/*").send().await.unwrap();
+    assert_eq!(browser.status(), 303);
+    assert_eq!(browser.headers()["location"], "/account/signin?next=%2Fapps%2Fpinboard%2F%3Fpage%3D2");
+    let api = client.get(node.url("/apps/pinboard/")).header("accept", "application/json").send().await.unwrap();
+    assert_eq!(api.status(), 401);
+}

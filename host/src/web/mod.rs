@@ -1,5 +1,6 @@
 //! The HTTP front: routing, request ids, health, and dispatch to apps.
 
+mod account;
 pub mod api;
 mod apps;
 mod error;

@@ -151,6 +151,7 @@ impl Routes {
 pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
     let mut routes = Routes::new(state);
     super::declare(&mut routes);
+    super::account::declare(&mut routes);
     accounts::declare(&mut routes);
     tenancy::declare(&mut routes);
     people::declare(&mut routes);
@@ -209,10 +210,32 @@ async fn admit(State(gate): State<Gate>, mut request: Request, next: Next) -> Re
             request.extensions_mut().insert(principal);
         }
         Ok(None) if gate.permission == Permission::Public => {}
+        Ok(None) if wants_page(&request) => return sign_in_first(&request),
         Ok(None) => return ApiError::unauthorized("sign in first").into_response(),
         Err(err) => return err.into_response(),
     }
     next.run(request).await
+}
+
+/// A browser asking for a page (rather than an API client asking for data).
+fn wants_page(request: &Request) -> bool {
+    request.method() == Method::GET
+        && request
+            .headers()
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// Sends a browser to the sign-in page, to come back here afterwards.
+fn sign_in_first(request: &Request) -> Response {
+    let back = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let query = serde_urlencoded::to_string([("next", back)]).unwrap_or_default();
+    let location = format!("/account/signin?{query}");
+    match http::HeaderValue::from_str(&location) {
+        Ok(location) => (StatusCode::SEE_OTHER, [(http::header::LOCATION, location)]).into_response(),
+        Err(_) => ApiError::unauthorized("sign in first").into_response(),
+    }
 }
 
 /// The caller of a request, or `None` if it carries no credentials.

@@ -15,6 +15,7 @@ const KNOWN: &[&str] = &[
     "public",
     "authenticated",
     "customers-create",
+    "operators-manage",
     "customer-read",
     "customer-update",
     "properties-read",
@@ -377,4 +378,58 @@ async fn nobody_grants_more_than_they_hold() {
     let (status, _) =
         world.call(Method::GET, &format!("/api/properties/{}/units", cast.elm), Some(&cast.manager_elm), None).await;
     assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn operators_create_customers_and_appoint_each_other_but_never_remove_the_last() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let made = deployment.cli_with_stdin(
+        &["admin", "create-operator", "--email", "olga@platform.example", "--person", "Olga", "--password-stdin"],
+        PASSWORD,
+    );
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let (olga, _) = world.login("olga@platform.example", PASSWORD).await;
+    let customer =
+        world.expect(201, Method::POST, "/api/customers", Some(&olga), Some(json!({ "name": "Birch AG" }))).await;
+    let listed = world.expect(200, Method::GET, "/api/customers", Some(&olga), None).await;
+    assert!(listed["items"].as_array().unwrap().iter().any(|c| c["id"] == customer["id"]));
+
+    // A customer admin neither creates customers nor sees other ones.
+    let acme = world.customer("acme").await;
+    let (status, _) =
+        world.call(Method::POST, "/api/customers", Some(&acme.admin), Some(json!({ "name": "Mine" }))).await;
+    assert_eq!(status, 403);
+    let theirs = world.expect(200, Method::GET, "/api/customers", Some(&acme.admin), None).await;
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 1, "{theirs}");
+    assert_eq!(world.call(Method::GET, "/api/operators", Some(&acme.admin), None).await.0, 403);
+
+    let appointed = world
+        .expect(
+            201,
+            Method::POST,
+            "/api/operators",
+            Some(&olga),
+            Some(json!({ "email": "otto@platform.example", "name": "Otto" })),
+        )
+        .await;
+    deployment.wait_for_mail("otto@platform.example", "Your Courtyard account").await;
+    let operators = world.expect(200, Method::GET, "/api/operators", Some(&olga), None).await;
+    assert_eq!(operators["items"].as_array().unwrap().len(), 2);
+    let olga_assignment =
+        operators["items"].as_array().unwrap().iter().find(|a| a["id"] != appointed["id"]).unwrap()["id"].clone();
+    world
+        .expect(
+            204,
+            Method::DELETE,
+            &format!("/api/operators/{}", appointed["id"].as_str().unwrap()),
+            Some(&olga),
+            None,
+        )
+        .await;
+    let (status, _) = world
+        .call(Method::DELETE, &format!("/api/operators/{}", olga_assignment.as_str().unwrap()), Some(&olga), None)
+        .await;
+    assert_eq!(status, 409, "the last operator stays");
 }

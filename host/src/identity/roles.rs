@@ -16,6 +16,8 @@ pub enum Permission {
     Authenticated,
     /// Create customers and see all of them (operators).
     CustomersCreate,
+    /// Appoint and remove platform operators.
+    OperatorsManage,
     CustomerRead,
     CustomerUpdate,
     PropertiesRead,
@@ -48,6 +50,7 @@ impl Permission {
             Permission::Public => "public",
             Permission::Authenticated => "authenticated",
             Permission::CustomersCreate => "customers-create",
+            Permission::OperatorsManage => "operators-manage",
             Permission::CustomerRead => "customer-read",
             Permission::CustomerUpdate => "customer-update",
             Permission::PropertiesRead => "properties-read",
@@ -88,6 +91,7 @@ use Permission as P;
 
 const OPERATOR: &[Permission] = &[
     P::CustomersCreate,
+    P::OperatorsManage,
     P::CustomerRead,
     P::CustomerUpdate,
     P::PropertiesRead,

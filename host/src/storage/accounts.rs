@@ -283,6 +283,16 @@ impl Database {
         row.as_ref().map(assignment_from).transpose()
     }
 
+    /// Platform-wide assignments (operators).
+    pub async fn platform_assignments(&self) -> Result<Vec<RoleAssignment>, StorageError> {
+        let rows = sqlx::query::<Any>(
+            "SELECT * FROM role_assignments WHERE customer_id IS NULL AND property_id IS NULL ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(assignment_from).collect()
+    }
+
     pub async fn assignments_of_customer(&self, customer_id: &str) -> Result<Vec<RoleAssignment>, StorageError> {
         let rows = sqlx::query::<Any>("SELECT * FROM role_assignments WHERE customer_id = $1 ORDER BY id LIMIT 2000")
             .bind(customer_id)

@@ -14,7 +14,8 @@ use axum::http::{Method, header};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::tenancy::{address, customer_for, period, unit_kind};
+use super::tenancy::{address, customer_for};
+use super::units::{period, unit_kind};
 use super::{Actor, Routes, optional_text, route, text};
 use crate::identity::{Permission as P, Target};
 use crate::storage::{Address, Database, StorageError};

@@ -15,6 +15,7 @@ mod onboarding;
 mod openapi;
 mod people;
 mod tenancy;
+mod units;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
@@ -154,6 +155,7 @@ pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
     super::account::declare(&mut routes);
     accounts::declare(&mut routes);
     tenancy::declare(&mut routes);
+    units::declare(&mut routes);
     people::declare(&mut routes);
     onboarding::declare(&mut routes);
     import::declare(&mut routes);

@@ -10,7 +10,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::accounts::send_verification;
-use super::tenancy::{occupancy_for, period, property_for, unit_for};
+use super::tenancy::{occupancy_for, property_for, unit_for};
+use super::units::period;
 use super::{Actor, Body, Page, Routes, created, email, optional_text, route, text};
 use crate::identity::{Permission as P, Principal, activation_code, digest, hash_password};
 use crate::storage::{AccessRequest, ActivationCodeInfo, TokenPurpose, User, address_key, now_ms};

@@ -151,11 +151,13 @@ fn render(caller: &Caller, problem: Option<&str>, status: u16) -> Response {
         Ok(page) => {
             for doc in &page.items {
                 let post = view(doc, caller);
+                // Names need the profile import; until an app asks for it,
+                // the board says whose post it is only relative to the reader.
+                let by = if post.mine { "by you" } else { "by a neighbour" };
                 html.push_str(&format!(
-                    "<article><h2>{}</h2><p>{}</p><small>by {}</small>",
+                    "<article><h2>{}</h2><p>{}</p><small>{by}</small>",
                     escape(post.title),
                     escape(post.body),
-                    escape(post.author)
                 ));
                 if post.mine {
                     html.push_str(&format!(

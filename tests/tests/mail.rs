@@ -1,0 +1,76 @@
+//! With an SMTP server configured, mail leaves over SMTP (here to a small
+//! SMTP server of the test's own) and nothing is written to the folder.
+
+mod support;
+
+use reqwest::Method;
+use serde_json::json;
+use support::*;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+/// Accepts SMTP sessions and hands every received message to the channel.
+async fn smtp_server() -> (u16, mpsc::UnboundedReceiver<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let command = line.to_ascii_uppercase();
+                    let reply: &[u8] = if command.starts_with("EHLO") {
+                        b"250-test\r\n250 8BITMIME\r\n"
+                    } else if command.starts_with("DATA") {
+                        write.write_all(b"354 go ahead\r\n").await.unwrap();
+                        let mut message = String::new();
+                        while let Ok(Some(line)) = lines.next_line().await {
+                            if line == "." {
+                                break;
+                            }
+                            message.push_str(&line);
+                            message.push('\n');
+                        }
+                        let _ = tx.send(message);
+                        b"250 queued\r\n"
+                    } else if command.starts_with("QUIT") {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn with_smtp_configured_mail_is_sent_over_smtp() {
+    let (port, mut received) = smtp_server().await;
+    let deployment = Deployment::with_config(&format!(
+        "[mail]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"Acme Homes <courtyard@acme.example>\"\n"
+    ))
+    .await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    world.customer("acme").await;
+    world
+        .expect(202, Method::POST, "/api/auth/password-reset", None, Some(json!({ "email": "admin@acme.example" })))
+        .await;
+    let message = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
+        .await
+        .expect("a message within 10 s")
+        .expect("a message");
+    assert!(message.contains("Subject: Reset your password"), "{message}");
+    assert!(message.contains("To: admin@acme.example"), "{message}");
+    assert!(message.contains("From: \"Acme Homes\" <courtyard@acme.example>"), "{message}");
+    assert!(message.contains("reset"), "{message}");
+    assert!(deployment.mails_to("admin@acme.example").is_empty(), "nothing goes to the folder");
+}

@@ -64,8 +64,8 @@ pub enum Credential {
 struct Standing {
     name: String,
     locale: String,
-    assignments: Vec<Assignment>,
-    residences: Vec<Residence>,
+    assignments: Arc<[Assignment]>,
+    residences: Arc<[Residence]>,
 }
 
 /// Sessions, tokens and principals of one node.
@@ -77,6 +77,17 @@ pub struct Identity {
     secure_cookie: bool,
     sessions: Mutex<HashMap<String, (Instant, Option<SessionRow>)>>,
     standings: Mutex<HashMap<String, (Instant, Arc<Standing>)>>,
+    tokens: Mutex<HashMap<Box<str>, VerifiedToken>>,
+}
+
+/// An access token this node verified, and whom it stood for.
+#[derive(Clone)]
+struct VerifiedToken {
+    checked_at: Instant,
+    exp: i64,
+    /// The UTC day the principal's roles were judged on.
+    day: i64,
+    principal: Arc<Principal>,
 }
 
 impl std::fmt::Debug for Identity {
@@ -125,6 +136,7 @@ impl Identity {
             secure_cookie: auth.secure_cookie,
             sessions: Mutex::new(HashMap::new()),
             standings: Mutex::new(HashMap::new()),
+            tokens: Mutex::new(HashMap::new()),
         })
     }
 
@@ -191,6 +203,7 @@ impl Identity {
     pub async fn revoke(&self, session_id: &str) -> Result<(), StorageError> {
         self.database.revoke_session(session_id).await?;
         self.lock_sessions().remove(session_id);
+        self.lock_tokens().clear();
         Ok(())
     }
 
@@ -198,27 +211,31 @@ impl Identity {
     pub async fn revoke_all(&self, user_id: &str) -> Result<(), StorageError> {
         self.database.revoke_sessions_of(user_id).await?;
         self.lock_sessions().retain(|_, (_, session)| session.as_ref().is_none_or(|s| s.user_id != user_id));
+        self.lock_tokens().clear();
         Ok(())
     }
 
     /// Forgets what this node cached about a user's roles and occupancies.
     pub fn forget_user(&self, user_id: &str) {
         self.lock_standings().remove(user_id);
+        self.lock_tokens().clear();
     }
 
     /// Forgets every user's cached standing (after bulk changes).
     pub fn forget_everyone(&self) {
         self.lock_standings().clear();
+        self.lock_tokens().clear();
     }
 
     /// Forgets a cached session (after its property choice changed).
     pub fn forget_session(&self, session_id: &str) {
         self.lock_sessions().remove(session_id);
+        self.lock_tokens().clear();
     }
 
     /// Authenticates a request from its headers: `Ok(None)` when it carries
     /// no credentials at all.
-    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<(Principal, Credential)>, AuthError> {
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<(Arc<Principal>, Credential)>, AuthError> {
         if let Some(value) = headers.get(http::header::AUTHORIZATION) {
             let value = value.to_str().map_err(|_| AuthError::Malformed)?;
             let token = value
@@ -226,12 +243,33 @@ impl Identity {
                 .or_else(|| value.strip_prefix("bearer "))
                 .ok_or(AuthError::Malformed)?
                 .trim();
+            // A token that verified moments ago verifies again: the same
+            // bytes, the same keys. Only the clock and revocation can change
+            // the answer, and both are checked.
+            let now = now_ms() / 1000;
+            let day = now / 86_400;
+            let cached = self.lock_tokens().get(token).cloned();
+            if let Some(hit) = cached
+                && hit.checked_at.elapsed() < self.cache_ttl
+                && hit.exp > now
+                && hit.day == day
+            {
+                return Ok(Some((hit.principal, Credential::Bearer)));
+            }
             let claims = self.keys.verify(token)?;
             let session = self.live_session(&claims.sid).await?;
             if session.user_id != claims.sub {
                 return Err(AuthError::SessionEnded);
             }
-            return Ok(Some((self.principal(&session).await?, Credential::Bearer)));
+            let principal = Arc::new(self.principal(&session).await?);
+            let mut tokens = self.lock_tokens();
+            if tokens.len() >= CACHE_CAPACITY {
+                tokens.clear();
+            }
+            let entry =
+                VerifiedToken { checked_at: Instant::now(), exp: claims.exp, day, principal: Arc::clone(&principal) };
+            tokens.insert(token.into(), entry);
+            return Ok(Some((principal, Credential::Bearer)));
         }
         let Some(secret) = cookie(headers, self.cookie_name()) else {
             return Ok(None);
@@ -242,7 +280,7 @@ impl Identity {
             .await?
             .filter(|s| s.kind == "browser")
             .ok_or(AuthError::SessionEnded)?;
-        Ok(Some((self.principal(&session).await?, Credential::Cookie)))
+        Ok(Some((Arc::new(self.principal(&session).await?), Credential::Cookie)))
     }
 
     async fn live_session(&self, id: &str) -> Result<SessionRow, AuthError> {
@@ -270,8 +308,8 @@ impl Identity {
             session_id: session.id.clone(),
             name: standing.name.clone(),
             locale: standing.locale.clone(),
-            assignments: standing.assignments.clone(),
-            residences: standing.residences.clone(),
+            assignments: Arc::clone(&standing.assignments),
+            residences: Arc::clone(&standing.residences),
             chosen_property: session
                 .property_id
                 .as_deref()
@@ -288,7 +326,12 @@ impl Identity {
         }
         let user = self.database.user(user_id).await?.ok_or(StorageError::NotFound)?;
         let (assignments, residences) = self.database.authority_of(user_id).await?;
-        let standing = Arc::new(Standing { name: user.name, locale: user.locale, assignments, residences });
+        let standing = Arc::new(Standing {
+            name: user.name,
+            locale: user.locale,
+            assignments: assignments.into(),
+            residences: residences.into(),
+        });
         let mut standings = self.lock_standings();
         if standings.len() >= CACHE_CAPACITY {
             standings.clear();
@@ -299,6 +342,10 @@ impl Identity {
 
     fn lock_sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Option<SessionRow>)>> {
         self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn lock_tokens(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, VerifiedToken>> {
+        self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn lock_standings(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Arc<Standing>)>> {

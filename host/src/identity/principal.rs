@@ -1,5 +1,7 @@
 //! Who a signed-in user is, what they may do where, and on which day.
 
+use std::sync::Arc;
+
 use super::roles::{Permission, Role};
 
 /// The scope of a role assignment.
@@ -66,8 +68,8 @@ pub struct Principal {
     pub session_id: String,
     pub name: String,
     pub locale: String,
-    pub assignments: Vec<Assignment>,
-    pub residences: Vec<Residence>,
+    pub assignments: Arc<[Assignment]>,
+    pub residences: Arc<[Residence]>,
     /// The (customer, property) the user chose for this session, if any.
     pub chosen_property: Option<(String, String)>,
     /// `YYYY-MM-DD` (UTC) the decisions are made for.
@@ -207,8 +209,8 @@ mod tests {
             session_id: "s".into(),
             name: "U".into(),
             locale: "en".into(),
-            assignments,
-            residences,
+            assignments: assignments.into(),
+            residences: residences.into(),
             chosen_property: None,
             today: "2026-06-15".into(),
         }

@@ -429,7 +429,7 @@ struct PropertyChoice {
 
 async fn choose_property(
     State(state): State<AppState>,
-    Actor(mut actor): Actor,
+    Actor(actor): Actor,
     Body(choice): Body<PropertyChoice>,
 ) -> Result<Json<Me>, ApiError> {
     let chosen = match &choice.property_id {
@@ -442,6 +442,7 @@ async fn choose_property(
     let stored = chosen.as_ref().map(|(customer, property)| format!("{customer}/{property}"));
     state.services.database.choose_session_property(&actor.session_id, stored.as_deref()).await?;
     state.identity.forget_session(&actor.session_id);
+    let mut actor = (*actor).clone();
     actor.chosen_property = chosen;
     Ok(Json(me_view(&state, &actor).await?))
 }

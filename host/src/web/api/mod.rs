@@ -18,10 +18,14 @@ mod tenancy;
 mod units;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use axum::{Json, Router};
@@ -134,9 +138,8 @@ impl Routes {
                 .or(MethodFilter::POST)
                 .or(MethodFilter::PUT),
         };
-        let gate = Gate { state: self.state.clone(), permission: endpoint.permission };
-        let method_router =
-            axum::routing::on(filter, handler).route_layer(axum::middleware::from_fn_with_state(gate, admit));
+        let gate = Gate { state: Arc::new(self.state.clone()), permission: endpoint.permission };
+        let method_router = axum::routing::on(filter, handler).route_layer(gate);
         match self.paths.iter_mut().find(|(path, _)| *path == endpoint.path) {
             Some((_, existing)) => {
                 let merged = std::mem::take(existing).merge(method_router);
@@ -178,11 +181,9 @@ pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
                 .filter_map(|m| MethodFilter::try_from(m).ok())
                 .reduce(MethodFilter::or);
             if let Some(filter) = undeclared {
-                let gate = Gate { state: routes.state.clone(), permission: strictest };
-                method_router = method_router.merge(
-                    axum::routing::on(filter, super::method_not_allowed)
-                        .route_layer(axum::middleware::from_fn_with_state(gate, admit)),
-                );
+                let gate = Gate { state: Arc::new(routes.state.clone()), permission: strictest };
+                method_router =
+                    method_router.merge(axum::routing::on(filter, super::method_not_allowed).route_layer(gate));
             }
         }
         router = router.route(path, method_router);
@@ -195,28 +196,72 @@ pub fn endpoints(state: AppState) -> Vec<Endpoint> {
     table(state).1
 }
 
+/// The gate in front of every handler, as a tower layer: one `Arc` clone
+/// and one boxed future per request.
 #[derive(Clone)]
 struct Gate {
-    state: AppState,
+    state: Arc<AppState>,
     permission: Permission,
 }
 
-/// The gate in front of every handler.
-async fn admit(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
+impl<S> tower::Layer<S> for Gate {
+    type Service = Gated<S>;
+
+    fn layer(&self, inner: S) -> Gated<S> {
+        Gated { gate: self.clone(), inner }
+    }
+}
+
+#[derive(Clone)]
+struct Gated<S> {
+    gate: Gate,
+    inner: S,
+}
+
+impl<S> tower::Service<Request> for Gated<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // The clone that was made ready serves this request (tower's rule).
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let gate = self.gate.clone();
+        Box::pin(async move {
+            match admit(&gate, request).await {
+                Ok(request) => inner.call(request).await,
+                Err(refusal) => Ok(refusal),
+            }
+        })
+    }
+}
+
+/// Authenticates and checks the route's permission; hands the request on
+/// with the principal in its extensions, or answers the refusal.
+async fn admit(gate: &Gate, mut request: Request) -> Result<Request, Response> {
     match authenticate(&gate.state, request.method(), request.headers()).await {
         Ok(Some(principal)) => {
             if !principal.holds_anywhere(gate.permission) {
-                return ApiError::forbidden(format!("this needs the `{}` permission", gate.permission.name()))
-                    .into_response();
+                return Err(ApiError::forbidden(format!("this needs the `{}` permission", gate.permission.name()))
+                    .into_response());
             }
             request.extensions_mut().insert(principal);
         }
         Ok(None) if gate.permission == Permission::Public => {}
-        Ok(None) if wants_page(&request) => return sign_in_first(&request),
-        Ok(None) => return ApiError::unauthorized("sign in first").into_response(),
-        Err(err) => return err.into_response(),
+        Ok(None) if wants_page(&request) => return Err(sign_in_first(&request)),
+        Ok(None) => return Err(ApiError::unauthorized("sign in first").into_response()),
+        Err(err) => return Err(err.into_response()),
     }
-    next.run(request).await
+    Ok(request)
 }
 
 /// A browser asking for a page (rather than an API client asking for data).
@@ -245,7 +290,7 @@ pub(crate) async fn authenticate(
     state: &AppState,
     method: &Method,
     headers: &HeaderMap,
-) -> Result<Option<Principal>, ApiError> {
+) -> Result<Option<Arc<Principal>>, ApiError> {
     match state.identity.authenticate(headers).await {
         Ok(Some((principal, credential))) => {
             if credential == Credential::Cookie && !is_safe(method) && !same_origin(state, headers) {
@@ -278,13 +323,13 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
 }
 
 /// The authenticated caller, as the gate found them.
-pub(crate) struct Actor(pub Principal);
+pub(crate) struct Actor(pub Arc<Principal>);
 
 impl axum::extract::OptionalFromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Option<Self>, Self::Rejection> {
-        Ok(parts.extensions.get::<Principal>().cloned().map(Actor))
+        Ok(parts.extensions.get::<Arc<Principal>>().cloned().map(Actor))
     }
 }
 
@@ -292,7 +337,12 @@ impl FromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Principal>().cloned().map(Actor).ok_or_else(|| ApiError::unauthorized("sign in first"))
+        parts
+            .extensions
+            .get::<Arc<Principal>>()
+            .cloned()
+            .map(Actor)
+            .ok_or_else(|| ApiError::unauthorized("sign in first"))
     }
 }
 

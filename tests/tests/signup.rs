@@ -271,6 +271,31 @@ async fn someone_without_a_code_asks_and_the_property_manager_decides() {
     let me = world.expect(200, Method::GET, "/api/me", Some(&nora), None).await;
     assert_eq!(me["residences"][0]["unit_id"], unit["id"]);
     world.expect(200, Method::GET, "/apps/pinboard/posts", Some(&nora), None).await;
+
+    // Ivan's address matches no building: an operator sees it and routes it.
+    let made = deployment.cli_with_stdin(
+        &["admin", "create-operator", "--email", "olga@platform.example", "--person", "Olga", "--password-stdin"],
+        PASSWORD,
+    );
+    assert!(made.status.success());
+    let (olga, _) = world.login("olga@platform.example", PASSWORD).await;
+    let unrouted = world.expect(200, Method::GET, "/api/access-requests", Some(&olga), None).await;
+    let items = unrouted["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{unrouted}");
+    assert_eq!(items[0]["street"], "Nowhere Road 9");
+    assert_eq!(world.call(Method::GET, "/api/access-requests", Some(&manager.auth), None).await.0, 403);
+    let ivan = items[0]["id"].as_str().unwrap().to_owned();
+    world
+        .expect(
+            200,
+            Method::POST,
+            &format!("/api/access-requests/{ivan}/reject"),
+            Some(&olga),
+            Some(json!({ "reason": "Not one of our buildings" })),
+        )
+        .await;
+    let mail = deployment.wait_for_mail("ivan@example.org", "Your access request").await;
+    assert!(mail.contains("Not one of our buildings"), "{mail}");
 }
 
 #[tokio::test]

@@ -225,6 +225,18 @@ impl Database {
         Ok(rows.iter().map(request_from).collect::<Result<_, _>>()?)
     }
 
+    /// Pending requests no building's managers see: their address matched
+    /// none or several buildings.
+    pub async fn unrouted_access_requests(&self) -> Result<Vec<AccessRequest>, StorageError> {
+        let rows = sqlx::query::<Any>(
+            "SELECT * FROM access_requests WHERE property_id IS NULL AND status = 'pending' \
+             ORDER BY created_at, id LIMIT 500",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(request_from).collect::<Result<_, _>>()?)
+    }
+
     /// Decides a pending request once; a second decision finds nothing.
     pub async fn decide_access_request(
         &self,

@@ -170,11 +170,16 @@ pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
     for (path, mut method_router) in routes.paths {
         let declared: Vec<&Endpoint> = routes.endpoints.iter().filter(|e| e.path == path).collect();
         if declared.iter().all(|e| e.method.is_some()) {
-            let strictest = declared
-                .iter()
-                .find(|e| e.method != Some(Method::GET))
-                .or(declared.first())
-                .map_or(Permission::Authenticated, |e| e.permission);
+            // The strictest permission of the path; among equals, a write's.
+            let rank = |e: &&&Endpoint| {
+                let level = match e.permission {
+                    Permission::Public => 0,
+                    Permission::Authenticated => 1,
+                    _ => 2,
+                };
+                (level, e.method != Some(Method::GET))
+            };
+            let strictest = declared.iter().max_by_key(rank).map_or(Permission::Authenticated, |e| e.permission);
             let undeclared = [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE]
                 .into_iter()
                 .filter(|m| !declared.iter().any(|e| e.method.as_ref() == Some(m)))

@@ -79,6 +79,16 @@ pub(super) fn declare(routes: &mut Routes) {
     );
     routes.add(
         route(
+            Method::GET,
+            "/api/access-requests",
+            P::OperatorsManage,
+            "Pending access requests for addresses that match no single building (operators route them)",
+        )
+        .returns::<Page<AccessRequest>>(),
+        list_unrouted,
+    );
+    routes.add(
+        route(
             Method::POST,
             "/api/access-requests/{request}/approve",
             P::AccessRequestsDecide,
@@ -348,6 +358,10 @@ async fn list_requests(
         return Err(ApiError::invalid("`status` must be pending, approved or rejected"));
     }
     Ok(Json(Page { items: state.services.database.access_requests(&property.id, &status).await?, next: None }))
+}
+
+async fn list_unrouted(State(state): State<AppState>) -> Result<Json<Page<AccessRequest>>, ApiError> {
+    Ok(Json(Page { items: state.services.database.unrouted_access_requests().await?, next: None }))
 }
 
 async fn request_for(state: &AppState, actor: &Principal, id: &str) -> Result<AccessRequest, ApiError> {

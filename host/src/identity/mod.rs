@@ -111,6 +111,13 @@ impl Identity {
     pub fn new(config: &Config, database: Database) -> anyhow::Result<Identity> {
         let auth = &config.auth;
         let (keys, signing) = if auth.keys.is_empty() {
+            if database.dialect() == crate::storage::Dialect::Postgres {
+                tracing::warn!(
+                    "no auth.keys configured: this node signs with its own key in {}; nodes sharing the database \
+                     must share keys, so configure [[auth.keys]] on every node",
+                    config.data_dir.join("signing.key").display()
+                );
+            }
             let key = secrets::local_key(&config.data_dir)?;
             let kid = key.kid.clone();
             (vec![key], auth.signing_key.clone().unwrap_or(kid))

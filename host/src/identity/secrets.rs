@@ -32,30 +32,68 @@ pub fn digest(secret: &str) -> String {
 }
 
 /// The node's own signing key, created on first start (mode 0600).
+///
+/// Written to a private file first and then linked into place, so nodes
+/// starting together on one data directory all end up with the one key
+/// that was linked first, never with a half-written one.
 pub(super) fn local_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
     let path = data_dir.join("signing.key");
     let secret = match std::fs::read(&path) {
         Ok(secret) => secret,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(data_dir)?;
-            let secret = random_token().into_bytes();
+            let draft = data_dir.join(format!(".signing.key.{}", uuid::Uuid::new_v4().simple()));
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            match options.open(&path) {
-                Ok(mut file) => {
-                    file.write_all(&secret)?;
-                    file.sync_all()?;
-                    secret
-                }
-                // Another node of the same data directory won the race.
-                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read(&path)?,
+            let mut file = options.open(&draft)?;
+            file.write_all(random_token().as_bytes())?;
+            file.sync_all()?;
+            drop(file);
+            let linked = std::fs::hard_link(&draft, &path);
+            let _ = std::fs::remove_file(&draft);
+            match linked {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(err) => return Err(err.into()),
             }
+            std::fs::read(&path)?
         }
         Err(err) => return Err(err.into()),
     };
+    anyhow::ensure!(!secret.is_empty(), "{} is empty; remove it to have a new key made", path.display());
     let kid = format!("local-{}", &digest(&String::from_utf8_lossy(&secret))[..8]);
     Ok(SigningKey { kid, secret })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_starting_together_share_one_private_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys: Vec<SigningKey> = std::thread::scope(|scope| {
+            let starting: Vec<_> = (0..4).map(|_| scope.spawn(|| local_key(dir.path()).unwrap())).collect();
+            starting.into_iter().map(|node| node.join().unwrap()).collect()
+        });
+        assert!(keys.iter().all(|key| key.secret == keys[0].secret && key.kid == keys[0].kid));
+        assert!(keys[0].secret.len() >= crate::identity::MIN_SECRET_BYTES);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("signing.key")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "the key is readable by its owner only");
+        }
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no drafts left behind");
+    }
+
+    #[test]
+    fn activation_codes_avoid_look_alikes() {
+        let code = activation_code();
+        assert_eq!(code.len(), 19);
+        assert!(!code.contains(['0', 'O', '1', 'I', 'L']), "{code}");
+    }
 }

@@ -15,7 +15,9 @@ mod accounts;
 mod catalog;
 mod documents;
 mod onboarding;
+mod sessions;
 mod tenancy;
+mod units;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -25,11 +27,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{RedeemedToken, RoleAssignment, SessionRow, TokenPurpose, User, normalize_email};
+pub use accounts::{RoleAssignment, User, normalize_email};
 pub use catalog::{AppVersionRow, InstallOutcome};
 pub use documents::{Criteria, DocumentScope, Filter, FilterValue, Order, Page, StoredDocument, Visibility};
 pub use onboarding::{AccessRequest, ActivationCodeInfo, OutgoingMail};
-pub use tenancy::{Address, Customer, MAX_PAGE, Occupancy, Property, UNIT_KINDS, Unit, address_key, new_id};
+pub use sessions::{RedeemedToken, SessionRow, TokenPurpose};
+pub use tenancy::{Address, Customer, MAX_PAGE, Property, address_key, new_id};
+pub use units::{Occupancy, UNIT_KINDS, Unit};
 
 /// Which SQL backend a [`Database`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

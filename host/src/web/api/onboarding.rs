@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::accounts::send_verification;
-use super::tenancy::{occupancy_for, property_for, unit_for};
+use super::tenancy::{foreign, occupancy_for, property_for, unit_for};
 use super::units::period;
 use super::{Actor, Body, Page, Routes, created, email, optional_text, route, text};
 use crate::identity::{Permission as P, Principal, activation_code, digest, hash_password};
@@ -111,10 +111,6 @@ pub(super) fn declare(routes: &mut Routes) {
         .status(200),
         reject,
     );
-}
-
-fn foreign() -> ApiError {
-    ApiError::not_found("not found")
 }
 
 /// Codes are typed by hand: case, spaces and dashes do not matter.

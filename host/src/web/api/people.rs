@@ -8,7 +8,7 @@ use axum::response::Response;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::tenancy::{customer_for, property_for};
+use super::tenancy::{customer_for, foreign, property_for};
 use super::{Actor, Body, Page, Routes, created, date, email, route, text};
 use crate::identity::{Permission as P, Principal, PropertyReach, Role, Scope, Target, digest, random_token};
 use crate::storage::{RoleAssignment, TokenPurpose, User, now_ms};
@@ -92,10 +92,6 @@ pub(super) fn declare(routes: &mut Routes) {
             .status(202),
         invite,
     );
-}
-
-fn foreign() -> ApiError {
-    ApiError::not_found("not found")
 }
 
 /// A user, if the actor holds `permission` where that user is linked.

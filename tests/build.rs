@@ -2,7 +2,15 @@
 
 fn main() {
     let built = courtyard_component_build::build_components(
-        &["fixture-echo", "fixture-hostile", "fixture-escape", "fixture-notes", "pinboard"],
+        &[
+            "fixture-echo",
+            "fixture-hostile",
+            "fixture-escape",
+            "fixture-notes",
+            "fixture-overreach",
+            "pinboard",
+            "moving-service",
+        ],
         &["tests/fixtures", "microapps", "sdk/src", "wit"],
     );
     for component in built {

@@ -38,6 +38,21 @@ enum Command {
         #[command(subcommand)]
         command: crate::admin::AdminCommand,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain, its signed checkpoints and its head.
+    /// Exits with status 1 and names the first broken entry if any.
+    Verify {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +158,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => crate::admin::run(command).await,
+        Command::Audit { command: AuditCommand::Verify { node } } => {
+            let config = node.config()?;
+            let database = Database::connect(&config.database_url()).await?;
+            let signer = crate::audit::CheckpointSigner::load(config.audit.signing_key.as_deref(), &config.data_dir)?;
+            let report = crate::audit::verify(&database, &signer).await?;
+            database.close().await;
+            match report.broken {
+                None => {
+                    println!(
+                        "ok: {} entries ({} to {}), {} signed checkpoints, audit key {}",
+                        report.entries,
+                        report.first_seq.unwrap_or(0),
+                        report.last_seq.unwrap_or(0),
+                        report.checkpoints,
+                        signer.key_id()
+                    );
+                    Ok(())
+                }
+                Some(broken) => {
+                    println!("broken at entry {}: {}", broken.seq, broken.problem);
+                    Err(anyhow::anyhow!("the audit chain does not verify from entry {}", broken.seq))
+                }
+            }
+        }
         Command::App { command: AppCommand::List { node } } => {
             let config = node.config()?;
             let database = Database::connect(&config.database_url()).await?;

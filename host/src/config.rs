@@ -44,6 +44,12 @@ pub struct Config {
     pub auth: AuthSettings,
     /// Outgoing mail.
     pub mail: MailSettings,
+    /// The audit log.
+    pub audit: AuditSettings,
+    /// What apps may send out.
+    pub outbound_http: OutboundSettings,
+    /// Limits on what apps do for people.
+    pub apps: AppSettings,
 }
 
 impl Default for Config {
@@ -59,6 +65,9 @@ impl Default for Config {
             http: HttpLimits::default(),
             auth: AuthSettings::default(),
             mail: MailSettings::default(),
+            audit: AuditSettings::default(),
+            outbound_http: OutboundSettings::default(),
+            apps: AppSettings::default(),
         }
     }
 }
@@ -185,6 +194,74 @@ pub struct MailSettings {
 impl Default for MailSettings {
     fn default() -> Self {
         MailSettings { from: "Courtyard <no-reply@courtyard.localhost>".to_owned(), smtp_url: None, folder: None }
+    }
+}
+
+/// The audit log's checkpoints.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSettings {
+    /// The Ed25519 key (64 hex digits) that signs checkpoints. Unset means a
+    /// key generated on first start in `<data_dir>/audit.key`; nodes sharing
+    /// a PostgreSQL database must share this key.
+    pub signing_key: Option<String>,
+    /// A signed checkpoint every this many entries.
+    pub checkpoint_every: i64,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        AuditSettings { signing_key: None, checkpoint_every: 1_000 }
+    }
+}
+
+impl std::fmt::Debug for AuditSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSettings").field("checkpoint_every", &self.checkpoint_every).finish_non_exhaustive()
+    }
+}
+
+/// Outbound HTTP of apps.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutboundSettings {
+    /// Allow `http://` URLs (development only).
+    pub allow_plain_http: bool,
+    /// Allow loopback, private and link-local addresses (development only).
+    pub allow_private_addresses: bool,
+    /// Sends requests for a host to another origin, e.g. a vendor's staging
+    /// system: `"api.vendor.example" = "http://127.0.0.1:9000"`. Grants and
+    /// audit entries still name the original host.
+    pub redirect: std::collections::BTreeMap<String, String>,
+    /// Longest wait for an answer (also bounded by the request's deadline).
+    pub timeout_ms: u64,
+    /// Largest answer an app may receive.
+    pub response_bytes: usize,
+}
+
+impl Default for OutboundSettings {
+    fn default() -> Self {
+        OutboundSettings {
+            allow_plain_http: false,
+            allow_private_addresses: false,
+            redirect: std::collections::BTreeMap::new(),
+            timeout_ms: 10_000,
+            response_bytes: 1 << 20,
+        }
+    }
+}
+
+/// What apps may do for and to people.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppSettings {
+    /// Notifications one app may send one person per hour.
+    pub notifications_per_hour: i64,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings { notifications_per_hour: 20 }
     }
 }
 

@@ -20,8 +20,9 @@
 //! [`policy`]) → [`storage`].
 
 mod admin;
+pub mod audit;
 pub mod bundled;
-mod capabilities;
+pub mod capabilities;
 pub mod catalog;
 pub mod cli;
 pub mod config;

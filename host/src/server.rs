@@ -8,14 +8,18 @@ use anyhow::Context;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::audit::{Auditor, CheckpointSigner};
 use crate::bundled::CORE_APPS;
+use crate::capabilities::OutboundClient;
+use crate::catalog::AppKind;
 use crate::catalog::{Catalog, InstallReport};
 use crate::config::Config;
 use crate::identity::Identity;
 use crate::mail::{Delivery, Mailer};
+use crate::policy::{PolicyStore, spawn_invalidation};
 use crate::runtime::{HostServices, Runtime};
 use crate::storage::Database;
-use crate::web::{AppState, service};
+use crate::web::{AppState, reconcile_core_app, service};
 
 /// A running node: HTTP server, catalog refresher and runtime.
 pub struct Server {
@@ -47,11 +51,21 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     for app in CORE_APPS {
         catalog.install_bundled(app.component, app.manifest).await.context("installing a core app")?;
     }
+    let policy = Arc::new(PolicyStore::new(database.clone()).await?);
+    spawn_invalidation(Arc::clone(&policy), config.database_url());
+    let signer = CheckpointSigner::load(config.audit.signing_key.as_deref(), &config.data_dir)
+        .context("loading the audit signing key")?;
+    let auditor = Auditor::start(database.clone(), Some(Arc::new(signer)), config.audit.checkpoint_every);
     let services = HostServices {
         database: database.clone(),
         tokio: tokio::runtime::Handle::current(),
         document_bytes: config.runtime.document_bytes,
+        policy,
+        auditor,
+        outbound: OutboundClient::new(config.outbound_http.clone()).context("setting up outbound HTTP")?,
+        notifications_per_hour: config.apps.notifications_per_hour,
     };
+    reconcile_core_apps(&catalog, &services).await;
     let identity = Arc::new(Identity::new(&config, database.clone()).context("setting up token keys")?);
     let from =
         config.mail.from.parse().with_context(|| format!("mail.from `{}` is not a mailbox", config.mail.from))?;
@@ -64,6 +78,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let local_addr = listener.local_addr()?;
+    let services_for_refresh = services.clone();
     let state = AppState::new(
         &config,
         Arc::clone(&catalog),
@@ -86,19 +101,34 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
             })
             .await
     });
-    let refresher =
-        tokio::spawn(refresh_catalog(Arc::clone(&catalog), Duration::from_millis(config.catalog_refresh_ms)));
+    let refresher = tokio::spawn(refresh_catalog(
+        Arc::clone(&catalog),
+        services_for_refresh,
+        Duration::from_millis(config.catalog_refresh_ms),
+    ));
     tracing::info!(%local_addr, database = ?database.dialect(), "courtyard is serving");
     Ok(Server { local_addr, database, catalog, identity, shutdown: Some(shutdown), serving, refresher, mail_delivery })
 }
 
-async fn refresh_catalog(catalog: Arc<Catalog>, every: Duration) {
+async fn refresh_catalog(catalog: Arc<Catalog>, services: HostServices, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        if let Err(err) = catalog.refresh().await {
-            tracing::warn!(error = %err, "catalog refresh failed");
+        match catalog.refresh().await {
+            Ok(true) => reconcile_core_apps(&catalog, &services).await,
+            Ok(false) => {}
+            Err(err) => tracing::warn!(error = %err, "catalog refresh failed"),
+        }
+    }
+}
+
+/// Core apps are enabled for every customer unless the customer decided
+/// otherwise; see `web::reconcile_core_app`.
+async fn reconcile_core_apps(catalog: &Catalog, services: &HostServices) {
+    for app in catalog.list().iter().filter(|app| app.manifest.kind == AppKind::Core) {
+        if let Err(err) = reconcile_core_app(services, app).await {
+            tracing::warn!(app = %app.manifest.id, error = %err, "cannot record core app approvals");
         }
     }
 }

@@ -42,6 +42,9 @@ pub struct Page<T> {
 
 /// A named collection of `T`, stored as JSON objects.
 ///
+/// The manifest declares every collection the app uses: `collections.write`
+/// for reading and writing, `collections.read` for reading only.
+///
 /// ```no_run
 /// # use courtyard_sdk::{Collection, Visibility};
 /// # #[derive(serde::Serialize, serde::Deserialize)] struct Post { title: String }
@@ -53,6 +56,13 @@ pub struct Page<T> {
 pub struct Collection<T> {
     name: &'static str,
     _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Collection<T> {
+    /// Another app's collection `name`, read-only: see [`ForeignCollection`].
+    pub const fn of_app(app: &'static str, name: &'static str) -> ForeignCollection<T> {
+        ForeignCollection { app, name, _type: PhantomData }
+    }
 }
 
 impl<T: Serialize + DeserializeOwned> Collection<T> {
@@ -88,8 +98,65 @@ impl<T: Serialize + DeserializeOwned> Collection<T> {
 
     /// Starts a query: newest first, 20 per page, everything the caller may see.
     pub fn query(&self) -> QueryBuilder<T> {
+        QueryBuilder::new(self.name.to_owned())
+    }
+}
+
+/// Another app's collection, which this app may only read.
+///
+/// The manifest needs a `collections.read` capability naming the app and the
+/// collection, and the customer must approve it. The caller sees the same
+/// documents as in the other app: shared with the property or their own.
+/// Owners appear as this app's subjects, so [`Doc::owner`] compares with the
+/// caller's subject as usual.
+///
+/// ```no_run
+/// # use courtyard_sdk::{Collection, ForeignCollection};
+/// # #[derive(serde::Deserialize)] struct Post { title: String }
+/// const BOARD: ForeignCollection<Post> = Collection::of_app("pinboard", "posts");
+/// # fn demo() -> Result<(), courtyard_sdk::Error> {
+/// let latest = BOARD.query().limit(5).fetch()?;
+/// # Ok(()) }
+/// ```
+pub struct ForeignCollection<T> {
+    app: &'static str,
+    name: &'static str,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> ForeignCollection<T> {
+    /// The collection `name` of the app with id `app`.
+    pub const fn new(app: &'static str, name: &'static str) -> Self {
+        ForeignCollection { app, name, _type: PhantomData }
+    }
+
+    /// The name the host knows the collection by: `app/name`.
+    pub fn path(&self) -> String {
+        foreign_path(self.app, self.name)
+    }
+
+    /// The document `id`, if the caller may see it.
+    pub fn get(&self, id: &str) -> Result<Doc<T>, Error> {
+        decode(wit::get(&self.path(), id)?)
+    }
+
+    /// Starts a query: newest first, 20 per page, everything the caller may see.
+    pub fn query(&self) -> QueryBuilder<T> {
+        QueryBuilder::new(self.path())
+    }
+}
+
+/// A query under construction; finish it with [`QueryBuilder::fetch`].
+pub struct QueryBuilder<T> {
+    collection: String,
+    query: wit::Criteria,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> QueryBuilder<T> {
+    fn new(collection: String) -> Self {
         QueryBuilder {
-            collection: self.name,
+            collection,
             query: wit::Criteria {
                 filters: Vec::new(),
                 mine_only: false,
@@ -100,16 +167,7 @@ impl<T: Serialize + DeserializeOwned> Collection<T> {
             _type: PhantomData,
         }
     }
-}
 
-/// A query under construction; finish it with [`QueryBuilder::fetch`].
-pub struct QueryBuilder<T> {
-    collection: &'static str,
-    query: wit::Criteria,
-    _type: PhantomData<fn() -> T>,
-}
-
-impl<T: Serialize + DeserializeOwned> QueryBuilder<T> {
     /// Only documents whose top-level `field` equals `value`.
     pub fn filter(mut self, field: &str, value: impl Into<FilterValue>) -> Self {
         self.query.filters.push(wit::Filter { field: field.to_owned(), equals: value.into().0 });
@@ -142,7 +200,7 @@ impl<T: Serialize + DeserializeOwned> QueryBuilder<T> {
 
     /// Runs the query.
     pub fn fetch(self) -> Result<Page<T>, Error> {
-        let page = wit::query(self.collection, &self.query)?;
+        let page = wit::query(&self.collection, &self.query)?;
         let items = page.documents.into_iter().map(decode).collect::<Result<_, _>>()?;
         Ok(Page { items, next_cursor: page.next_cursor })
     }
@@ -181,6 +239,11 @@ impl From<bool> for FilterValue {
     }
 }
 
+/// The host's name for collection `name` of app `app`.
+fn foreign_path(app: &str, name: &str) -> String {
+    format!("{app}/{name}")
+}
+
 fn encode<T: Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string(value).map_err(|err| Error::Invalid(format!("document is not serialisable: {err}")))
 }
@@ -200,4 +263,20 @@ fn decode<T: DeserializeOwned>(document: wit::Document) -> Result<Doc<T>, Error>
         revision: document.revision,
         data,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_apps_collection_is_named_app_slash_name() {
+        const BOARD: ForeignCollection<serde_json::Value> = Collection::of_app("pinboard", "posts");
+        assert_eq!(BOARD.path(), "pinboard/posts");
+        assert_eq!(
+            ForeignCollection::<serde_json::Value>::new("moving-service", "quotes").path(),
+            "moving-service/quotes"
+        );
+        assert_eq!(BOARD.query().collection, "pinboard/posts");
+    }
 }

@@ -19,6 +19,22 @@ pub enum Method {
     Other(String),
 }
 
+impl Method {
+    /// The method's name on the wire, e.g. `GET`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Other(other) => other,
+        }
+    }
+}
+
 /// One request, addressed to the app. The path is relative to the app's mount
 /// point and always starts with `/`.
 #[derive(Debug, Clone)]

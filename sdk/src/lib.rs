@@ -39,6 +39,36 @@
 //! courtyard_sdk::export!(Notes);
 //! ```
 //!
+//! Beyond its own collections, an app may reach further, each through one
+//! module and each only as far as its manifest's capabilities and the
+//! customer's approval allow:
+//!
+//! | module | does | capability |
+//! |---|---|---|
+//! | [`context`] | who is calling | none |
+//! | [`Collection`] | the app's own documents | `collections.write` (or `.read`) |
+//! | [`ForeignCollection`] | another app's documents, read-only | `collections.read` with `app` |
+//! | [`profile`] | fields of a person's profile | `profile.read` |
+//! | [`notifications`] | in-app notifications | `notifications.send` |
+//! | [`outbound`] | HTTP to the vendor's own hosts | `outbound-http` |
+//! | [`log`] | diagnostics for operators | none |
+//!
+//! ```no_run
+//! use courtyard_sdk::notifications::{self, Notification};
+//! use courtyard_sdk::profile::{self, Field};
+//! use courtyard_sdk::{Error, outbound};
+//!
+//! # fn demo(subject: &str) -> Result<(), Error> {
+//! let me = profile::mine(&[Field::DisplayName, Field::Unit])?;
+//! let answer = outbound::post("https://api.vendor.example/v1/requests")
+//!     .json(&serde_json::json!({ "unit": me.unit() }))
+//!     .send()?;
+//! if answer.is_success() {
+//!     notifications::send(subject, Notification::new("Request sent", answer.text()))?;
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! Build it with `cargo build --release --target wasm32-wasip2` and install
 //! the resulting `.wasm` with a manifest: `courtyard app install app.wasm
 //! --manifest courtyard.toml`.
@@ -52,11 +82,17 @@ mod error;
 pub mod html;
 mod http;
 pub mod log;
+pub mod notifications;
+pub mod outbound;
+pub mod profile;
 mod router;
 
-pub use collections::{Collection, Doc, FilterValue, Page, QueryBuilder, Visibility};
+pub use collections::{Collection, Doc, FilterValue, ForeignCollection, Page, QueryBuilder, Visibility};
 pub use error::Error;
 pub use http::{Method, Request, Response};
+pub use notifications::Notification;
+pub use outbound::{OutboundRequest, OutboundResponse};
+pub use profile::Profile;
 pub use router::{Handler, Params, Router};
 
 /// The raw bindings generated from the `courtyard:platform` WIT package.

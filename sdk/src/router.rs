@@ -98,7 +98,7 @@ impl Router {
                 }
                 return response;
             }
-            allowed.push(method_name(&route.method));
+            allowed.push(route.method.as_str());
         }
         if allowed.is_empty() {
             return Error::NotFound.into();
@@ -135,19 +135,6 @@ fn percent_decode(segment: &str) -> String {
         .and_then(|mut pairs| pairs.pop())
         .map(|(_, value)| value)
         .unwrap_or_else(|| segment.to_owned())
-}
-
-fn method_name(method: &Method) -> &str {
-    match method {
-        Method::Get => "GET",
-        Method::Head => "HEAD",
-        Method::Post => "POST",
-        Method::Put => "PUT",
-        Method::Patch => "PATCH",
-        Method::Delete => "DELETE",
-        Method::Options => "OPTIONS",
-        Method::Other(other) => other,
-    }
 }
 
 #[cfg(test)]

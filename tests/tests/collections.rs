@@ -25,6 +25,11 @@ impl Notes {
         for who in ["alice", "bob"] {
             residents.insert(who, world.resident(who, "acme", "elm-5").await);
         }
+        node.wait_for_app(&world.client, "notes", &residents["alice"]).await;
+        world.approve("acme", "notes", None).await;
+        for who in ["alice", "bob"] {
+            world.consent(&residents[who], "notes", None).await;
+        }
         drop(world);
         Notes { _deployment: deployment, node, client: client(), residents }
     }
@@ -164,6 +169,9 @@ async fn apps_never_see_each_others_collections() {
         .await
         .unwrap();
     assert_eq!(posted.status(), 201);
+    // Its own `posts` collection is not declared, and pinboard's is not its own.
     let (status, body) = notes.send(reqwest::Method::GET, "/raw/posts", "alice", None).await;
-    assert_eq!((status, body["count"].as_u64()), (200, Some(0)), "notes must not read pinboard's posts");
+    assert_eq!(status, 403, "notes must not read collections it did not declare: {body}");
+    let (status, body) = notes.send(reqwest::Method::GET, "/raw/pinboard%2Fposts", "alice", None).await;
+    assert_eq!(status, 403, "notes must not read pinboard's posts without a grant: {body}");
 }

@@ -41,36 +41,38 @@ async fn garbage_core_modules_and_broken_components_are_refused() {
 #[tokio::test]
 async fn imports_outside_the_platform_or_the_manifest_are_refused_by_name() {
     let deployment = Deployment::new().await;
-    let undeclared = deployment.manifest(
-        "pinboard-undeclared",
-        "id = \"pinboard-copy\"\nversion = \"0.1.0\"\nname = \"Copy\"\nkind = \"third-party\"\n\
-         vendor = \"V\"\ninterfaces = [\"context\", \"log\"]\n",
-    );
+    let undeclared = deployment.manifest("notes-undeclared", &manifest_text("notes-copy", "0.1.0", "third-party", ""));
     assert_refused(
-        &deployment.install(PINBOARD_WASM, &undeclared),
-        "imports `courtyard:platform/collections@0.1.0` but the manifest does not declare `collections`",
+        &deployment.install(NOTES_WASM, &undeclared),
+        "imports `courtyard:platform/collections@0.1.0` but the manifest asks for no capability that covers it \
+         (needs `collections.read` or `collections.write`)",
     );
+    // Declaring everything but outbound HTTP is not enough for a component that imports it.
+    let capabilities = "[[capabilities]]\nkind = \"profile.read\"\nfields = [\"email\"]\npurpose = \"p\"\n\
+                        [[capabilities]]\nkind = \"collections.write\"\ncollections = [\"notes\"]\npurpose = \"p\"\n\
+                        [[capabilities]]\nkind = \"notifications.send\"\npurpose = \"p\"\n";
+    let no_http =
+        deployment.manifest("overreach-no-http", &manifest_text("overreach", "0.1.0", "third-party", capabilities));
+    assert_refused(&deployment.install(OVERREACH_WASM, &no_http), "imports `courtyard:platform/outbound-http@0.1.0`");
     assert_refused(&deployment.install(ESCAPE_WASM, fixture_manifest("escape")), "`wasi:filesystem/");
 }
 
 #[tokio::test]
 async fn manifests_with_missing_or_unknown_fields_are_refused() {
     let deployment = Deployment::new().await;
-    let missing =
-        deployment.manifest("missing", "id = \"echo\"\nversion = \"0.1.0\"\nname = \"Echo\"\ninterfaces = []\n");
+    let complete = manifest_text("echo", "0.1.0", "third-party", "");
+    let missing = deployment.manifest("missing", &complete.replace("kind = \"third-party\"\n", ""));
     assert_refused(&deployment.install(ECHO_WASM, &missing), "missing field `kind`");
-    let unknown = deployment.manifest(
-        "unknown",
-        "id = \"echo\"\nversion = \"0.1.0\"\nname = \"Echo\"\nkind = \"core\"\nvendor = \"V\"\n\
-         interfaces = []\nfilesystem = \"/\"\n",
-    );
+    let unknown = deployment.manifest("unknown", &format!("filesystem = \"/\"\n{complete}"));
     assert_refused(&deployment.install(ECHO_WASM, &unknown), "unknown field `filesystem`");
-    let bad_interface = deployment.manifest(
-        "bad-interface",
-        "id = \"echo\"\nversion = \"0.1.0\"\nname = \"Echo\"\nkind = \"core\"\nvendor = \"V\"\n\
-         interfaces = [\"sockets\"]\n",
+    let bad_capability = deployment.manifest(
+        "bad-capability",
+        &format!("{complete}[[capabilities]]\nkind = \"sockets\"\npurpose = \"To open sockets.\"\n"),
     );
-    assert_refused(&deployment.install(ECHO_WASM, &bad_interface), "unknown variant `sockets`");
+    assert_refused(&deployment.install(ECHO_WASM, &bad_capability), "unknown variant `sockets`");
+    let no_policy =
+        deployment.manifest("no-policy", &complete.replace("privacy_policy = \"https://tests.example/privacy\"\n", ""));
+    assert_refused(&deployment.install(ECHO_WASM, &no_policy), "third-party apps must link their privacy policy");
 }
 
 #[tokio::test]
@@ -87,27 +89,32 @@ async fn an_installed_app_is_listed_and_served_by_a_running_node() {
 
     // Same id and version, different component: a version names one build.
     assert_refused(
-        &deployment.install(HOSTILE_WASM, deployment.manifest("echo-impostor", &echo_manifest_with(&["collections"]))),
+        &deployment.install(
+            HOSTILE_WASM,
+            deployment.manifest(
+                "echo-impostor",
+                &manifest_text(
+                    "echo",
+                    "0.1.0",
+                    "third-party",
+                    "[[capabilities]]\nkind = \"collections.read\"\ncollections = [\"probe\"]\npurpose = \"p\"\n",
+                ),
+            ),
+        ),
         "already installed with a different component",
     );
 
     let list = String::from_utf8_lossy(&deployment.cli(&["app", "list"]).stdout).into_owned();
     assert!(list.contains("echo") && list.contains("pinboard"), "{list}");
 
-    let (name, value) = World::new(&deployment, &node).resident("alice", "acme", "elm-5").await;
+    let mut world = World::new(&deployment, &node);
+    let (name, value) = world.resident("alice", "acme", "elm-5").await;
     node.wait_for_app(&client, "echo", &(name, value.clone())).await;
+    world.enable_for("acme", "echo", &(name, value.clone())).await;
     let response = client.post(node.url("/apps/echo/some/path")).header(name, value).body("ping").send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["x-echo-path"], "/some/path");
     assert_eq!(response.text().await.unwrap(), "ping");
-}
-
-fn echo_manifest_with(interfaces: &[&str]) -> String {
-    let list: Vec<String> = interfaces.iter().map(|i| format!("{i:?}")).collect();
-    format!(
-        "id = \"echo\"\nversion = \"0.1.0\"\nname = \"Echo\"\nkind = \"third-party\"\nvendor = \"V\"\ninterfaces = [{}]\n",
-        list.join(", ")
-    )
 }
 
 #[tokio::test]
@@ -118,7 +125,7 @@ async fn a_restart_never_rolls_a_newer_core_app_back() {
         "pinboard-newer",
         &std::fs::read_to_string(env!("CARGO_MANIFEST_DIR").to_owned() + "/../microapps/pinboard/courtyard.toml")
             .unwrap()
-            .replace("version = \"0.1.0\"", "version = \"0.2.0\""),
+            .replace("version = \"0.2.0\"", "version = \"0.3.0\""),
     );
     let installed = deployment.install(PINBOARD_WASM, &newer);
     assert!(installed.status.success(), "{}", stderr(&installed));
@@ -126,7 +133,7 @@ async fn a_restart_never_rolls_a_newer_core_app_back() {
     let node = deployment.start();
     let list = String::from_utf8_lossy(&deployment.cli(&["app", "list"]).stdout).into_owned();
     let pinboard = list.lines().find(|line| line.starts_with("pinboard")).unwrap().to_owned();
-    assert!(pinboard.contains("0.2.0"), "{list}");
+    assert!(pinboard.contains("0.3.0"), "{list}");
     let health: serde_json::Value = client().get(node.url("/healthz")).send().await.unwrap().json().await.unwrap();
     assert_eq!(health["status"], "ok");
 }

@@ -32,6 +32,8 @@ const KNOWN: &[&str] = &[
     "master-data-import",
     "residents-invite",
     "apps-use",
+    "apps-approve",
+    "audit-read",
 ];
 
 fn concrete(path: &str) -> String {

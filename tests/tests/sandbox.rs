@@ -28,6 +28,7 @@ async fn deployment_with_hostile_and(config: &str) -> (Deployment, Node, Cast) {
         alice: world.resident("alice", "acme", "elm-5").await,
         mallory: world.resident("mallory", "acme", "elm-5").await,
     };
+    world.enable_for("acme", "hostile", &cast.mallory).await;
     drop(world);
     (deployment, node, cast)
 }

@@ -4,7 +4,9 @@
 //! here before anything reaches storage, and every document is confined to
 //! the app, the caller's customer and property, and what the caller may see.
 
-use crate::catalog::PlatformInterface;
+use super::Access;
+use crate::catalog::is_app_id;
+use crate::policy::grant;
 use crate::runtime::RequestState;
 use crate::runtime::bindings::collections::{Criteria, Document, Filter, Host, Order, Page, Value, Visibility};
 use crate::runtime::bindings::types::Error;
@@ -15,40 +17,59 @@ const MAX_FILTERS: usize = 8;
 
 impl Host for RequestState {
     fn get(&mut self, collection: String, id: String) -> Result<Document, Error> {
-        let scope = self.document_scope(&collection)?;
-        if !is_document_id(&id) {
-            return Err(Error::NotFound);
-        }
-        let database = self.services.database.clone();
-        let stored = self.block_on(database.get_document(&scope, &collection, &id));
-        finish(self, "get", stored.map(|stored| stored.map(to_wit)))
+        let (scope, name) = self.document_scope(&collection)?;
+        let mut access = Access::new("collections.get", "document", vec![grant::reading(&collection)]);
+        access.resource_id = Some(format!("{collection}/{id}"));
+        let entry = self.admit_access(access)?;
+        let result = if is_document_id(&id) {
+            let database = self.services.database.clone();
+            let stored = self.block_on(async move { database.get_document(&scope, &name, &id).await });
+            finish(self, "get", stored).map(|stored| self.to_wit(stored))
+        } else {
+            Err(Error::NotFound)
+        };
+        self.settle(entry, &result);
+        result
     }
 
     fn query(&mut self, collection: String, criteria: Criteria) -> Result<Page, Error> {
-        let scope = self.document_scope(&collection)?;
+        let (scope, name) = self.document_scope(&collection)?;
         let criteria = to_storage_criteria(criteria)?;
+        let mut access = Access::new("collections.query", "collection", vec![grant::reading(&collection)]);
+        access.resource_id = Some(collection.clone());
+        let entry = self.admit_access(access)?;
         let database = self.services.database.clone();
-        let page = self.block_on(database.query_documents(&scope, &collection, &criteria));
-        let page = page.map(|page| {
-            page.map(|page| Page {
-                documents: page.documents.into_iter().map(to_wit).collect(),
-                next_cursor: page.next_cursor,
-            })
+        let page = self.block_on(async move { database.query_documents(&scope, &name, &criteria).await });
+        let result = finish(self, "query", page).map(|page| Page {
+            documents: page.documents.into_iter().map(|document| self.to_wit(document)).collect(),
+            next_cursor: page.next_cursor,
         });
-        finish(self, "query", page)
+        self.settle(entry, &result);
+        result
     }
 
     fn insert(&mut self, collection: String, body: String, visibility: Visibility) -> Result<Document, Error> {
-        let scope = self.document_scope(&collection)?;
-        self.require_subject(&scope)?;
+        let (scope, name) = self.document_scope(&collection)?;
         self.check_body(&body)?;
-        let visibility = match visibility {
-            Visibility::Private => storage::Visibility::Private,
-            Visibility::Property => storage::Visibility::Property,
-        };
-        let database = self.services.database.clone();
-        let stored = self.block_on(database.insert_document(&scope, &collection, &body, visibility));
-        finish(self, "insert", stored.map(|stored| stored.map(to_wit)))
+        let mut access =
+            Access::new("collections.insert", "collection", vec![vec![grant::collection_write(&collection)]]);
+        access.resource_id = Some(collection.clone());
+        let mut entry = self.admit_access(access)?;
+        let result = self.require_subject(&scope).and_then(|()| {
+            let visibility = match visibility {
+                Visibility::Private => storage::Visibility::Private,
+                Visibility::Property => storage::Visibility::Property,
+            };
+            let database = self.services.database.clone();
+            let stored = self.block_on(async move { database.insert_document(&scope, &name, &body, visibility).await });
+            finish(self, "insert", stored).map(|stored| self.to_wit(stored))
+        });
+        if let Ok(document) = &result {
+            entry.resource_type = "document".to_owned();
+            entry.resource_id = Some(format!("{collection}/{}", document.id));
+        }
+        self.settle(entry, &result);
+        result
     }
 
     fn update(
@@ -58,44 +79,65 @@ impl Host for RequestState {
         body: String,
         expected_revision: Option<u64>,
     ) -> Result<Document, Error> {
-        let scope = self.document_scope(&collection)?;
-        self.require_subject(&scope)?;
-        if !is_document_id(&id) {
-            return Err(Error::NotFound);
-        }
+        let (scope, name) = self.document_scope(&collection)?;
         self.check_body(&body)?;
-        let database = self.services.database.clone();
-        let stored = self.block_on(database.update_document(&scope, &collection, &id, &body, expected_revision));
-        finish(self, "update", stored.map(|stored| stored.map(to_wit)))
+        let mut access =
+            Access::new("collections.update", "document", vec![vec![grant::collection_write(&collection)]]);
+        access.resource_id = Some(format!("{collection}/{id}"));
+        let entry = self.admit_access(access)?;
+        let result = self.require_subject(&scope).and_then(|()| {
+            if !is_document_id(&id) {
+                return Err(Error::NotFound);
+            }
+            let database = self.services.database.clone();
+            let stored = self
+                .block_on(async move { database.update_document(&scope, &name, &id, &body, expected_revision).await });
+            finish(self, "update", stored).map(|stored| self.to_wit(stored))
+        });
+        self.settle(entry, &result);
+        result
     }
 
     fn delete(&mut self, collection: String, id: String) -> Result<(), Error> {
-        let scope = self.document_scope(&collection)?;
-        self.require_subject(&scope)?;
-        if !is_document_id(&id) {
-            return Err(Error::NotFound);
-        }
-        let database = self.services.database.clone();
-        let deleted = self.block_on(database.delete_document(&scope, &collection, &id));
-        finish(self, "delete", deleted)
+        let (scope, name) = self.document_scope(&collection)?;
+        let mut access =
+            Access::new("collections.delete", "document", vec![vec![grant::collection_write(&collection)]]);
+        access.resource_id = Some(format!("{collection}/{id}"));
+        let entry = self.admit_access(access)?;
+        let result = self.require_subject(&scope).and_then(|()| {
+            if !is_document_id(&id) {
+                return Err(Error::NotFound);
+            }
+            let database = self.services.database.clone();
+            let deleted = self.block_on(async move { database.delete_document(&scope, &name, &id).await });
+            finish(self, "delete", deleted)
+        });
+        self.settle(entry, &result);
+        result
     }
 }
 
 impl RequestState {
-    /// Admits the call and pins it to the app, customer and property of the
-    /// request; never to anything the guest names.
-    fn document_scope(&mut self, collection: &str) -> Result<DocumentScope, Error> {
-        self.admit(PlatformInterface::Collections)?;
-        check_name("collection", collection)?;
+    /// Pins the call to an app, the customer and property of the request and
+    /// the caller; never to anything the guest names except a collection.
+    /// `app/name` addresses another app's collection (read under a grant).
+    fn document_scope(&mut self, collection: &str) -> Result<(DocumentScope, String), Error> {
+        let (app, name) = match collection.split_once('/') {
+            Some((app, name)) if is_app_id(app) => (app.to_owned(), name),
+            Some(_) => return Err(Error::Invalid("`app/name` must start with an app id".to_owned())),
+            None => (self.app_id.to_string(), collection),
+        };
+        check_name("collection", name)?;
         let (Some(customer), Some(property)) = (&self.caller.customer, &self.caller.property) else {
             return Err(Error::Denied("the request is not about a property; choose one first".to_owned()));
         };
-        Ok(DocumentScope {
-            app: self.app_id.to_string(),
+        let scope = DocumentScope {
+            app,
             customer: customer.clone(),
             property: property.clone(),
-            subject: self.caller.subject.clone(),
-        })
+            subject: if self.caller.for_platform { None } else { self.caller.user_id.clone() },
+        };
+        Ok((scope, name.to_owned()))
     }
 
     fn require_subject(&self, scope: &DocumentScope) -> Result<(), Error> {
@@ -117,6 +159,22 @@ impl RequestState {
             Ok(serde_json::Value::Object(_)) => Ok(()),
             Ok(_) => Err(Error::Invalid("a document must be a JSON object".to_owned())),
             Err(err) => Err(Error::Invalid(format!("a document must be a JSON object: {err}"))),
+        }
+    }
+
+    /// A stored document as this app sees it: owners become its subjects.
+    fn to_wit(&self, document: StoredDocument) -> Document {
+        Document {
+            owner: self.subject_for_app(&document.owner),
+            id: document.id,
+            visibility: match document.visibility {
+                storage::Visibility::Private => Visibility::Private,
+                storage::Visibility::Property => Visibility::Property,
+            },
+            body: document.body,
+            created_at: document.created_at,
+            updated_at: document.updated_at,
+            revision: document.revision,
         }
     }
 }
@@ -189,21 +247,6 @@ fn to_storage_criteria(criteria: Criteria) -> Result<storage::Criteria, Error> {
         limit: criteria.limit,
         cursor: criteria.cursor,
     })
-}
-
-fn to_wit(document: StoredDocument) -> Document {
-    Document {
-        id: document.id,
-        owner: document.owner,
-        visibility: match document.visibility {
-            storage::Visibility::Private => Visibility::Private,
-            storage::Visibility::Property => Visibility::Property,
-        },
-        body: document.body,
-        created_at: document.created_at,
-        updated_at: document.updated_at,
-        revision: document.revision,
-    }
 }
 
 /// Maps a storage result to what the guest sees, and logs the outcome

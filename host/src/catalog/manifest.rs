@@ -1,12 +1,23 @@
-//! The manifest a micro-app ships with (`courtyard.toml`).
+//! The manifest a micro-app ships with (`courtyard.toml`): who it is, where
+//! it processes data, and every capability it asks for, each with the
+//! purpose shown to customers and residents.
 //!
 //! ```toml
-//! id = "pinboard"
-//! version = "0.1.0"
-//! name = "Pinboard"
-//! kind = "core"
-//! vendor = "Courtyard"
-//! interfaces = ["context", "collections", "log"]
+//! id = "moving-service"
+//! version = "1.0.0"
+//! name = "Moving Service"
+//! kind = "third-party"
+//! vendor = "Meier Removals Ltd"
+//! description = "Quotes for your move, straight from your building's app."
+//! privacy_policy = "https://meier-removals.example/privacy"
+//!
+//! [processing]
+//! location = "EU/EEA"
+//!
+//! [[capabilities]]
+//! kind = "profile.read"
+//! fields = ["display-name", "email", "unit"]
+//! purpose = "To address your quote to you and your flat."
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -35,26 +46,177 @@ impl AppKind {
 #[serde(rename_all = "kebab-case")]
 pub enum PlatformInterface {
     Context,
+    Profile,
     Collections,
+    Notifications,
+    OutboundHttp,
     Log,
 }
 
 impl PlatformInterface {
+    const ALL: [PlatformInterface; 6] = [
+        PlatformInterface::Context,
+        PlatformInterface::Profile,
+        PlatformInterface::Collections,
+        PlatformInterface::Notifications,
+        PlatformInterface::OutboundHttp,
+        PlatformInterface::Log,
+    ];
+
     /// The interface name in the WIT package.
     pub fn name(self) -> &'static str {
         match self {
             PlatformInterface::Context => "context",
+            PlatformInterface::Profile => "profile",
             PlatformInterface::Collections => "collections",
+            PlatformInterface::Notifications => "notifications",
+            PlatformInterface::OutboundHttp => "outbound-http",
             PlatformInterface::Log => "log",
         }
     }
 
     /// The importable interface called `name`, if there is one.
     pub fn from_name(name: &str) -> Option<PlatformInterface> {
-        [PlatformInterface::Context, PlatformInterface::Collections, PlatformInterface::Log]
-            .into_iter()
-            .find(|interface| interface.name() == name)
+        PlatformInterface::ALL.into_iter().find(|interface| interface.name() == name)
     }
+
+    /// The capability kinds that allow importing this interface; empty when
+    /// the interface needs none (the caller's context, diagnostics).
+    pub fn needs(self) -> &'static [CapabilityKind] {
+        match self {
+            PlatformInterface::Context | PlatformInterface::Log => &[],
+            PlatformInterface::Profile => &[CapabilityKind::ProfileRead],
+            PlatformInterface::Collections => &[CapabilityKind::CollectionsRead, CapabilityKind::CollectionsWrite],
+            PlatformInterface::Notifications => &[CapabilityKind::NotificationsSend],
+            PlatformInterface::OutboundHttp => &[CapabilityKind::OutboundHttp],
+        }
+    }
+}
+
+/// What a capability allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CapabilityKind {
+    /// Read named fields of the caller's (or a neighbour's) profile.
+    #[serde(rename = "profile.read")]
+    ProfileRead,
+    /// Read named collections: the app's own, or with `app` another app's.
+    #[serde(rename = "collections.read")]
+    CollectionsRead,
+    /// Read and write the app's own named collections.
+    #[serde(rename = "collections.write")]
+    CollectionsWrite,
+    /// Send in-app notifications to people of the property.
+    #[serde(rename = "notifications.send")]
+    NotificationsSend,
+    /// Send HTTP requests to the named hosts.
+    #[serde(rename = "outbound-http")]
+    OutboundHttp,
+}
+
+impl CapabilityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapabilityKind::ProfileRead => "profile.read",
+            CapabilityKind::CollectionsRead => "collections.read",
+            CapabilityKind::CollectionsWrite => "collections.write",
+            CapabilityKind::NotificationsSend => "notifications.send",
+            CapabilityKind::OutboundHttp => "outbound-http",
+        }
+    }
+}
+
+/// A profile field, as the WIT `profile.field` enum names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileField {
+    DisplayName,
+    GivenName,
+    FamilyName,
+    Email,
+    Phone,
+    Unit,
+    Address,
+    Locale,
+}
+
+impl ProfileField {
+    pub const ALL: [ProfileField; 8] = [
+        ProfileField::DisplayName,
+        ProfileField::GivenName,
+        ProfileField::FamilyName,
+        ProfileField::Email,
+        ProfileField::Phone,
+        ProfileField::Unit,
+        ProfileField::Address,
+        ProfileField::Locale,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileField::DisplayName => "display-name",
+            ProfileField::GivenName => "given-name",
+            ProfileField::FamilyName => "family-name",
+            ProfileField::Email => "email",
+            ProfileField::Phone => "phone",
+            ProfileField::Unit => "unit",
+            ProfileField::Address => "address",
+            ProfileField::Locale => "locale",
+        }
+    }
+
+    /// How the field is named to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProfileField::DisplayName => "your display name",
+            ProfileField::GivenName => "your given name",
+            ProfileField::FamilyName => "your family name",
+            ProfileField::Email => "your email address",
+            ProfileField::Phone => "your phone number",
+            ProfileField::Unit => "your flat or unit",
+            ProfileField::Address => "your building's address",
+            ProfileField::Locale => "your language",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ProfileField> {
+        ProfileField::ALL.into_iter().find(|field| field.as_str() == name)
+    }
+}
+
+/// One capability the app asks for, with the reason it gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capability {
+    pub kind: CapabilityKind,
+    /// `profile.read`: the fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<ProfileField>,
+    /// `collections.*`: the collection names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collections: Vec<String>,
+    /// `collections.read` of another app's collections: that app's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    /// `outbound-http`: exact host names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    /// Why the app needs this, in one or two sentences people understand.
+    pub purpose: String,
+}
+
+/// Where the app processes personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Processing {
+    /// `EU/EEA`, or a named third country.
+    pub location: String,
+    /// Required for a third country: the transfer's legal basis (GDPR Art. 45–49).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+}
+
+impl Processing {
+    pub const EU_EEA: &'static str = "EU/EEA";
 }
 
 /// A parsed and checked manifest.
@@ -69,8 +231,26 @@ pub struct Manifest {
     pub name: String,
     pub kind: AppKind,
     pub vendor: String,
-    /// The platform interfaces the component imports.
-    pub interfaces: Vec<PlatformInterface>,
+    /// One sentence shown in the catalog.
+    pub description: String,
+    /// Required for third-party apps: an `https://` link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_policy: Option<String>,
+    pub processing: Processing,
+    #[serde(default)]
+    pub capabilities: Vec<Capability>,
+}
+
+/// One grant the manifest asks for: the unit customers approve and residents
+/// consent to (a single field, collection or host), with its purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestedGrant {
+    /// The grant key, e.g. `profile.read:email` (see `policy::grant`).
+    pub key: String,
+    pub kind: CapabilityKind,
+    /// What it gets, in words people understand.
+    pub label: String,
+    pub purpose: String,
 }
 
 /// A manifest that cannot be used.
@@ -90,27 +270,151 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// Whether a capability of the manifest allows importing `interface`.
+    pub fn covers(&self, interface: PlatformInterface) -> bool {
+        let needs = interface.needs();
+        needs.is_empty() || self.capabilities.iter().any(|capability| needs.contains(&capability.kind))
+    }
+
+    /// Every grant the manifest asks for, in manifest order.
+    pub fn requested_grants(&self) -> Vec<RequestedGrant> {
+        let mut requested = Vec::new();
+        for capability in &self.capabilities {
+            let mut push = |key: String, label: String| {
+                requested.push(RequestedGrant {
+                    key,
+                    kind: capability.kind,
+                    label,
+                    purpose: capability.purpose.clone(),
+                })
+            };
+            match capability.kind {
+                CapabilityKind::ProfileRead => {
+                    for field in &capability.fields {
+                        push(crate::policy::grant::profile(*field), field.label().to_owned());
+                    }
+                }
+                CapabilityKind::CollectionsRead => {
+                    for collection in &capability.collections {
+                        let label = match &capability.app {
+                            Some(app) => format!("reading the `{collection}` data of the app `{app}`"),
+                            None => format!("reading its own `{collection}` data"),
+                        };
+                        push(crate::policy::grant::collection_read(capability.app.as_deref(), collection), label);
+                    }
+                }
+                CapabilityKind::CollectionsWrite => {
+                    for collection in &capability.collections {
+                        push(
+                            crate::policy::grant::collection_write(collection),
+                            format!("keeping `{collection}` data for you"),
+                        );
+                    }
+                }
+                CapabilityKind::NotificationsSend => {
+                    push(crate::policy::grant::NOTIFICATIONS.to_owned(), "sending you notifications".to_owned())
+                }
+                CapabilityKind::OutboundHttp => {
+                    for host in &capability.hosts {
+                        push(crate::policy::grant::outbound(host), format!("sending data to {host}"));
+                    }
+                }
+            }
+        }
+        requested
+    }
+
     fn check(&self) -> Result<(), ManifestError> {
-        let id_ok = self.id.len() <= 48
-            && self.id.starts_with(|c: char| c.is_ascii_lowercase())
-            && self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !id_ok {
+        if !is_app_id(&self.id) {
             return Err(field("id", "use 1 to 48 lower-case letters, digits and dashes, starting with a letter"));
         }
         if !is_version(&self.version) {
             return Err(field("version", "use MAJOR.MINOR.PATCH, e.g. 1.4.0"));
         }
-        for (name, value) in [("name", &self.name), ("vendor", &self.vendor)] {
-            if value.trim().is_empty() || value.len() > 200 || value.chars().any(char::is_control) {
-                return Err(field(name, "must be 1 to 200 printable characters"));
+        for (name, value, max) in
+            [("name", &self.name, 200), ("vendor", &self.vendor, 200), ("description", &self.description, 300)]
+        {
+            if !is_text(value, max) {
+                return Err(field(name, &format!("must be 1 to {max} printable characters")));
             }
         }
-        let mut seen = Vec::new();
-        for interface in &self.interfaces {
-            if seen.contains(interface) {
-                return Err(field("interfaces", &format!("`{}` is listed twice", interface.name())));
+        match (&self.privacy_policy, self.kind) {
+            (Some(link), _) if !is_https_link(link) => {
+                return Err(field("privacy_policy", "must be an https:// link of at most 500 characters"));
             }
-            seen.push(*interface);
+            (None, AppKind::ThirdParty) => {
+                return Err(field("privacy_policy", "third-party apps must link their privacy policy"));
+            }
+            _ => {}
+        }
+        if !is_text(&self.processing.location, 100) {
+            return Err(field("processing", "`location` must be `EU/EEA` or a named country"));
+        }
+        match &self.processing.legal_basis {
+            Some(basis) if !is_text(basis, 300) => {
+                return Err(field("processing", "`legal_basis` must be 1 to 300 printable characters"));
+            }
+            None if self.processing.location != Processing::EU_EEA => {
+                return Err(field(
+                    "processing",
+                    "processing outside the EU/EEA needs a `legal_basis` (for example an adequacy decision)",
+                ));
+            }
+            _ => {}
+        }
+        for capability in &self.capabilities {
+            self.check_capability(capability)?;
+        }
+        let mut keys: Vec<String> = self.requested_grants().into_iter().map(|grant| grant.key).collect();
+        let count = keys.len();
+        keys.sort();
+        keys.dedup();
+        if keys.len() != count {
+            return Err(field("capabilities", "a field, collection or host is asked for twice"));
+        }
+        Ok(())
+    }
+
+    fn check_capability(&self, capability: &Capability) -> Result<(), ManifestError> {
+        let kind = capability.kind.as_str();
+        if !is_text(&capability.purpose, 500) {
+            return Err(field("capabilities", &format!("`{kind}` needs a purpose of 1 to 500 printable characters")));
+        }
+        let expects = |what: &str, present: bool| -> Result<(), ManifestError> {
+            let wanted = match capability.kind {
+                CapabilityKind::ProfileRead => "fields",
+                CapabilityKind::CollectionsRead | CapabilityKind::CollectionsWrite => "collections",
+                CapabilityKind::OutboundHttp => "hosts",
+                CapabilityKind::NotificationsSend => "",
+            };
+            match (wanted == what, present) {
+                (true, false) => Err(field("capabilities", &format!("`{kind}` must list `{what}`"))),
+                (false, true) => Err(field("capabilities", &format!("`{kind}` takes no `{what}`"))),
+                _ => Ok(()),
+            }
+        };
+        expects("fields", !capability.fields.is_empty())?;
+        expects("collections", !capability.collections.is_empty())?;
+        expects("hosts", !capability.hosts.is_empty())?;
+        if let Some(app) = &capability.app {
+            if capability.kind != CapabilityKind::CollectionsRead {
+                return Err(field("capabilities", &format!("`{kind}` takes no `app`: apps write only their own data")));
+            }
+            if !is_app_id(app) || *app == self.id {
+                return Err(field("capabilities", "`app` names another app by its id; omit it for the app's own data"));
+            }
+        }
+        if let Some(bad) = capability.collections.iter().find(|name| !is_collection_name(name)) {
+            return Err(field(
+                "capabilities",
+                &format!("collection `{bad}`: use 1 to 64 ASCII letters, digits, `-` or `_`"),
+            ));
+        }
+        if let Some(bad) = capability.hosts.iter().find(|host| !is_host(host)) {
+            return Err(field(
+                "capabilities",
+                &format!("host `{bad}`: use an exact lower-case host name such as api.example.com"),
+            ));
         }
         Ok(())
     }
@@ -125,6 +429,40 @@ pub fn version_order(version: &str) -> (u64, u64, u64, bool) {
     let mut parts = core.split('.').map(|part| part.parse::<u64>().unwrap_or(0));
     let mut next = || parts.next().unwrap_or(0);
     (next(), next(), next(), !pre)
+}
+
+/// Whether `id` is a valid app id.
+pub fn is_app_id(id: &str) -> bool {
+    id.len() <= 48
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Whether `name` is a valid collection name.
+pub fn is_collection_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn is_host(host: &str) -> bool {
+    host.len() <= 253
+        && host.split('.').count() >= 2
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+}
+
+fn is_text(value: &str, max: usize) -> bool {
+    !value.trim().is_empty() && value.chars().count() <= max && !value.chars().any(char::is_control)
+}
+
+fn is_https_link(link: &str) -> bool {
+    link.len() <= 500
+        && link.strip_prefix("https://").is_some_and(|rest| rest.split('/').next().is_some_and(is_host))
+        && !link.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 fn field(field: &'static str, problem: &str) -> ManifestError {
@@ -150,29 +488,68 @@ mod tests {
     use super::*;
 
     const GOOD: &str = r#"
-        id = "pinboard"
+        id = "movers"
         version = "0.1.0"
-        name = "Pinboard"
-        kind = "core"
-        vendor = "Courtyard"
-        interfaces = ["context", "collections"]
+        name = "Movers"
+        kind = "third-party"
+        vendor = "Movers Ltd"
+        description = "Moving quotes."
+        privacy_policy = "https://movers.example/privacy"
+
+        [processing]
+        location = "EU/EEA"
+
+        [[capabilities]]
+        kind = "profile.read"
+        fields = ["display-name", "email"]
+        purpose = "To address the quote."
+
+        [[capabilities]]
+        kind = "collections.write"
+        collections = ["quotes"]
+        purpose = "To keep your quotes."
+
+        [[capabilities]]
+        kind = "collections.read"
+        app = "pinboard"
+        collections = ["posts"]
+        purpose = "To show moving notices."
+
+        [[capabilities]]
+        kind = "outbound-http"
+        hosts = ["api.movers.example"]
+        purpose = "To ask our system for a price."
     "#;
 
     #[test]
-    fn parses_a_complete_manifest() {
+    fn parses_a_complete_manifest_into_grants() {
         let manifest = Manifest::parse(GOOD).unwrap();
-        assert_eq!(manifest.kind, AppKind::Core);
-        assert_eq!(manifest.interfaces, [PlatformInterface::Context, PlatformInterface::Collections]);
+        assert_eq!(manifest.kind, AppKind::ThirdParty);
+        let keys: Vec<String> = manifest.requested_grants().into_iter().map(|grant| grant.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "profile.read:display-name",
+                "profile.read:email",
+                "collections.write:quotes",
+                "collections.read:pinboard/posts",
+                "outbound-http:api.movers.example"
+            ]
+        );
+        assert!(manifest.covers(PlatformInterface::Profile));
+        assert!(manifest.covers(PlatformInterface::Collections));
+        assert!(manifest.covers(PlatformInterface::Context));
+        assert!(!manifest.covers(PlatformInterface::Notifications));
     }
 
     #[test]
     fn missing_and_unknown_fields_are_named() {
-        let missing = Manifest::parse(&GOOD.replace("vendor = \"Courtyard\"", "")).unwrap_err();
+        let missing = Manifest::parse(&GOOD.replace("vendor = \"Movers Ltd\"", "")).unwrap_err();
         assert!(missing.to_string().contains("missing field `vendor`"), "{missing}");
-        let unknown = Manifest::parse(&format!("{GOOD}\nhomepage = \"x\"")).unwrap_err();
+        let unknown = Manifest::parse(&format!("homepage = \"x\"\n{GOOD}")).unwrap_err();
         assert!(unknown.to_string().contains("unknown field `homepage`"), "{unknown}");
-        let interface = Manifest::parse(&GOOD.replace("\"collections\"", "\"filesystem\"")).unwrap_err();
-        assert!(interface.to_string().contains("unknown variant `filesystem`"), "{interface}");
+        let kind = Manifest::parse(&GOOD.replace("\"profile.read\"", "\"filesystem\"")).unwrap_err();
+        assert!(kind.to_string().contains("unknown variant `filesystem`"), "{kind}");
     }
 
     #[test]
@@ -185,14 +562,29 @@ mod tests {
     #[test]
     fn bad_values_are_refused() {
         for (from, to) in [
-            ("id = \"pinboard\"", "id = \"Pin Board\""),
+            ("id = \"movers\"", "id = \"Pin Board\""),
             ("version = \"0.1.0\"", "version = \"latest\""),
-            ("kind = \"core\"", "kind = \"system\""),
-            ("name = \"Pinboard\"", "name = \" \""),
-            ("[\"context\", \"collections\"]", "[\"context\", \"context\"]"),
+            ("kind = \"third-party\"", "kind = \"system\""),
+            ("name = \"Movers\"", "name = \" \""),
+            ("privacy_policy = \"https://movers.example/privacy\"", ""),
+            ("https://movers.example/privacy", "http://movers.example/privacy"),
+            ("location = \"EU/EEA\"", "location = \"United States\""),
+            ("[\"display-name\", \"email\"]", "[\"email\", \"email\"]"),
+            ("[\"display-name\", \"email\"]", "[]"),
+            ("purpose = \"To keep your quotes.\"", "purpose = \"\""),
+            ("collections = [\"quotes\"]", "collections = [\"a/b\"]"),
+            ("app = \"pinboard\"", "app = \"movers\""),
+            ("hosts = [\"api.movers.example\"]", "hosts = [\"*.movers.example\"]"),
+            ("hosts = [\"api.movers.example\"]", "hosts = [\"api.movers.example:8443\"]"),
+            ("kind = \"collections.write\"", "kind = \"collections.write\"\napp = \"pinboard\""),
         ] {
             assert!(Manifest::parse(&GOOD.replace(from, to)).is_err(), "{to} must be refused");
         }
+        let third_country = GOOD.replace(
+            "location = \"EU/EEA\"",
+            "location = \"Switzerland\"\nlegal_basis = \"adequacy decision of the European Commission\"",
+        );
+        assert!(Manifest::parse(&third_country).is_ok());
         assert!(Manifest::parse("not toml at all [").is_err());
     }
 }

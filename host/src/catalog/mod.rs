@@ -10,7 +10,10 @@ use std::sync::{Arc, RwLock};
 
 use sha2::{Digest, Sha256};
 
-pub use manifest::{AppKind, Manifest, ManifestError, PlatformInterface, version_order};
+pub use manifest::{
+    AppKind, Capability, CapabilityKind, Manifest, ManifestError, PlatformInterface, Processing, ProfileField,
+    RequestedGrant, is_app_id, is_collection_name, version_order,
+};
 pub use validate::{check_binary, check_component};
 
 use crate::policy::AppPolicy;
@@ -36,8 +39,8 @@ pub enum InstallError {
          (wasi:io, wasi:clocks, wasi:random, wasi:cli)"
     )]
     ForbiddenImport(String),
-    #[error("the component imports `{import}` but the manifest does not declare `{interface}` in `interfaces`")]
-    UndeclaredImport { import: String, interface: &'static str },
+    #[error("the component imports `{import}` but the manifest asks for no capability that covers it (needs {needs})")]
+    UndeclaredImport { import: String, needs: String },
     #[error("the component imports `{0}`, a version this host does not provide")]
     UnsupportedVersion(String),
     #[error("the component does not export `{0}`, which every micro-app must")]
@@ -103,7 +106,7 @@ pub fn prepare(runtime: &Runtime, component: &[u8], manifest: Manifest) -> Resul
     check_component(runtime.engine(), &compiled, &manifest)?;
     let pre = runtime.prepare(&compiled)?;
     Ok(LoadedApp {
-        policy: Arc::new(AppPolicy::from_manifest(&manifest)),
+        policy: Arc::new(AppPolicy::from_manifest(&manifest, &digest)),
         manifest,
         digest,
         pre,
@@ -147,6 +150,9 @@ pub struct Catalog {
     database: Database,
     runtime: Arc<Runtime>,
     apps: RwLock<HashMap<String, Arc<LoadedApp>>>,
+    /// Earlier versions still serving customers who have not approved what
+    /// a newer version asks for.
+    earlier: RwLock<HashMap<(String, String), Arc<LoadedApp>>>,
     revision: AtomicI64,
 }
 
@@ -159,7 +165,13 @@ impl std::fmt::Debug for Catalog {
 impl Catalog {
     /// Loads the current version of every installed app.
     pub async fn load(database: Database, runtime: Arc<Runtime>) -> Result<Catalog, InstallError> {
-        let catalog = Catalog { database, runtime, apps: RwLock::new(HashMap::new()), revision: AtomicI64::new(-1) };
+        let catalog = Catalog {
+            database,
+            runtime,
+            apps: RwLock::new(HashMap::new()),
+            earlier: RwLock::new(HashMap::new()),
+            revision: AtomicI64::new(-1),
+        };
         catalog.refresh().await?;
         Ok(catalog)
     }
@@ -167,6 +179,30 @@ impl Catalog {
     /// The app `id`, if installed.
     pub fn get(&self, id: &str) -> Option<Arc<LoadedApp>> {
         self.apps.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(id).cloned()
+    }
+
+    /// Version `version` of app `id`: the current one, or an earlier one
+    /// loaded (and kept) on first use.
+    pub async fn version(&self, id: &str, version: &str) -> Result<Option<Arc<LoadedApp>>, InstallError> {
+        if let Some(current) = self.get(id).filter(|app| app.manifest.version == version) {
+            return Ok(Some(current));
+        }
+        let key = (id.to_owned(), version.to_owned());
+        if let Some(loaded) = self.earlier.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&key) {
+            return Ok(Some(Arc::clone(loaded)));
+        }
+        let Some(row) = self.database.app_version(id, version).await? else {
+            return Ok(None);
+        };
+        let bytes = self.database.component_bytes(&row.digest).await?;
+        let manifest = Manifest::parse(&row.manifest)?;
+        let runtime = Arc::clone(&self.runtime);
+        let loaded = tokio::task::spawn_blocking(move || prepare(&runtime, &bytes, manifest))
+            .await
+            .map_err(|err| InstallError::Link(format!("compilation task failed: {err}")))??;
+        let loaded = Arc::new(loaded);
+        self.earlier.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(key, Arc::clone(&loaded));
+        Ok(Some(loaded))
     }
 
     /// Every served app, ordered by id.

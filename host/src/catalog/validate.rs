@@ -86,8 +86,9 @@ fn check_import(import: &str, manifest: &Manifest) -> Result<(), InstallError> {
             return Ok(()); // types only; nothing to call
         }
         let interface = PlatformInterface::from_name(name.interface).ok_or_else(forbidden)?;
-        if !manifest.interfaces.contains(&interface) {
-            return Err(InstallError::UndeclaredImport { import: import.to_owned(), interface: interface.name() });
+        if !manifest.covers(interface) {
+            let needs = interface.needs().iter().map(|kind| format!("`{}`", kind.as_str())).collect::<Vec<_>>();
+            return Err(InstallError::UndeclaredImport { import: import.to_owned(), needs: needs.join(" or ") });
         }
         return Ok(());
     }
@@ -124,20 +125,34 @@ fn split_name(name: &str) -> Option<InterfaceName<'_>> {
 mod tests {
     use super::*;
 
-    fn manifest(interfaces: &[PlatformInterface]) -> Manifest {
+    fn manifest(capabilities: &[super::super::CapabilityKind]) -> Manifest {
         Manifest {
             id: "app".into(),
             version: "1.0.0".into(),
             name: "App".into(),
             kind: super::super::AppKind::Core,
             vendor: "V".into(),
-            interfaces: interfaces.to_vec(),
+            description: "An app.".into(),
+            privacy_policy: None,
+            processing: super::super::Processing { location: "EU/EEA".into(), legal_basis: None },
+            capabilities: capabilities
+                .iter()
+                .map(|kind| super::super::Capability {
+                    kind: *kind,
+                    fields: Vec::new(),
+                    collections: Vec::new(),
+                    app: None,
+                    hosts: Vec::new(),
+                    purpose: "Testing.".into(),
+                })
+                .collect(),
         }
     }
 
     #[test]
     fn only_declared_platform_interfaces_and_the_wasi_subset_pass() {
-        let declared = manifest(&[PlatformInterface::Context]);
+        let declared = manifest(&[super::super::CapabilityKind::NotificationsSend]);
+        assert!(check_import("courtyard:platform/notifications@0.1.0", &declared).is_ok());
         assert!(check_import("courtyard:platform/context@0.1.0", &declared).is_ok());
         assert!(check_import("courtyard:platform/types@0.1.0", &declared).is_ok());
         assert!(check_import("wasi:cli/stdout@0.2.6", &declared).is_ok());
@@ -145,6 +160,8 @@ mod tests {
 
         let undeclared = check_import("courtyard:platform/collections@0.1.0", &declared).unwrap_err();
         assert!(undeclared.to_string().contains("courtyard:platform/collections@0.1.0"), "{undeclared}");
+        assert!(undeclared.to_string().contains("`collections.write`"), "{undeclared}");
+        assert!(check_import("courtyard:platform/outbound-http@0.1.0", &declared).is_err());
         for import in [
             "wasi:filesystem/types@0.2.6",
             "wasi:sockets/tcp@0.2.6",

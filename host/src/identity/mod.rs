@@ -16,7 +16,7 @@
 mod password;
 mod principal;
 mod roles;
-mod secrets;
+pub mod secrets;
 mod tokens;
 
 use std::collections::HashMap;

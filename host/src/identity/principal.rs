@@ -185,6 +185,28 @@ impl Principal {
         found
     }
 
+    /// The one customer the user belongs to, if exactly one: for filing
+    /// audit entries of actions whose route names no customer.
+    pub fn home_customer(&self) -> Option<String> {
+        if let Some((customer, _)) = &self.chosen_property {
+            return Some(customer.clone());
+        }
+        let mut customers: Vec<&str> = self
+            .active_assignments()
+            .filter_map(|a| match &a.scope {
+                Scope::Customer(customer) | Scope::Property { customer, .. } => Some(customer.as_str()),
+                Scope::Platform => None,
+            })
+            .chain(self.active_residences().map(|r| r.customer_id.as_str()))
+            .collect();
+        customers.sort_unstable();
+        customers.dedup();
+        match customers.as_slice() {
+            [only] => Some((*only).to_owned()),
+            _ => None,
+        }
+    }
+
     /// The roles the user holds at one property today, by name.
     pub fn roles_at(&self, customer: &str, property: &str) -> Vec<String> {
         let target = Target::property(customer, property);

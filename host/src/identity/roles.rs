@@ -42,6 +42,10 @@ pub enum Permission {
     ResidentsInvite,
     /// Use the micro-apps of a property.
     AppsUse,
+    /// Enable apps for properties and approve what they may do.
+    AppsApprove,
+    /// Query and export the audit log.
+    AuditRead,
 }
 
 impl Permission {
@@ -67,6 +71,8 @@ impl Permission {
             Permission::MasterDataImport => "master-data-import",
             Permission::ResidentsInvite => "residents-invite",
             Permission::AppsUse => "apps-use",
+            Permission::AppsApprove => "apps-approve",
+            Permission::AuditRead => "audit-read",
         }
     }
 }
@@ -106,6 +112,7 @@ const OPERATOR: &[Permission] = &[
     P::ActivationCodesIssue,
     P::AccessRequestsDecide,
     P::MasterDataImport,
+    P::AuditRead,
 ];
 const CUSTOMER_ADMIN: &[Permission] = &[
     P::CustomerRead,
@@ -123,6 +130,8 @@ const CUSTOMER_ADMIN: &[Permission] = &[
     P::AccessRequestsDecide,
     P::MasterDataImport,
     P::AppsUse,
+    P::AppsApprove,
+    P::AuditRead,
 ];
 const PROPERTY_MANAGER: &[Permission] = &[
     P::CustomerRead,

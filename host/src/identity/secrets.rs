@@ -31,24 +31,32 @@ pub fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// The node's own signing key, created on first start (mode 0600).
+/// The node's own token signing key, created on first start (mode 0600).
+pub(super) fn local_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
+    let secret = local_secret(data_dir, "signing.key", || random_token().into_bytes())?;
+    let kid = format!("local-{}", &digest(&String::from_utf8_lossy(&secret))[..8]);
+    Ok(SigningKey { kid, secret })
+}
+
+/// A secret kept in `<data_dir>/<name>`, created by `fresh` on first use
+/// (mode 0600).
 ///
 /// Written to a private file first and then linked into place, so nodes
-/// starting together on one data directory all end up with the one key
+/// starting together on one data directory all end up with the one secret
 /// that was linked first, never with a half-written one.
-pub(super) fn local_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
-    let path = data_dir.join("signing.key");
+pub fn local_secret(data_dir: &Path, name: &str, fresh: impl FnOnce() -> Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join(name);
     let secret = match std::fs::read(&path) {
         Ok(secret) => secret,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(data_dir)?;
-            let draft = data_dir.join(format!(".signing.key.{}", uuid::Uuid::new_v4().simple()));
+            let draft = data_dir.join(format!(".{name}.{}", uuid::Uuid::new_v4().simple()));
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             let mut file = options.open(&draft)?;
-            file.write_all(random_token().as_bytes())?;
+            file.write_all(&fresh())?;
             file.sync_all()?;
             drop(file);
             let linked = std::fs::hard_link(&draft, &path);
@@ -62,9 +70,8 @@ pub(super) fn local_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
         }
         Err(err) => return Err(err.into()),
     };
-    anyhow::ensure!(!secret.is_empty(), "{} is empty; remove it to have a new key made", path.display());
-    let kid = format!("local-{}", &digest(&String::from_utf8_lossy(&secret))[..8]);
-    Ok(SigningKey { kid, secret })
+    anyhow::ensure!(!secret.is_empty(), "{} is empty; remove it to have a new one made", path.display());
+    Ok(secret)
 }
 
 #[cfg(test)]

@@ -13,6 +13,6 @@ mod generated {
     });
 }
 
-pub use generated::courtyard::platform::{collections, context, log, types};
+pub use generated::courtyard::platform::{collections, context, log, notifications, outbound_http, profile, types};
 pub use generated::exports::courtyard::platform::handler;
 pub use generated::{Microapp, MicroappPre};

@@ -10,6 +10,7 @@ use super::bindings::{MicroappPre, handler};
 use super::output::GuestOutput;
 use super::placement::{Quarantine, hand_off_worker};
 use super::state::{CallerContext, GuestClock, HostServices, RequestState};
+use crate::audit::Receipt;
 use crate::policy::AppPolicy;
 
 /// Most response headers a guest may return.
@@ -76,7 +77,46 @@ impl Runtime {
         caller: CallerContext,
         request: GuestRequest,
         placement: Placement,
-    ) -> Result<GuestResponse, GuestFailure> {
+    ) -> (Result<GuestResponse, GuestFailure>, Vec<Receipt>) {
+        let mut store = self.store(services, policy, caller, placement);
+        let result = self.run_handler(&mut store, pre, request);
+        let receipts = std::mem::take(&mut store.data_mut().receipts);
+        (result, receipts)
+    }
+
+    /// Tells the app about a life-cycle event in a fresh instance. The
+    /// app's own answer is the inner result.
+    pub fn notify(
+        &self,
+        pre: &MicroappPre<RequestState>,
+        services: HostServices,
+        policy: Arc<AppPolicy>,
+        caller: CallerContext,
+        event: LifecycleEvent,
+        placement: Placement,
+    ) -> (Result<Result<(), String>, GuestFailure>, Vec<Receipt>) {
+        let mut store = self.store(services, policy, caller, placement);
+        let result = (|| {
+            let instance = pre.instantiate(&mut store).map_err(|err| self.classify(&store, err, true))?;
+            let lifecycle = instance.courtyard_platform_lifecycle();
+            let answer = match &event {
+                LifecycleEvent::ConsentWithdrawn(subject) => lifecycle.call_consent_withdrawn(&mut store, subject),
+                LifecycleEvent::SubjectErased(subject) => lifecycle.call_subject_erased(&mut store, subject),
+            };
+            let answer = answer.map_err(|err| self.classify(&store, err, false))?;
+            Ok(answer.map_err(|err| format!("{err:?}")))
+        })();
+        let receipts = std::mem::take(&mut store.data_mut().receipts);
+        (result, receipts)
+    }
+
+    fn store(
+        &self,
+        services: HostServices,
+        policy: Arc<AppPolicy>,
+        caller: CallerContext,
+        placement: Placement,
+    ) -> Store<RequestState> {
         let (stdout, stderr) = GuestOutput::pair(Arc::clone(&policy.app_id), self.limits.guest_output_bytes);
         // No arguments, no environment, no preopened directories, no network:
         // the guest reaches the world through platform imports only.
@@ -102,8 +142,16 @@ impl Runtime {
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(|mut store| on_tick(&mut store.data_mut().clock));
+        store
+    }
 
-        let instance = pre.instantiate(&mut store).map_err(|err| self.classify(&store, err, true))?;
+    fn run_handler(
+        &self,
+        store: &mut Store<RequestState>,
+        pre: &MicroappPre<RequestState>,
+        request: GuestRequest,
+    ) -> Result<GuestResponse, GuestFailure> {
+        let instance = pre.instantiate(&mut *store).map_err(|err| self.classify(store, err, true))?;
         let wit_request = handler::Request {
             method: to_wit_method(&request.method),
             path: request.path,
@@ -113,8 +161,8 @@ impl Runtime {
         };
         let response = instance
             .courtyard_platform_handler()
-            .call_handle(&mut store, &wit_request)
-            .map_err(|err| self.classify(&store, err, false))?;
+            .call_handle(&mut *store, &wit_request)
+            .map_err(|err| self.classify(store, err, false))?;
 
         if response.body.len() > self.limits.response_bytes {
             return Err(GuestFailure::ResponseTooLarge { size: response.body.len(), cap: self.limits.response_bytes });
@@ -144,6 +192,15 @@ impl Runtime {
             None => GuestFailure::Trap(format!("{err:#}")),
         }
     }
+}
+
+/// A life-cycle event the platform tells an app about.
+#[derive(Debug, Clone)]
+pub enum LifecycleEvent {
+    /// The subject (as the app sees them) withdrew consent.
+    ConsentWithdrawn(String),
+    /// The subject's data was erased.
+    SubjectErased(String),
 }
 
 /// Where a request's guest code runs; see `placement`.

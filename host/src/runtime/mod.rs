@@ -23,7 +23,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
 pub use bindings::MicroappPre;
-pub use invoke::{GuestFailure, GuestRequest, GuestResponse, Placement};
+pub use invoke::{GuestFailure, GuestRequest, GuestResponse, LifecycleEvent, Placement};
 pub(crate) use output::printable;
 pub use placement::{QUARANTINE, Quarantine, run_guest};
 pub use state::{CallerContext, HostServices, RequestState};

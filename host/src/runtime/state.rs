@@ -8,7 +8,9 @@ use wasmtime::{ResourceLimiter, Result};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use super::placement::Quarantine;
-use crate::policy::AppPolicy;
+use crate::audit::{Auditor, Receipt};
+use crate::capabilities::OutboundClient;
+use crate::policy::{AppPolicy, PolicyStore};
 use crate::storage::Database;
 
 /// Node-wide services host calls need, shared by every request.
@@ -19,13 +21,23 @@ pub struct HostServices {
     pub tokio: tokio::runtime::Handle,
     /// Largest document body an app may store.
     pub document_bytes: usize,
+    /// Approvals, consents and pseudonyms.
+    pub policy: Arc<PolicyStore>,
+    pub auditor: Auditor,
+    pub outbound: OutboundClient,
+    pub notifications_per_hour: i64,
 }
 
 /// Who a request runs for, as established by the HTTP layer.
 #[derive(Debug, Clone, Default)]
 pub struct CallerContext {
-    /// The person as this app sees them; `None` when anonymous.
+    /// The person as this app sees them (a pseudonym for third-party apps);
+    /// `None` when anonymous.
     pub subject: Option<String>,
+    /// The person's internal id. Never shown to the guest.
+    pub user_id: Option<String>,
+    /// The call is the platform's own (a life-cycle hook), not a person's.
+    pub for_platform: bool,
     pub customer: Option<String>,
     pub property: Option<String>,
     pub roles: Vec<String>,
@@ -45,6 +57,9 @@ pub struct RequestState {
     host_calls: u32,
     host_call_cap: u32,
     pub(super) clock: GuestClock,
+    /// Audit entries of this request's host calls, to be settled before the
+    /// response is acknowledged.
+    pub(crate) receipts: Vec<Receipt>,
 }
 
 /// Epoch ticks this request's guest code has run for, and what to do about it.
@@ -84,6 +99,7 @@ impl RequestState {
             host_calls: 0,
             host_call_cap,
             clock,
+            receipts: Vec::new(),
         }
     }
 

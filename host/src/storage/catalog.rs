@@ -130,6 +130,31 @@ impl Database {
             .collect()
     }
 
+    /// One installed version of an app.
+    pub async fn app_version(&self, app_id: &str, version: &str) -> Result<Option<AppVersionRow>, StorageError> {
+        let row = sqlx::query::<Any>(
+            "SELECT app_id, version, name, kind, vendor, manifest, digest, installed_at FROM app_versions \
+             WHERE app_id = $1 AND version = $2",
+        )
+        .bind(app_id)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(AppVersionRow {
+                app_id: row.try_get("app_id")?,
+                version: row.try_get("version")?,
+                name: row.try_get("name")?,
+                kind: row.try_get("kind")?,
+                vendor: row.try_get("vendor")?,
+                manifest: row.try_get("manifest")?,
+                digest: row.try_get("digest")?,
+                installed_at: row.try_get("installed_at")?,
+            })
+        })
+        .transpose()
+    }
+
     /// The bytes of the component with `digest`.
     pub async fn component_bytes(&self, digest: &str) -> Result<Vec<u8>, StorageError> {
         sqlx::query_scalar::<Any, Vec<u8>>("SELECT bytes FROM components WHERE digest = $1")

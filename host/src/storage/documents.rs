@@ -368,3 +368,16 @@ fn document_from_row(row: &AnyRow) -> Result<StoredDocument, StorageError> {
         revision: row.try_get::<i64, _>("revision")?.max(0) as u64,
     })
 }
+
+impl Database {
+    /// Deletes every document `owner` keeps in `app_id` (after consent to
+    /// the app is withdrawn). Returns how many went.
+    pub async fn delete_documents_of(&self, app_id: &str, owner: &str) -> Result<u64, StorageError> {
+        let deleted = sqlx::query::<Any>("DELETE FROM documents WHERE app_id = $1 AND owner_subject = $2")
+            .bind(app_id)
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(deleted.rows_affected())
+    }
+}

@@ -12,9 +12,12 @@
 //! ```
 
 mod accounts;
+mod audit;
 mod catalog;
 mod documents;
+mod grants;
 mod onboarding;
+mod privacy;
 mod sessions;
 mod tenancy;
 mod units;
@@ -28,9 +31,12 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{RoleAssignment, User, normalize_email};
+pub use audit::AuditQuery;
 pub use catalog::{AppVersionRow, InstallOutcome};
 pub use documents::{Criteria, DocumentScope, Filter, FilterValue, Order, Page, StoredDocument, Visibility};
+pub use grants::{ConsentRecord, POLICY_CHANNEL, PolicyChange};
 pub use onboarding::{AccessRequest, ActivationCodeInfo, OutgoingMail};
+pub use privacy::{Notification, ProfileRecord};
 pub use sessions::{RedeemedToken, SessionRow, TokenPurpose};
 pub use tenancy::{Address, Customer, MAX_PAGE, Property, address_key, new_id};
 pub use units::{Occupancy, UNIT_KINDS, Unit};

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
 use super::api::Actor;
+use super::entry::{Barrier, enter};
 use super::{ApiError, AppState, REQUEST_ID_HEADER};
 use crate::catalog::AppKind;
 use crate::runtime::{CallerContext, GuestFailure, GuestRequest, GuestResponse, Placement, run_guest};
@@ -101,15 +102,25 @@ async fn serve(
     Actor(caller): Actor,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let app = state
-        .catalog
-        .get(&app_id)
-        .ok_or_else(|| ApiError::not_found(format!("no app `{}` is installed", truncate(&app_id, 64))))?;
     // Apps work inside one property: the one the caller chose, or their only one.
     let (customer, property) = super::api::current_property(&caller).ok_or_else(|| {
         ApiError::conflict("you can use apps in several properties: choose one with PUT /api/me/property")
             .with_code("choose_property")
     })?;
+    let wants_page = super::api::wants_page(&request);
+    let entered = match enter(&state, &app_id, &customer, &property, &caller.user_id).await {
+        Ok(entered) => entered,
+        Err(Barrier::Unavailable(err)) => return Err(err),
+        Err(Barrier::Consent(consent)) => return Ok(super::consent::required(&consent, wants_page)),
+    };
+    // New grants await the resident: the entry page asks once more.
+    if let Some(pending) = &entered.pending
+        && wants_page
+        && app_path(request.uri().path()) == "/"
+    {
+        return Ok(super::consent::screen(pending));
+    }
+    let app = entered.app;
     let request_id =
         request.headers().get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).unwrap_or_default().to_owned();
     let (parts, body) = request.into_parts();
@@ -132,8 +143,15 @@ async fn serve(
         headers: guest_headers(&parts.headers),
         body: body.to_vec(),
     };
+    // A third-party app sees its own pseudonym of the caller, never the id.
+    let subject = match app.manifest.kind {
+        AppKind::Core => caller.user_id.clone(),
+        AppKind::ThirdParty => state.services.policy.pseudonyms.for_app(&app_id, &caller.user_id).await?,
+    };
     let context = CallerContext {
-        subject: Some(caller.user_id.clone()),
+        subject: Some(subject),
+        user_id: Some(caller.user_id.clone()),
+        for_platform: false,
         roles: caller.roles_at(&customer, &property),
         customer: Some(customer),
         property: Some(property),
@@ -144,11 +162,22 @@ async fn serve(
     let runtime = Arc::clone(&state.runtime);
     let services = state.services.clone();
     let placement = Placement { inline: !app.quarantine.is_active(), quarantine: Arc::clone(&app.quarantine) };
-    let outcome = run_guest(placement.inline, move || {
+    let (outcome, receipts) = run_guest(placement.inline, move || {
         runtime.handle(&app.pre, services, Arc::clone(&app.policy), context, guest_request, placement)
     })
     .await
     .map_err(ApiError::internal)?;
+    // Nothing the app did is acknowledged before its audit entries are durable.
+    for receipt in receipts {
+        if let Err(err) = receipt.settled().await {
+            tracing::error!(app = %app_id, error = %err, "audit entries of an app request were lost");
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "audit_unavailable",
+                "the request could not be recorded in the audit log; try again",
+            ));
+        }
+    }
     match outcome {
         Ok(response) => Ok(into_http(response, kind)),
         Err(failure) => Err(failure_error(&app_id, failure)),
@@ -251,10 +280,6 @@ fn failure_error(app_id: &str, failure: GuestFailure) -> ApiError {
         | GuestFailure::Instantiate(_) => (StatusCode::INTERNAL_SERVER_ERROR, "app_failed"),
     };
     ApiError::new(status, code, format!("app `{app_id}` failed: {failure}"))
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
 }
 
 #[cfg(test)]

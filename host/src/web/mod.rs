@@ -3,6 +3,9 @@
 mod account;
 pub mod api;
 mod apps;
+mod consent;
+mod entry;
+pub use entry::reconcile_core_app;
 mod error;
 
 use std::convert::Infallible;

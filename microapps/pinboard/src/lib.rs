@@ -2,19 +2,24 @@
 //!
 //! Residents post notices for their neighbours, read the notices of their
 //! property and delete their own. JSON for apps and scripts, a plain
-//! server-rendered page for browsers.
+//! server-rendered page for browsers. Each notice names its author by the
+//! display name they chose, read from their profile; a notice whose author's
+//! name cannot be read is "by a neighbour".
 //!
 //! | route | does |
 //! |---|---|
 //! | `GET /` | the board as an HTML page, with a form to post |
-//! | `GET /posts?after=…` | the board as JSON, newest first, 20 per page |
+//! | `GET /posts?after=…` | the board as JSON, newest first, 20 per page; `author_name` is the display name or `null` |
 //! | `POST /posts` | a new post (JSON or form: `title`, `body`) |
 //! | `GET /posts/{id}` | one post |
 //! | `DELETE /posts/{id}` | deletes your own post |
 //! | `POST /posts/{id}/delete` | the same, from the HTML form |
 
+use std::collections::BTreeMap;
+
 use courtyard_sdk::context::{self, Caller};
 use courtyard_sdk::html::escape;
+use courtyard_sdk::profile::{self, Field};
 use courtyard_sdk::{App, Collection, Doc, Error, Params, Request, Response, Router, Visibility};
 use serde::{Deserialize, Serialize};
 
@@ -49,17 +54,21 @@ courtyard_sdk::export!(Pinboard);
 #[derive(Serialize)]
 struct PostView<'a> {
     id: &'a str,
+    /// The subject who wrote it, as the host recorded it.
     author: &'a str,
+    /// The author's display name; `None` when it cannot be read.
+    author_name: Option<&'a str>,
     title: &'a str,
     body: &'a str,
     created_at: u64,
     mine: bool,
 }
 
-fn view<'a>(doc: &'a Doc<Post>, caller: &Caller) -> PostView<'a> {
+fn view<'a>(doc: &'a Doc<Post>, caller: &Caller, names: &'a Authors) -> PostView<'a> {
     PostView {
         id: &doc.id,
         author: &doc.owner,
+        author_name: names.of(&doc.owner),
         title: &doc.data.title,
         body: &doc.data.body,
         created_at: doc.created_at,
@@ -67,17 +76,44 @@ fn view<'a>(doc: &'a Doc<Post>, caller: &Caller) -> PostView<'a> {
     }
 }
 
+/// Display names of the authors of some posts, read once per author.
+#[derive(Default)]
+struct Authors(BTreeMap<String, Option<String>>);
+
+impl Authors {
+    /// Reads the display names of `owners`. A name that cannot be read (not
+    /// approved, not filled in, moved away) stays unknown.
+    fn read<'a>(owners: impl IntoIterator<Item = &'a str>) -> Authors {
+        let mut names = Authors::default();
+        for owner in owners {
+            if !names.0.contains_key(owner) {
+                let name = profile::read(Some(owner), &[Field::DisplayName])
+                    .ok()
+                    .and_then(|profile| profile.display_name().map(str::to_owned));
+                names.0.insert(owner.to_owned(), name);
+            }
+        }
+        names
+    }
+
+    fn of(&self, owner: &str) -> Option<&str> {
+        self.0.get(owner).and_then(Option::as_deref)
+    }
+}
+
 fn list(request: &Request, _: &Params) -> Result<Response, Error> {
     let caller = context::caller();
     let page = POSTS.query().after(request.query_param("after")).fetch()?;
-    let items: Vec<PostView> = page.items.iter().map(|doc| view(doc, &caller)).collect();
+    let names = Authors::read(page.items.iter().map(|doc| doc.owner.as_str()));
+    let items: Vec<PostView> = page.items.iter().map(|doc| view(doc, &caller, &names)).collect();
     Ok(Response::json(200, &serde_json::json!({ "items": items, "next_cursor": page.next_cursor })))
 }
 
 fn show(_: &Request, params: &Params) -> Result<Response, Error> {
     let caller = context::caller();
     let doc = POSTS.get(params.require("id")?)?;
-    Ok(Response::json(200, &view(&doc, &caller)))
+    let names = Authors::read([doc.owner.as_str()]);
+    Ok(Response::json(200, &view(&doc, &caller, &names)))
 }
 
 fn create(request: &Request, _: &Params) -> Result<Response, Error> {
@@ -95,7 +131,8 @@ fn create(request: &Request, _: &Params) -> Result<Response, Error> {
     if from_form {
         return Ok(Response::see_other("./"));
     }
-    Ok(Response::json(201, &view(&doc, &caller)))
+    let names = Authors::read([doc.owner.as_str()]);
+    Ok(Response::json(201, &view(&doc, &caller, &names)))
 }
 
 fn remove(_: &Request, params: &Params) -> Result<Response, Error> {
@@ -149,15 +186,25 @@ fn render(caller: &Caller, problem: Option<&str>, status: u16) -> Response {
     match POSTS.query().fetch() {
         Ok(page) if page.items.is_empty() => html.push_str("<p>Nothing on the board yet.</p>"),
         Ok(page) => {
+            // The reader's own posts say "by you": no need to read their name.
+            let others = page
+                .items
+                .iter()
+                .map(|doc| doc.owner.as_str())
+                .filter(|owner| caller.subject.as_deref() != Some(*owner));
+            let names = Authors::read(others);
             for doc in &page.items {
-                let post = view(doc, caller);
-                // Names need the profile import; until an app asks for it,
-                // the board says whose post it is only relative to the reader.
-                let by = if post.mine { "by you" } else { "by a neighbour" };
+                let post = view(doc, caller, &names);
+                let by = match (post.mine, post.author_name) {
+                    (true, _) => "you",
+                    (false, Some(name)) => name,
+                    (false, None) => "a neighbour",
+                };
                 html.push_str(&format!(
-                    "<article><h2>{}</h2><p>{}</p><small>{by}</small>",
+                    "<article><h2>{}</h2><p>{}</p><small>by {}</small>",
                     escape(post.title),
                     escape(post.body),
+                    escape(by),
                 ));
                 if post.mine {
                     html.push_str(&format!(

@@ -25,7 +25,11 @@ version = "0.1.0"
 name = "Echo"
 kind = "third-party"
 vendor = "Courtyard benchmarks"
-interfaces = []
+description = "Answers every request with itself."
+privacy_policy = "https://bench.courtyard.example/privacy"
+
+[processing]
+location = "EU/EEA"
 "#;
 
 /// Creates a customer, a property, a flat with an occupancy and its resident,

@@ -21,6 +21,18 @@ pub const ESCAPE_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_ESCAPE");
 pub const NOTES_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_NOTES");
 pub const PINBOARD_WASM: &str = env!("COURTYARD_COMPONENT_PINBOARD");
 
+pub const OVERREACH_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_OVERREACH");
+pub const MOVING_SERVICE_WASM: &str = env!("COURTYARD_COMPONENT_MOVING_SERVICE");
+
+/// A complete manifest: `capabilities` is appended as TOML tables.
+pub fn manifest_text(id: &str, version: &str, kind: &str, capabilities: &str) -> String {
+    format!(
+        "id = {id:?}\nversion = {version:?}\nname = \"Test app\"\nkind = {kind:?}\nvendor = \"Tests Ltd\"\n\
+         description = \"An app made by a test.\"\nprivacy_policy = \"https://tests.example/privacy\"\n\
+         [processing]\nlocation = \"EU/EEA\"\n{capabilities}"
+    )
+}
+
 /// A fixture's manifest path, e.g. `fixture_manifest("hostile")`.
 pub fn fixture_manifest(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name).join("courtyard.toml")
@@ -205,18 +217,20 @@ impl Node {
     }
 
     /// Waits until the node has picked up app `id` (installed by the CLI);
-    /// `who` is anyone who may use apps.
+    /// `who` is anyone signed in.
     pub async fn wait_for_app(&self, client: &reqwest::Client, id: &str, who: &Auth) {
         for _ in 0..100 {
-            let response = client
-                .get(self.url(&format!("/apps/{id}/")))
+            let catalog: serde_json::Value = client
+                .get(self.url("/api/apps"))
                 .header(who.0, who.1.clone())
                 .send()
                 .await
-                .expect("request");
-            let unknown =
-                response.status() == 404 && response.text().await.unwrap_or_default().contains("is installed");
-            if !unknown {
+                .expect("request")
+                .json()
+                .await
+                .unwrap_or_default();
+            let served = catalog.as_array().is_some_and(|apps| apps.iter().any(|app| app["id"] == id));
+            if served {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

@@ -245,6 +245,64 @@ impl<'a> World<'a> {
     }
 }
 
+impl World<'_> {
+    /// The customer's admin enables `app` for all its properties and
+    /// approves `grants` (`None`: everything the app asks for).
+    pub async fn approve(&mut self, customer: &str, app: &str, grants: Option<&[&str]>) -> Value {
+        let info = self.customer(customer).await;
+        let grants: Vec<String> = match grants {
+            Some(grants) => grants.iter().map(|grant| grant.to_string()).collect(),
+            None => self.asks(app).await,
+        };
+        self.expect(
+            200,
+            Method::PUT,
+            &format!("/api/customers/{}/apps/{app}", info.id),
+            Some(&info.admin),
+            Some(json!({ "grants": grants, "all_properties": true })),
+        )
+        .await
+    }
+
+    /// Every grant key the current version of `app` asks for.
+    pub async fn asks(&self, app: &str) -> Vec<String> {
+        let auth = self.customers.values().next().map(|customer| customer.admin.clone());
+        let catalog = self.expect(200, Method::GET, "/api/apps", auth.as_ref(), None).await;
+        let entry = catalog.as_array().unwrap().iter().find(|entry| entry["id"] == app).expect("app in the catalog");
+        entry["asks"].as_array().unwrap().iter().map(|ask| ask["grant"].as_str().unwrap().to_owned()).collect()
+    }
+
+    /// `who` consents to what `app` asks (`grants`: a subset; `None`: all).
+    pub async fn consent(&self, who: &Auth, app: &str, grants: Option<&[&str]>) -> Value {
+        let mut body = json!({ "decision": "give" });
+        if let Some(grants) = grants {
+            body["grants"] = json!(grants);
+        }
+        self.expect(201, Method::POST, &format!("/api/apps/{app}/consent"), Some(who), Some(body)).await
+    }
+
+    /// Approves `app` everywhere for `customer` and lets `who` consent to all of it.
+    pub async fn enable_for(&mut self, customer: &str, app: &str, who: &Auth) {
+        self.approve(customer, app, None).await;
+        self.consent(who, app, None).await;
+    }
+
+    /// The audit entries of `customer` matching `query` (e.g. `app=overreach`).
+    pub async fn audit(&mut self, customer: &str, query: &str) -> Vec<Value> {
+        let info = self.customer(customer).await;
+        let page = self
+            .expect(
+                200,
+                Method::GET,
+                &format!("/api/customers/{}/audit?limit=1000&{query}", info.id),
+                Some(&info.admin),
+                None,
+            )
+            .await;
+        page["items"].as_array().unwrap().clone()
+    }
+}
+
 /// The value of `name=` in the first link of a mail that carries it.
 pub fn link_parameter(mail: &str, name: &str) -> Option<String> {
     let marker = format!("{name}=");

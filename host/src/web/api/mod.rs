@@ -10,10 +10,13 @@
 //! for objects outside the caller's reach.
 
 mod accounts;
+mod approvals;
+mod audit;
 mod import;
 mod onboarding;
 mod openapi;
 mod people;
+mod record;
 mod tenancy;
 mod units;
 
@@ -58,6 +61,9 @@ pub struct Endpoint {
     pub response: Option<SchemaFn>,
     /// The status of a successful answer.
     pub success: u16,
+    /// A path parameter naming the person whose data a read returns; such
+    /// reads are audited like writes.
+    pub person: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -85,7 +91,7 @@ pub(crate) fn route(method: Method, path: &'static str, permission: Permission, 
     } else {
         200
     };
-    Endpoint { method: Some(method), path, permission, summary, request: None, response: None, success }
+    Endpoint { method: Some(method), path, permission, summary, request: None, response: None, success, person: None }
 }
 
 impl Endpoint {
@@ -101,6 +107,12 @@ impl Endpoint {
 
     pub(crate) fn status(mut self, status: u16) -> Endpoint {
         self.success = status;
+        self
+    }
+
+    /// Marks a read of one person's data, named by the path parameter `param`.
+    pub(crate) fn about_person(mut self, param: &'static str) -> Endpoint {
+        self.person = Some(param);
         self
     }
 
@@ -138,7 +150,13 @@ impl Routes {
                 .or(MethodFilter::POST)
                 .or(MethodFilter::PUT),
         };
-        let gate = Gate { state: Arc::new(self.state.clone()), permission: endpoint.permission };
+        let gate = Gate {
+            state: Arc::new(self.state.clone()),
+            permission: endpoint.permission,
+            path: endpoint.path,
+            summary: endpoint.summary,
+            person: endpoint.person,
+        };
         let method_router = axum::routing::on(filter, handler).route_layer(gate);
         match self.paths.iter_mut().find(|(path, _)| *path == endpoint.path) {
             Some((_, existing)) => {
@@ -162,6 +180,9 @@ pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
     people::declare(&mut routes);
     onboarding::declare(&mut routes);
     import::declare(&mut routes);
+    approvals::declare(&mut routes);
+    audit::declare(&mut routes);
+    super::consent::declare(&mut routes);
     openapi::declare(&mut routes);
     // A method a path does not have answers 405, but only to callers who
     // may write there: everyone else gets the same 401 or 403 as for a
@@ -186,7 +207,13 @@ pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
                 .filter_map(|m| MethodFilter::try_from(m).ok())
                 .reduce(MethodFilter::or);
             if let Some(filter) = undeclared {
-                let gate = Gate { state: Arc::new(routes.state.clone()), permission: strictest };
+                let gate = Gate {
+                    state: Arc::new(routes.state.clone()),
+                    permission: strictest,
+                    path,
+                    summary: "",
+                    person: None,
+                };
                 method_router =
                     method_router.merge(axum::routing::on(filter, super::method_not_allowed).route_layer(gate));
             }
@@ -207,6 +234,10 @@ pub fn endpoints(state: AppState) -> Vec<Endpoint> {
 struct Gate {
     state: Arc<AppState>,
     permission: Permission,
+    /// The route, as declared.
+    path: &'static str,
+    summary: &'static str,
+    person: Option<&'static str>,
 }
 
 impl<S> tower::Layer<S> for Gate {
@@ -242,8 +273,19 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let gate = self.gate.clone();
         Box::pin(async move {
+            // Changes by people, and reads of one person's data, are audited;
+            // app requests are audited per host call instead.
+            let audited = record::audited(&gate, request.method());
+            let target = audited.then(|| record::Target::of(&request));
             match admit(&gate, request).await {
-                Ok(request) => inner.call(request).await,
+                Ok(request) => {
+                    let principal = request.extensions().get::<Arc<Principal>>().cloned();
+                    let response = inner.call(request).await?;
+                    match target {
+                        Some(target) => Ok(record::person_action(&gate, principal, target, response).await),
+                        None => Ok(response),
+                    }
+                }
                 Err(refusal) => Ok(refusal),
             }
         })
@@ -270,7 +312,7 @@ async fn admit(gate: &Gate, mut request: Request) -> Result<Request, Response> {
 }
 
 /// A browser asking for a page (rather than an API client asking for data).
-fn wants_page(request: &Request) -> bool {
+pub(crate) fn wants_page(request: &Request) -> bool {
     request.method() == Method::GET
         && request
             .headers()

@@ -21,7 +21,9 @@ pub(super) fn declare(routes: &mut Routes) {
         list_people,
     );
     routes.add(
-        route(Method::GET, "/api/users/{user}", P::PeopleRead, "Read a resident or staff member").returns::<User>(),
+        route(Method::GET, "/api/users/{user}", P::PeopleRead, "Read a resident or staff member")
+            .returns::<User>()
+            .about_person("user"),
         get_user,
     );
     routes.add(

@@ -18,7 +18,7 @@ mod generated {
 pub use generated::exports::courtyard::platform::handler::{Method, Request, Response};
 pub use generated::{Microapp, MicroappPre};
 
-use generated::courtyard::platform::{collections, context, log, types};
+use generated::courtyard::platform::{collections, context, log, notifications, outbound_http, profile, types};
 
 /// Everything one request's store holds.
 pub struct Sandbox {
@@ -102,4 +102,26 @@ impl collections::Host for Sandbox {
 
 impl log::Host for Sandbox {
     fn write(&mut self, _level: log::Level, _message: String) {}
+}
+
+impl profile::Host for Sandbox {
+    fn read(
+        &mut self,
+        _subject: Option<String>,
+        _fields: Vec<profile::Field>,
+    ) -> Result<Vec<profile::Entry>, types::Error> {
+        Err(types::Error::Denied("the bare benchmark server knows no one".to_owned()))
+    }
+}
+
+impl notifications::Host for Sandbox {
+    fn send(&mut self, _subject: String, _notification: notifications::Notification) -> Result<(), types::Error> {
+        Err(types::Error::Denied("the bare benchmark server notifies no one".to_owned()))
+    }
+}
+
+impl outbound_http::Host for Sandbox {
+    fn send(&mut self, _request: outbound_http::Request) -> Result<outbound_http::Response, types::Error> {
+        Err(types::Error::Denied("the bare benchmark server sends nothing".to_owned()))
+    }
 }

@@ -1,0 +1,228 @@
+//! The audit log: one entry for every data access by an app (allowed or
+//! denied) and every create, update or delete by a person or the system.
+//!
+//! Entries hold references (ids, field names, grant keys), never personal
+//! data values. They are chained: each entry's hash covers the previous
+//! entry's hash and every one of its own columns, so changing, removing or
+//! reordering any entry breaks the chain from there on
+//! (`courtyard audit verify` names the first broken entry). Signed
+//! checkpoints let old entries be pruned while the rest still verifies.
+//!
+//! Appends go through one writer task per node that commits whatever has
+//! queued up in a single transaction (group commit). [`Auditor::record`]
+//! hands back a [`Receipt`]; whoever acknowledges the action waits for it,
+//! so no action is acknowledged whose entry could still be lost.
+
+mod chain;
+mod checkpoint;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, oneshot};
+
+pub use chain::{GENESIS, entry_hash};
+pub use checkpoint::{Broken, CheckpointSigner, SignedCheckpoint, VerifyReport, verify};
+
+use crate::storage::{Database, StorageError, now_ms};
+
+/// Most entries one group commit writes.
+const MAX_BATCH: usize = 256;
+
+/// One audit entry. `seq`, `prev_hash` and `hash` are set by the writer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    /// Milliseconds since the Unix epoch.
+    pub at: i64,
+    /// The customer (data controller) the entry belongs to, if any.
+    pub customer_id: Option<String>,
+    /// `user`, `app`, `system` or `anonymous`.
+    pub actor_kind: String,
+    /// The user id, app id or job name.
+    pub actor_id: String,
+    pub app_version: Option<String>,
+    pub app_digest: Option<String>,
+    /// For an app: the user the request ran for.
+    pub on_behalf_of: Option<String>,
+    /// What happened, e.g. `profile.read` or `property.update`.
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: Option<String>,
+    /// The person whose data was touched, if one.
+    pub subject_id: Option<String>,
+    /// Field names (never values), comma-separated.
+    pub fields: Option<String>,
+    pub purpose: Option<String>,
+    pub legal_basis: Option<String>,
+    pub grant_ref: Option<String>,
+    pub consent_ref: Option<String>,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub request_id: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    /// An entry by `actor_kind`/`actor_id` doing `action` on a resource.
+    pub fn new(actor_kind: &str, actor_id: &str, action: &str, resource_type: &str) -> AuditEntry {
+        AuditEntry {
+            at: now_ms(),
+            actor_kind: actor_kind.to_owned(),
+            actor_id: actor_id.to_owned(),
+            action: action.to_owned(),
+            resource_type: resource_type.to_owned(),
+            outcome: "allowed".to_owned(),
+            ..AuditEntry::default()
+        }
+    }
+}
+
+/// Longest text kept in one column; ids and names never need more.
+const MAX_COLUMN: usize = 500;
+
+/// Text from guests and clients as it may enter the log: bounded, and
+/// without control characters (which some databases refuse and which could
+/// forge lines in an export).
+fn clean(text: &mut String) {
+    if text.len() > MAX_COLUMN || text.chars().any(char::is_control) {
+        *text = text.chars().take(MAX_COLUMN).map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+    }
+}
+
+impl AuditEntry {
+    fn cleaned(mut self) -> AuditEntry {
+        for text in
+            [&mut self.actor_kind, &mut self.actor_id, &mut self.action, &mut self.resource_type, &mut self.outcome]
+        {
+            clean(text);
+        }
+        for text in [
+            &mut self.customer_id,
+            &mut self.app_version,
+            &mut self.app_digest,
+            &mut self.on_behalf_of,
+            &mut self.resource_id,
+            &mut self.subject_id,
+            &mut self.fields,
+            &mut self.purpose,
+            &mut self.legal_basis,
+            &mut self.grant_ref,
+            &mut self.consent_ref,
+            &mut self.reason,
+            &mut self.request_id,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            clean(text);
+        }
+        self
+    }
+}
+
+/// The entry could not be made durable; the action must not be acknowledged.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the audit log could not record the action: {0}")]
+pub struct AuditError(pub String);
+
+/// Resolves once the entry is committed (or failed to be).
+#[derive(Debug)]
+pub struct Receipt(oneshot::Receiver<Result<i64, AuditError>>);
+
+impl Receipt {
+    /// The entry's sequence number once it is durable.
+    pub async fn settled(self) -> Result<i64, AuditError> {
+        self.0.await.unwrap_or_else(|_| Err(AuditError("the audit writer stopped".to_owned())))
+    }
+}
+
+struct Pending {
+    entry: AuditEntry,
+    done: oneshot::Sender<Result<i64, AuditError>>,
+}
+
+/// Appends entries through this node's writer task. Cheap to clone.
+#[derive(Clone)]
+pub struct Auditor {
+    sender: mpsc::UnboundedSender<Pending>,
+}
+
+impl std::fmt::Debug for Auditor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auditor").finish_non_exhaustive()
+    }
+}
+
+impl Auditor {
+    /// Starts the writer task on the current runtime.
+    pub fn start(database: Database, signer: Option<Arc<CheckpointSigner>>, checkpoint_every: i64) -> Auditor {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(write_batches(database, signer, checkpoint_every.max(1), receiver));
+        Auditor { sender }
+    }
+
+    /// Queues `entry`; the receipt resolves when it is durable.
+    pub fn record(&self, entry: AuditEntry) -> Receipt {
+        let (done, receipt) = oneshot::channel();
+        if let Err(refused) = self.sender.send(Pending { entry: entry.cleaned(), done }) {
+            let _ = refused.0.done.send(Err(AuditError("the audit writer stopped".to_owned())));
+        }
+        Receipt(receipt)
+    }
+
+    /// Records `entry` and waits until it is durable.
+    pub async fn write(&self, entry: AuditEntry) -> Result<i64, AuditError> {
+        self.record(entry).settled().await
+    }
+}
+
+async fn write_batches(
+    database: Database,
+    signer: Option<Arc<CheckpointSigner>>,
+    checkpoint_every: i64,
+    mut receiver: mpsc::UnboundedReceiver<Pending>,
+) {
+    let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
+    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let entries: Vec<AuditEntry> = batch.iter().map(|pending| pending.entry.clone()).collect();
+        let mut result = append(&database, signer.as_deref(), checkpoint_every, entries.clone()).await;
+        if let Err(err) = &result {
+            // One retry covers a lost connection or a busy database.
+            tracing::warn!(error = %err, entries = entries.len(), "audit append failed; retrying once");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            result = append(&database, signer.as_deref(), checkpoint_every, entries).await;
+        }
+        match result {
+            Ok(first_seq) => {
+                for (offset, pending) in batch.drain(..).enumerate() {
+                    let _ = pending.done.send(Ok(first_seq + offset as i64));
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "audit append failed; the actions are refused");
+                let error = AuditError(err.to_string());
+                for pending in batch.drain(..) {
+                    let _ = pending.done.send(Err(error.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Chains and stores one batch; returns the first sequence number.
+async fn append(
+    database: &Database,
+    signer: Option<&CheckpointSigner>,
+    checkpoint_every: i64,
+    entries: Vec<AuditEntry>,
+) -> Result<i64, StorageError> {
+    database
+        .append_audit(entries, |head_seq, last_seq, last_hash| {
+            let crosses = head_seq / checkpoint_every != last_seq / checkpoint_every;
+            signer.filter(|_| crosses).map(|signer| signer.sign(last_seq, last_hash, now_ms()))
+        })
+        .await
+}

@@ -1,0 +1,79 @@
+//! `courtyard:platform/notifications`: in-app notifications to people of
+//! the caller's property, rate-limited per app and person.
+
+use super::Access;
+use crate::policy::grant;
+use crate::runtime::RequestState;
+use crate::runtime::bindings::notifications::{Host, Notification};
+use crate::runtime::bindings::types::Error;
+
+const MAX_TITLE: usize = 120;
+const MAX_BODY: usize = 2_000;
+const MAX_LINK: usize = 500;
+
+impl Host for RequestState {
+    fn send(&mut self, subject: String, notification: Notification) -> Result<(), Error> {
+        check_notification(&notification)?;
+        let recipient = self.resolve_subject(&subject)?;
+        let mut access = Access::new("notifications.send", "notification", vec![vec![grant::NOTIFICATIONS.to_owned()]]);
+        access.subject = recipient.clone();
+        access.fields = Some("title,body,link".to_owned());
+        let Some(recipient) = recipient else {
+            let entry = self.admit_access(access)?;
+            let result = Err(Error::NotFound);
+            self.settle(entry, &result);
+            return result;
+        };
+        let entry = self.admit_access(access)?;
+        let database = self.services.database.clone();
+        let customer = self.caller.customer.clone().unwrap_or_default();
+        let property = self.caller.property.clone().unwrap_or_default();
+        let app = self.app_id.to_string();
+        let per_hour = self.services.notifications_per_hour;
+        let today = crate::identity::today();
+        let stored = self.block_on(async move {
+            if database.profile_in_property(&recipient, &property, &today).await?.is_none() {
+                return Ok(None);
+            }
+            let Notification { title, body, link } = notification;
+            database
+                .insert_notification(&recipient, &customer, &property, &app, &title, &body, link.as_deref(), per_hour)
+                .await
+                .map(Some)
+        });
+        let result = match stored {
+            Some(Ok(Some(true))) => Ok(()),
+            Some(Ok(Some(false))) => Err(Error::Limit(format!("at most {per_hour} notifications per person and hour"))),
+            Some(Ok(None)) => Err(Error::NotFound),
+            Some(Err(err)) => {
+                tracing::error!(app = %self.app_id, error = %err, "notification failed");
+                Err(Error::Unavailable("notifications are temporarily unavailable".to_owned()))
+            }
+            None => Err(Error::Unavailable("the request ran out of time".to_owned())),
+        };
+        self.settle(entry, &result);
+        result
+    }
+}
+
+fn check_notification(notification: &Notification) -> Result<(), Error> {
+    let printable = |text: &str| !text.chars().any(|c| c.is_control() && c != '\n');
+    let title_chars = notification.title.chars().count();
+    if notification.title.trim().is_empty() || title_chars > MAX_TITLE || !printable(&notification.title) {
+        return Err(Error::Invalid(format!("a title is 1 to {MAX_TITLE} printable characters")));
+    }
+    if notification.body.chars().count() > MAX_BODY || !printable(&notification.body) {
+        return Err(Error::Invalid(format!("a body is at most {MAX_BODY} printable characters")));
+    }
+    if let Some(link) = &notification.link {
+        let safe = link.starts_with('/')
+            && !link.starts_with("//")
+            && link.len() <= MAX_LINK
+            && !link.contains('\\')
+            && !link.chars().any(|c| c.is_control() || c.is_whitespace());
+        if !safe {
+            return Err(Error::Invalid("a link is a path below the app, starting with one `/`".to_owned()));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! `courtyard:platform/profile`: profile fields, one grant per field.
+//!
+//! A call asking for several fields is decided field by field and refused as
+//! a whole when any one is not allowed, naming it. Fields the person has not
+//! filled in are left out, never invented.
+
+use super::Access;
+use crate::catalog::ProfileField;
+use crate::policy::grant;
+use crate::runtime::RequestState;
+use crate::runtime::bindings::profile::{Entry, Field, Host};
+use crate::runtime::bindings::types::Error;
+
+fn to_field(field: Field) -> ProfileField {
+    match field {
+        Field::DisplayName => ProfileField::DisplayName,
+        Field::GivenName => ProfileField::GivenName,
+        Field::FamilyName => ProfileField::FamilyName,
+        Field::Email => ProfileField::Email,
+        Field::Phone => ProfileField::Phone,
+        Field::Unit => ProfileField::Unit,
+        Field::Address => ProfileField::Address,
+        Field::Locale => ProfileField::Locale,
+    }
+}
+
+impl Host for RequestState {
+    fn read(&mut self, subject: Option<String>, fields: Vec<Field>) -> Result<Vec<Entry>, Error> {
+        if fields.is_empty() || fields.len() > 16 {
+            return Err(Error::Invalid("ask for 1 to 8 fields".to_owned()));
+        }
+        let mut wanted: Vec<Field> = Vec::new();
+        for field in fields {
+            if !wanted.contains(&field) {
+                wanted.push(field);
+            }
+        }
+        let target = match &subject {
+            None => match &self.caller.user_id {
+                Some(user) if !self.caller.for_platform => Some(user.clone()),
+                _ => return Err(Error::Denied("no one is signed in".to_owned())),
+            },
+            Some(subject) => self.resolve_subject(subject)?,
+        };
+        let names: Vec<&str> = wanted.iter().map(|field| to_field(*field).as_str()).collect();
+        let mut access = Access::new(
+            "profile.read",
+            "profile",
+            wanted.iter().map(|field| vec![grant::profile(to_field(*field))]).collect(),
+        );
+        access.fields = Some(names.join(","));
+        access.resource_id = target.clone();
+        // An unknown subject is refused like any other, and audited.
+        let Some(user) = target else {
+            access.subject = None;
+            let entry = self.admit_access(access)?;
+            let result = Err(Error::NotFound);
+            self.settle(entry, &result);
+            return result;
+        };
+        access.subject = Some(user.clone());
+        let entry = self.admit_access(access)?;
+        let database = self.services.database.clone();
+        let property = self.caller.property.clone().unwrap_or_default();
+        let today = crate::identity::today();
+        let record = self.block_on(async move { database.profile_in_property(&user, &property, &today).await });
+        let result = match record {
+            Some(Ok(Some(record))) => Ok(wanted
+                .iter()
+                .filter_map(|field| record.value(to_field(*field)).map(|value| Entry { field: *field, value }))
+                .collect()),
+            Some(Ok(None)) => Err(Error::NotFound),
+            Some(Err(err)) => {
+                tracing::error!(app = %self.app_id, error = %err, "profile read failed");
+                Err(Error::Unavailable("profiles are temporarily unavailable".to_owned()))
+            }
+            None => Err(Error::Unavailable("the request ran out of time".to_owned())),
+        };
+        self.settle(entry, &result);
+        result
+    }
+}

@@ -1,0 +1,303 @@
+//! The one place that decides whether an app may make a host call.
+//!
+//! Access is effective only when all of these hold, checked in this order:
+//!
+//! 1. **declared**: the app's manifest asks for the grant (install already
+//!    refused undeclared imports; this re-checks per grant at call time);
+//! 2. **approved**: the customer enabled this app for the property and
+//!    approved the grant;
+//! 3. **consented**: for a third-party app, the person the data is about gave
+//!    consent covering the grant, and has not withdrawn it;
+//! 4. **not restricted**: that person does not restrict processing of their
+//!    data (GDPR Art. 18).
+//!
+//! The host-call gate (`capabilities::RequestState::admit_grant`) asks
+//! [`decide`] and writes the audit entry right beside it, allowed or not.
+
+pub mod grant;
+mod pseudonym;
+mod store;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+pub use pseudonym::Pseudonyms;
+pub use store::{PolicyStore, spawn_invalidation};
+
+use crate::catalog::{AppKind, Manifest, RequestedGrant};
+
+/// What an app version asks for, derived from its manifest.
+#[derive(Debug)]
+pub struct AppPolicy {
+    pub app_id: Arc<str>,
+    pub version: String,
+    pub kind: AppKind,
+    /// SHA-256 of the component, for audit entries.
+    pub digest: Arc<str>,
+    requested: HashMap<String, RequestedGrant>,
+}
+
+/// A customer's approval of an app, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    pub customer_id: String,
+    pub app_id: String,
+    /// The version the customer approved; later versions asking for nothing
+    /// more run under the same approval.
+    pub version: String,
+    pub grants: BTreeSet<String>,
+    pub all_properties: bool,
+    pub property_ids: Vec<String>,
+    pub enabled: bool,
+    /// `None`: the platform's default approval of a core app.
+    pub approved_by: Option<String>,
+    pub approved_at: i64,
+}
+
+impl Approval {
+    /// Whether the app is enabled for `property`.
+    pub fn covers(&self, property: &str) -> bool {
+        self.enabled && (self.all_properties || self.property_ids.iter().any(|id| id == property))
+    }
+
+    /// A reference for audit entries.
+    pub fn reference(&self) -> String {
+        format!("approval:{}/{}@{}", self.customer_id, self.app_id, self.version)
+    }
+}
+
+/// A person's standing towards one app: what they consented to and whether
+/// they restrict processing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub user_id: String,
+    /// Grants of every given, not withdrawn consent record.
+    pub consented: BTreeSet<String>,
+    /// Ids of those records, for audit references.
+    pub consent_ids: Vec<String>,
+    /// Grants they declined and have not given since.
+    pub declined: BTreeSet<String>,
+    /// They restrict processing of their data (GDPR Art. 18).
+    pub restricted: bool,
+}
+
+impl Standing {
+    /// Whether the person consented to anything at all.
+    pub fn has_consent(&self) -> bool {
+        !self.consent_ids.is_empty()
+    }
+}
+
+/// Why a host call was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The app may not do this; the reason is safe to show to a person.
+    Denied(String),
+    /// The request used up its host-call quota.
+    QuotaExhausted,
+}
+
+/// The outcome of one decision, with the references the audit entry needs.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub outcome: Result<(), Refusal>,
+    /// The grant the decision was about.
+    pub grant: String,
+    /// The purpose the manifest gives for it.
+    pub purpose: Option<String>,
+    pub legal_basis: &'static str,
+    pub approval_ref: Option<String>,
+    pub consent_ref: Option<String>,
+}
+
+/// The legal basis for an app's processing: the customer's contract with
+/// its residents for core apps, the resident's consent for third-party ones.
+pub fn legal_basis(kind: AppKind) -> &'static str {
+    match kind {
+        AppKind::Core => "contract",
+        AppKind::ThirdParty => "consent",
+    }
+}
+
+impl AppPolicy {
+    pub fn from_manifest(manifest: &Manifest, digest: &str) -> AppPolicy {
+        AppPolicy {
+            app_id: Arc::from(manifest.id.as_str()),
+            version: manifest.version.clone(),
+            kind: manifest.kind,
+            digest: Arc::from(digest),
+            requested: manifest.requested_grants().into_iter().map(|grant| (grant.key.clone(), grant)).collect(),
+        }
+    }
+
+    /// Whether the manifest asks for `grant`.
+    pub fn requests(&self, grant: &str) -> bool {
+        self.requested.contains_key(grant)
+    }
+
+    /// Every grant key the manifest asks for.
+    pub fn requested_keys(&self) -> BTreeSet<String> {
+        self.requested.keys().cloned().collect()
+    }
+
+    pub fn requested(&self, grant: &str) -> Option<&RequestedGrant> {
+        self.requested.get(grant)
+    }
+}
+
+/// The decision for one host call that needs one of `candidates` (for
+/// example reading a collection needs its read or its write grant).
+///
+/// `subject` is the standing of the person the data is about, when there is
+/// one: the caller for their own data, another person for theirs. Calls made
+/// for the platform itself (life-cycle hooks) have none and need no consent.
+pub fn decide(
+    app: &AppPolicy,
+    candidates: &[String],
+    approval: Option<&Approval>,
+    property: Option<&str>,
+    subject: Option<&Standing>,
+) -> Verdict {
+    let declared: Vec<&String> = candidates.iter().filter(|key| app.requests(key)).collect();
+    // Prefer a declared grant the customer approved, for the clearest answer.
+    let chosen = declared
+        .iter()
+        .find(|key| approval.is_some_and(|approval| approval.grants.contains(**key)))
+        .or(declared.first())
+        .map(|key| (*key).clone());
+    let mut verdict = Verdict {
+        outcome: Ok(()),
+        grant: chosen.clone().unwrap_or_else(|| candidates.first().cloned().unwrap_or_default()),
+        purpose: chosen.as_ref().and_then(|key| app.requested(key)).map(|grant| grant.purpose.clone()),
+        legal_basis: legal_basis(app.kind),
+        approval_ref: approval.map(Approval::reference),
+        consent_ref: None,
+    };
+    let deny = |mut verdict: Verdict, reason: String| {
+        verdict.outcome = Err(Refusal::Denied(reason));
+        verdict
+    };
+    let Some(grant) = chosen else {
+        let reason = format!("app `{}` did not ask for `{}` in its manifest", app.app_id, verdict.grant);
+        return deny(verdict, reason);
+    };
+    let label = app.requested(&grant).map_or_else(|| grant.clone(), |requested| requested.label.clone());
+    let approved = approval.is_some_and(|approval| {
+        property.is_none_or(|property| approval.covers(property))
+            && approval.enabled
+            && approval.grants.contains(&grant)
+    });
+    if !approved {
+        let reason = format!("the property's management has not approved `{grant}` for app `{}`", app.app_id);
+        return deny(verdict, reason);
+    }
+    if app.kind == AppKind::ThirdParty
+        && let Some(subject) = subject
+    {
+        if subject.restricted {
+            return deny(verdict, "the person restricts processing of their data".to_owned());
+        }
+        if !subject.consented.contains(&grant) {
+            return deny(verdict, format!("the person has not consented to {label} (`{grant}`)"));
+        }
+        verdict.consent_ref = Some(subject.consent_ids.join(","));
+    }
+    verdict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(kind: &str) -> AppPolicy {
+        let manifest = Manifest::parse(&format!(
+            r#"
+            id = "movers"
+            version = "1.0.0"
+            name = "Movers"
+            kind = "{kind}"
+            vendor = "Movers Ltd"
+            description = "Quotes."
+            privacy_policy = "https://movers.example/privacy"
+            [processing]
+            location = "EU/EEA"
+            [[capabilities]]
+            kind = "profile.read"
+            fields = ["email", "phone"]
+            purpose = "To send the quote."
+            "#
+        ))
+        .unwrap();
+        AppPolicy::from_manifest(&manifest, "digest")
+    }
+
+    fn approval(grants: &[&str]) -> Approval {
+        Approval {
+            customer_id: "c".into(),
+            app_id: "movers".into(),
+            version: "1.0.0".into(),
+            grants: grants.iter().map(|grant| grant.to_string()).collect(),
+            all_properties: false,
+            property_ids: vec!["p".into()],
+            enabled: true,
+            approved_by: Some("admin".into()),
+            approved_at: 0,
+        }
+    }
+
+    fn standing(consented: &[&str]) -> Standing {
+        Standing {
+            user_id: "u".into(),
+            consented: consented.iter().map(|grant| grant.to_string()).collect(),
+            consent_ids: vec!["k1".into()],
+            ..Standing::default()
+        }
+    }
+
+    fn reason(verdict: Verdict) -> String {
+        match verdict.outcome {
+            Err(Refusal::Denied(reason)) => reason,
+            other => panic!("expected a denial, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_condition_must_hold() {
+        let third = app("third-party");
+        let email = vec!["profile.read:email".to_owned()];
+        let approved = approval(&["profile.read:email"]);
+        let consented = standing(&["profile.read:email"]);
+        let allowed = decide(&third, &email, Some(&approved), Some("p"), Some(&consented));
+        assert!(allowed.outcome.is_ok());
+        assert_eq!(allowed.legal_basis, "consent");
+        assert_eq!(allowed.consent_ref.as_deref(), Some("k1"));
+
+        let undeclared = vec!["profile.read:address".to_owned()];
+        assert!(
+            reason(decide(&third, &undeclared, Some(&approved), Some("p"), Some(&consented))).contains("did not ask")
+        );
+        let phone = vec!["profile.read:phone".to_owned()];
+        assert!(reason(decide(&third, &phone, Some(&approved), Some("p"), Some(&consented))).contains("not approved"));
+        assert!(
+            reason(decide(&third, &email, Some(&approved), Some("other"), Some(&consented))).contains("not approved")
+        );
+        assert!(reason(decide(&third, &email, None, Some("p"), Some(&consented))).contains("not approved"));
+        let mut disabled = approved.clone();
+        disabled.enabled = false;
+        assert!(reason(decide(&third, &email, Some(&disabled), Some("p"), Some(&consented))).contains("not approved"));
+        assert!(reason(decide(&third, &email, Some(&approved), Some("p"), Some(&standing(&[])))).contains("consented"));
+        let mut restricted = consented.clone();
+        restricted.restricted = true;
+        assert!(reason(decide(&third, &email, Some(&approved), Some("p"), Some(&restricted))).contains("restricts"));
+    }
+
+    #[test]
+    fn core_apps_need_approval_but_no_consent() {
+        let core = app("core");
+        let email = vec!["profile.read:email".to_owned()];
+        let verdict = decide(&core, &email, Some(&approval(&["profile.read:email"])), Some("p"), Some(&standing(&[])));
+        assert!(verdict.outcome.is_ok());
+        assert_eq!(verdict.legal_basis, "contract");
+        assert!(reason(decide(&core, &email, Some(&approval(&[])), Some("p"), None)).contains("not approved"));
+    }
+}

@@ -1,0 +1,226 @@
+//! What each node remembers of approvals and consents, and how it forgets.
+//!
+//! Every policy change is written through [`PolicyStore`], which drops the
+//! node's own copy at once. Other nodes learn of it through the database:
+//! on PostgreSQL a `LISTEN courtyard_policy` connection receives the
+//! notification the change's transaction sent, before the next call is
+//! decided; while that connection is down the cache is bypassed, so a lost
+//! notification can never leave a stale grant in place. Several processes on
+//! one SQLite file watch the policy revision instead.
+//!
+//! A load that raced with an invalidation is not cached: a generation counter
+//! tells.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use super::{Approval, Pseudonyms, Standing};
+use crate::storage::{Database, Dialect, POLICY_CHANNEL, PolicyChange, StorageError};
+
+type Key = (String, String);
+
+/// Approvals and standings, cached per node.
+pub struct PolicyStore {
+    database: Database,
+    approvals: RwLock<HashMap<Key, Option<Arc<Approval>>>>,
+    standings: RwLock<HashMap<Key, Arc<Standing>>>,
+    generation: AtomicU64,
+    /// Whether invalidations are being received; if not, nothing is cached.
+    live: AtomicBool,
+    pub pseudonyms: Pseudonyms,
+}
+
+impl std::fmt::Debug for PolicyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PolicyStore").field("live", &self.live).finish_non_exhaustive()
+    }
+}
+
+const CACHE_ENTRIES: usize = 100_000;
+
+impl PolicyStore {
+    /// A store that caches only once invalidations flow (see
+    /// [`spawn_invalidation`]); on SQLite that is at once.
+    pub async fn new(database: Database) -> Result<PolicyStore, StorageError> {
+        let pseudonyms = Pseudonyms::load(database.clone()).await?;
+        let live = database.dialect() == Dialect::Sqlite;
+        Ok(PolicyStore {
+            database,
+            approvals: RwLock::default(),
+            standings: RwLock::default(),
+            generation: AtomicU64::new(0),
+            live: AtomicBool::new(live),
+            pseudonyms,
+        })
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// The customer's approval of `app`.
+    pub async fn approval(&self, customer_id: &str, app_id: &str) -> Result<Option<Arc<Approval>>, StorageError> {
+        let key = (customer_id.to_owned(), app_id.to_owned());
+        if let Some(cached) = self.approvals.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(cached.clone());
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let loaded = self.database.approval(customer_id, app_id).await?.map(Arc::new);
+        self.remember(&self.approvals, generation, key, loaded.clone());
+        Ok(loaded)
+    }
+
+    /// The person's standing towards `app`.
+    pub async fn standing(&self, user_id: &str, app_id: &str) -> Result<Arc<Standing>, StorageError> {
+        let key = (user_id.to_owned(), app_id.to_owned());
+        if let Some(cached) = self.standings.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(Arc::clone(cached));
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let loaded = Arc::new(self.database.standing(user_id, app_id).await?);
+        self.remember(&self.standings, generation, key, Arc::clone(&loaded));
+        Ok(loaded)
+    }
+
+    fn remember<V>(&self, map: &RwLock<HashMap<Key, V>>, generation: u64, key: Key, value: V) {
+        if !self.live.load(Ordering::Acquire) {
+            return;
+        }
+        let mut map = map.write().unwrap_or_else(|p| p.into_inner());
+        // Checked under the lock: an invalidation bumps the generation
+        // before it takes the lock to clear.
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
+        if map.len() >= CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, value);
+    }
+
+    /// Forgets what `change` is about.
+    pub fn apply(&self, change: &PolicyChange) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        match change {
+            PolicyChange::Approval { customer, app } => {
+                self.approvals.write().unwrap_or_else(|p| p.into_inner()).remove(&(customer.clone(), app.clone()));
+            }
+            PolicyChange::Standing { user, app } => {
+                self.standings.write().unwrap_or_else(|p| p.into_inner()).remove(&(user.clone(), app.clone()));
+            }
+            PolicyChange::User { user } => {
+                self.standings.write().unwrap_or_else(|p| p.into_inner()).retain(|(cached, _), _| cached != user);
+                self.pseudonyms.forget_user(user);
+            }
+        }
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.approvals.write().unwrap_or_else(|p| p.into_inner()).clear();
+        self.standings.write().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    fn set_live(&self, live: bool) {
+        self.live.store(live, Ordering::Release);
+        self.clear();
+    }
+
+    /// Saves an approval and forgets the old one on this node.
+    pub async fn save_approval(&self, approval: &Approval) -> Result<(), StorageError> {
+        self.database.save_approval(approval).await?;
+        self.apply(&PolicyChange::Approval { customer: approval.customer_id.clone(), app: approval.app_id.clone() });
+        Ok(())
+    }
+
+    /// Records a consent decision and forgets the old standing on this node.
+    pub async fn record_consent(
+        &self,
+        user_id: &str,
+        app_id: &str,
+        version: &str,
+        grants: &std::collections::BTreeSet<String>,
+        purposes_hash: &str,
+        given: bool,
+    ) -> Result<crate::storage::ConsentRecord, StorageError> {
+        let record = self.database.record_consent(user_id, app_id, version, grants, purposes_hash, given).await?;
+        self.apply(&PolicyChange::Standing { user: user_id.to_owned(), app: app_id.to_owned() });
+        Ok(record)
+    }
+
+    /// Withdraws the person's consent to `app` and forgets it on this node.
+    pub async fn withdraw_consent(&self, user_id: &str, app_id: &str) -> Result<Vec<String>, StorageError> {
+        let withdrawn = self.database.withdraw_consent(user_id, app_id).await?;
+        self.apply(&PolicyChange::Standing { user: user_id.to_owned(), app: app_id.to_owned() });
+        Ok(withdrawn)
+    }
+}
+
+/// Keeps `store` in step with changes other nodes make, until the process
+/// ends. `database_url` is the one the node connected with.
+pub fn spawn_invalidation(store: Arc<PolicyStore>, database_url: String) {
+    match store.database.dialect() {
+        Dialect::Postgres => {
+            tokio::spawn(listen(store, database_url));
+        }
+        Dialect::Sqlite => {
+            tokio::spawn(watch_revision(store));
+        }
+    }
+}
+
+async fn listen(store: Arc<PolicyStore>, url: String) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let listener = async {
+            let mut listener = sqlx::postgres::PgListener::connect(&url).await?;
+            listener.listen(POLICY_CHANNEL).await?;
+            Ok::<_, sqlx::Error>(listener)
+        }
+        .await;
+        let mut listener = match listener {
+            Ok(listener) => listener,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for policy changes; deciding from the database meanwhile");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        backoff = Duration::from_millis(100);
+        // Whatever was cached before listening may be stale.
+        store.set_live(true);
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(notification)) => match PolicyChange::parse(notification.payload()) {
+                    Some(change) => store.apply(&change),
+                    None => store.clear(),
+                },
+                Ok(None) | Err(_) => {
+                    tracing::warn!("lost the policy-change listener; deciding from the database until it is back");
+                    store.set_live(false);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+async fn watch_revision(store: Arc<PolicyStore>) {
+    let mut seen = store.database.policy_revision().await.unwrap_or(-1);
+    let mut ticker = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        ticker.tick().await;
+        match store.database.policy_revision().await {
+            Ok(revision) if revision != seen => {
+                seen = revision;
+                store.clear();
+            }
+            Ok(_) => {}
+            Err(err) => tracing::debug!(error = %err, "cannot read the policy revision"),
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Audit entries for what people do through the platform API: every
+//! successful create, update and delete, and every read of one person's
+//! data by someone else. The response waits until the entry is durable;
+//! if it cannot be written the caller gets an error, not a success.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::Gate;
+use crate::audit::AuditEntry;
+use crate::identity::Principal;
+use crate::web::{ApiError, REQUEST_ID_HEADER};
+
+/// Largest response body read back for the ids it carries.
+const READ_BACK_BYTES: usize = 1 << 20;
+
+/// Whether a request through `gate` gets an audit entry.
+pub(super) fn audited(gate: &Gate, method: &Method) -> bool {
+    let writes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    (writes && !gate.path.starts_with("/apps/")) || (gate.person.is_some() && *method == Method::GET)
+}
+
+/// What the request was aimed at, taken before the handler consumes it.
+pub(super) struct Target {
+    method: Method,
+    path: String,
+    request_id: Option<String>,
+}
+
+impl Target {
+    pub(super) fn of(request: &Request) -> Target {
+        Target {
+            method: request.method().clone(),
+            path: request.uri().path().to_owned(),
+            request_id: request.headers().get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).map(str::to_owned),
+        }
+    }
+}
+
+/// Records a successful action and answers the response, or an error if
+/// the entry could not be made durable.
+pub(super) async fn person_action(
+    gate: &Gate,
+    principal: Option<Arc<Principal>>,
+    target: Target,
+    response: Response,
+) -> Response {
+    if !response.status().is_success() {
+        return response;
+    }
+    let params = path_params(gate.path, &target.path);
+    let param = |name: &str| params.iter().find(|(key, _)| *key == name).map(|(_, value)| value.clone());
+    let (actor_kind, actor_id) = match &principal {
+        Some(principal) => ("user", principal.user_id.clone()),
+        None => ("anonymous", "anonymous".to_owned()),
+    };
+    let action = format!("{} {}", target.method, gate.path);
+    let mut entry = AuditEntry::new(actor_kind, &actor_id, &action, resource_type(gate.path));
+    entry.request_id = target.request_id;
+    entry.purpose = Some(gate.summary.to_owned()).filter(|summary| !summary.is_empty());
+    entry.resource_id = params.last().map(|(_, value)| value.clone());
+    entry.customer_id = param("customer");
+    entry.subject_id = gate.person.and_then(param).or_else(|| param("user"));
+    if gate.path.starts_with("/api/me") || gate.path.ends_with("/consent") {
+        entry.subject_id = principal.as_ref().map(|principal| principal.user_id.clone());
+    }
+    let response = if target.method != Method::GET { read_back(response, &mut entry).await } else { response };
+    if entry.customer_id.is_none() {
+        entry.customer_id = principal.as_ref().and_then(|principal| principal.home_customer());
+    }
+    match gate.state.services.auditor.write(entry).await {
+        Ok(_) => response,
+        Err(err) => {
+            tracing::error!(error = %err, "an action could not be audited");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "audit_unavailable",
+                "the action could not be recorded in the audit log; try again",
+            )
+            .into_response()
+        }
+    }
+}
+
+/// Reads ids out of a JSON response (the created object's `id`, its
+/// `customer_id`, a `user_id`) and hands the response on unchanged.
+async fn read_back(response: Response, entry: &mut AuditEntry) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if !is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, READ_BACK_BYTES).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+        let text = |name: &str| fields.get(name).and_then(|value| value.as_str()).map(str::to_owned);
+        if entry.action.starts_with("POST") {
+            entry.resource_id = text("id").or(entry.resource_id.take());
+        }
+        entry.customer_id = entry.customer_id.take().or_else(|| text("customer_id"));
+        entry.subject_id = entry.subject_id.take().or_else(|| text("user_id"));
+        // Approvals and consents: which grants (names of grants, not data).
+        if let Some(grants) = fields.get("grants").and_then(|value| value.as_array()) {
+            let names: Vec<&str> = grants.iter().filter_map(|grant| grant.as_str()).collect();
+            entry.fields = Some(names.join(","));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The kind of thing a route is about: its last literal segment.
+fn resource_type(template: &'static str) -> &'static str {
+    template.rsplit('/').find(|segment| !segment.is_empty() && !segment.starts_with('{')).unwrap_or("platform")
+}
+
+/// The values of the template's `{params}` in `path`.
+fn path_params(template: &'static str, path: &str) -> Vec<(&'static str, String)> {
+    template
+        .split('/')
+        .zip(path.split('/'))
+        .filter_map(|(pattern, value)| {
+            let name = pattern.strip_prefix('{')?.strip_suffix('}')?;
+            (!name.starts_with('*')).then(|| (name, value.to_owned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_and_resource_types_come_from_the_template() {
+        assert_eq!(
+            path_params("/api/customers/{customer}/properties", "/api/customers/c1/properties"),
+            [("customer", "c1".to_owned())]
+        );
+        assert_eq!(resource_type("/api/customers/{customer}/properties"), "properties");
+        assert_eq!(resource_type("/api/properties/{property}"), "properties");
+        assert_eq!(resource_type("/api/me"), "me");
+    }
+}

@@ -1,0 +1,344 @@
+//! Residents' consent to third-party apps: the screen at the app's entry,
+//! the same as JSON for API clients, giving, declining and withdrawing.
+//!
+//! Withdrawal takes effect on the very next host call on every node (see
+//! `policy::store`); the host then deletes what the person kept in the app
+//! and calls the app's `consent-withdrawn` hook so the vendor can erase its
+//! copies.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::api::{Actor, Body, Routes, current_property, route};
+use super::entry::{Barrier, ConsentRequest, consent_request, enter};
+use super::{ApiError, AppState};
+use crate::catalog::AppKind;
+use crate::identity::{Permission, Principal};
+use crate::runtime::{CallerContext, LifecycleEvent, Placement, run_guest};
+use crate::storage::{ConsentRecord, Notification};
+
+pub(crate) fn declare(routes: &mut Routes) {
+    routes.add(
+        route(Method::GET, "/api/apps/{app}/consent", Permission::AppsUse, "What a third-party app asks you to share")
+            .returns::<ConsentRequest>(),
+        show,
+    );
+    routes.add(
+        route(Method::POST, "/api/apps/{app}/consent", Permission::AppsUse, "Consent to, or decline, what an app asks")
+            .takes::<Decision>()
+            .returns::<ConsentRecord>(),
+        decide_json,
+    );
+    routes.add(
+        route(Method::DELETE, "/api/apps/{app}/consent", Permission::AppsUse, "Withdraw your consent to an app")
+            .status(200)
+            .returns::<Withdrawal>(),
+        withdraw,
+    );
+    routes.add(
+        route(Method::POST, "/account/apps/{app}/consent", Permission::AppsUse, "The consent screen's form"),
+        decide_form,
+    );
+    routes.add(
+        route(Method::GET, "/api/me/consents", Permission::Authenticated, "Your consent records, newest first")
+            .returns::<Vec<ConsentRecord>>(),
+        list,
+    );
+    routes.add(
+        route(Method::GET, "/api/me/notifications", Permission::Authenticated, "Notifications apps sent you")
+            .returns::<Vec<Notification>>(),
+        notifications,
+    );
+}
+
+/// A consent decision.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Decision {
+    /// `give` or `decline`.
+    decision: String,
+    /// With `give`: the grants to give (default: everything asked); the
+    /// rest of what was asked is declined.
+    #[serde(default)]
+    grants: Option<Vec<String>>,
+    /// The `purposes_hash` of the request you answer; refused with 409 if
+    /// what the app asks changed meanwhile.
+    #[serde(default)]
+    purposes_hash: Option<String>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct Withdrawal {
+    /// The consent records withdrawn.
+    withdrawn: Vec<String>,
+    /// Documents the app kept for you that were deleted.
+    documents_deleted: u64,
+    /// How the app's `consent-withdrawn` hook went: `ok` or the failure.
+    app_notified: String,
+}
+
+/// The consent request for the caller, whether or not they consented yet.
+async fn request_for(state: &AppState, principal: &Principal, app_id: &str) -> Result<ConsentRequest, ApiError> {
+    let (customer, property) = current_property(principal)
+        .ok_or_else(|| ApiError::conflict("choose a property first with PUT /api/me/property"))?;
+    match enter(state, app_id, &customer, &property, &principal.user_id).await {
+        Err(Barrier::Unavailable(err)) => Err(err),
+        Err(Barrier::Consent(request)) => Ok(*request),
+        Ok(entered) if entered.app.manifest.kind == AppKind::Core => {
+            Err(ApiError::not_found("core apps need no consent").with_code("no_consent_needed"))
+        }
+        Ok(entered) => match (entered.pending, entered.standing) {
+            (Some(request), _) => Ok(request),
+            (None, Some(standing)) => Ok(consent_request(&entered.app, &entered.approval, &standing)),
+            (None, None) => Err(ApiError::internal("a third-party app entered without standing")),
+        },
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Actor(principal): Actor,
+    Path(app): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(axum::Json(request_for(&state, &principal, &app).await?).into_response())
+}
+
+async fn decide_json(
+    State(state): State<AppState>,
+    Actor(principal): Actor,
+    Path(app): Path<String>,
+    Body(decision): Body<Decision>,
+) -> Result<Response, ApiError> {
+    let record = record_decision(&state, &principal, &app, decision).await?;
+    Ok((StatusCode::CREATED, axum::Json(record)).into_response())
+}
+
+/// The screen's form: `decision=give|decline&purposes_hash=…`.
+async fn decide_form(
+    State(state): State<AppState>,
+    Actor(principal): Actor,
+    Path(app): Path<String>,
+    axum::Form(form): axum::Form<FormDecision>,
+) -> Result<Response, ApiError> {
+    let decision = Decision { decision: form.decision, grants: None, purposes_hash: Some(form.purposes_hash) };
+    record_decision(&state, &principal, &app, decision).await?;
+    let location = HeaderValue::from_str(&format!("/apps/{app}/")).map_err(ApiError::internal)?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct FormDecision {
+    decision: String,
+    purposes_hash: String,
+}
+
+async fn record_decision(
+    state: &AppState,
+    principal: &Principal,
+    app_id: &str,
+    decision: Decision,
+) -> Result<ConsentRecord, ApiError> {
+    let request = request_for(state, principal, app_id).await?;
+    if decision.purposes_hash.as_ref().is_some_and(|hash| *hash != request.purposes_hash) {
+        return Err(ApiError::conflict("what the app asks for changed; look at it again").with_code("consent_changed"));
+    }
+    let asked: BTreeSet<String> = request.asks.iter().map(|item| item.grant.clone()).collect();
+    if asked.is_empty() && request.has_consent {
+        return Err(ApiError::conflict("there is nothing new to decide").with_code("nothing_to_decide"));
+    }
+    let policy = &state.services.policy;
+    let given: BTreeSet<String> = match decision.decision.as_str() {
+        "give" => match decision.grants {
+            None => asked.clone(),
+            Some(grants) => {
+                let chosen: BTreeSet<String> = grants.into_iter().collect();
+                if let Some(stranger) = chosen.difference(&asked).next() {
+                    return Err(ApiError::invalid(format!("`{stranger}` is not among what the app asks")));
+                }
+                chosen
+            }
+        },
+        "decline" => BTreeSet::new(),
+        _ => return Err(ApiError::invalid("`decision` must be `give` or `decline`")),
+    };
+    let declined: BTreeSet<String> = asked.difference(&given).cloned().collect();
+    let user = &principal.user_id;
+    let mut record = None;
+    if decision.decision == "give" {
+        record =
+            Some(policy.record_consent(user, app_id, &request.version, &given, &request.purposes_hash, true).await?);
+    }
+    if !declined.is_empty() || decision.decision == "decline" {
+        let refused =
+            policy.record_consent(user, app_id, &request.version, &declined, &request.purposes_hash, false).await?;
+        record = record.or(Some(refused));
+    }
+    record.ok_or_else(|| ApiError::internal("no consent record was made"))
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    Actor(principal): Actor,
+    Path(app_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let policy = Arc::clone(&state.services.policy);
+    let withdrawn = policy.withdraw_consent(&principal.user_id, &app_id).await?;
+    if withdrawn.is_empty() {
+        return Err(ApiError::not_found("you have no consent to this app to withdraw"));
+    }
+    let database = &state.services.database;
+    let documents_deleted = database.delete_documents_of(&app_id, &principal.user_id).await?;
+    let app_notified = notify_app(&state, &principal, &app_id).await;
+    Ok(axum::Json(Withdrawal { withdrawn, documents_deleted, app_notified }).into_response())
+}
+
+/// Calls the app's `consent-withdrawn` hook, as the platform, and waits for
+/// the audit entries of what the hook did.
+async fn notify_app(state: &AppState, principal: &Principal, app_id: &str) -> String {
+    let Some(app) = state.catalog.get(app_id) else { return "the app is no longer installed".to_owned() };
+    let Some((customer, property)) = current_property(principal) else {
+        return "no property to run the app in".to_owned();
+    };
+    let subject = match state.services.policy.pseudonyms.for_app(app_id, &principal.user_id).await {
+        Ok(subject) => subject,
+        Err(err) => return format!("failed: {err}"),
+    };
+    let caller = CallerContext {
+        subject: None,
+        user_id: Some(principal.user_id.clone()),
+        for_platform: true,
+        customer: Some(customer),
+        property: Some(property),
+        roles: Vec::new(),
+        locale: principal.locale.clone(),
+        request_id: String::new(),
+    };
+    let runtime = Arc::clone(&state.runtime);
+    let services = state.services.clone();
+    let placement = Placement { inline: false, quarantine: Arc::clone(&app.quarantine) };
+    let hook_app = Arc::clone(&app);
+    let outcome = run_guest(false, move || {
+        runtime.notify(
+            &hook_app.pre,
+            services,
+            Arc::clone(&hook_app.policy),
+            caller,
+            LifecycleEvent::ConsentWithdrawn(subject),
+            placement,
+        )
+    })
+    .await;
+    let Ok((result, receipts)) = outcome else { return "failed: the hook could not run".to_owned() };
+    for receipt in receipts {
+        if let Err(err) = receipt.settled().await {
+            tracing::error!(error = %err, "audit of a consent-withdrawn hook failed");
+        }
+    }
+    match result {
+        Ok(Ok(())) => "ok".to_owned(),
+        Ok(Err(error)) => format!("the app answered: {error}"),
+        Err(failure) => format!("failed: {failure}"),
+    }
+}
+
+async fn list(State(state): State<AppState>, Actor(principal): Actor) -> Result<Response, ApiError> {
+    Ok(axum::Json(state.services.database.consents_of(&principal.user_id).await?).into_response())
+}
+
+async fn notifications(State(state): State<AppState>, Actor(principal): Actor) -> Result<Response, ApiError> {
+    Ok(axum::Json(state.services.database.notifications_of(&principal.user_id, 100).await?).into_response())
+}
+
+/// The consent screen, or its JSON for API clients (403 `consent_required`).
+pub(crate) fn required(request: &ConsentRequest, page: bool) -> Response {
+    if page {
+        return screen(request);
+    }
+    let body = serde_json::json!({
+        "error": {
+            "code": "consent_required",
+            "message": format!("{} is a third-party app: consent to what it asks first (POST /api/apps/{}/consent)", request.app_name, request.app_id),
+        },
+        "consent": request,
+    });
+    (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+}
+
+/// The consent screen as a page: works without scripts, on a phone.
+pub(crate) fn screen(request: &ConsentRequest) -> Response {
+    let e = |text: &str| html_escape(text);
+    let mut items = String::new();
+    for item in &request.asks {
+        items.push_str(&format!("<li><strong>{}</strong><br><span>{}</span></li>", e(&item.what), e(&item.why)));
+    }
+    if request.asks.is_empty() {
+        items.push_str("<li>Nothing about you beyond a random identifier for this app only.</li>");
+    }
+    let intro = if request.has_consent {
+        "has been updated and asks for more than you shared before. Only what is new is listed."
+    } else {
+        "is made by another company. Before you use it, decide what it may get."
+    };
+    let location = match &request.transfer_basis {
+        Some(basis) => format!("{} (legal basis: {})", e(&request.processing_location), e(basis)),
+        None => e(&request.processing_location),
+    };
+    let policy = request.privacy_policy.as_deref().map_or_else(String::new, |link| {
+        format!(
+            "<p><a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">Privacy policy of {}</a></p>",
+            e(link),
+            e(&request.vendor)
+        )
+    });
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{name}: what it may use</title><style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}\
+         .badge{{display:inline-block;background:#fde68a;border-radius:.25rem;padding:0 .4rem;font-size:.85rem}}\
+         li{{margin:.6rem 0}} li span{{color:#444}} button{{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem .3rem 0 0}}</style></head>\
+         <body><p class=\"badge\">Third-party app</p><h1>{name}</h1><p>{description}</p>\
+         <p><strong>{name}</strong> by <strong>{vendor}</strong> {intro}</p>\
+         <h2>What it gets and why</h2><ul>{items}</ul>\
+         <p>Your data is processed in: {location}.</p>{policy}\
+         <p>You can withdraw your consent at any time in your account; the app then loses access at once.</p>\
+         <form method=\"post\" action=\"/account/apps/{id}/consent\">\
+         <input type=\"hidden\" name=\"purposes_hash\" value=\"{hash}\">\
+         <button name=\"decision\" value=\"give\">Allow</button>\
+         <button name=\"decision\" value=\"decline\">Don't allow</button></form></body></html>",
+        name = e(&request.app_name),
+        description = e(&request.description),
+        vendor = e(&request.vendor),
+        id = e(&request.app_id),
+        hash = e(&request.purposes_hash),
+    );
+    let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn html_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}

@@ -1,0 +1,199 @@
+//! Entering an app: is it enabled here, which version runs for this
+//! customer, and has the resident consented?
+//!
+//! A customer's approval names the version it approved. A newer version that
+//! asks for nothing more runs under the same approval; one that asks for more
+//! waits for a new approval while the approved version keeps serving. A
+//! third-party app needs the resident's consent before first use; grants the
+//! customer approves later are offered on the next visit, showing only what
+//! is new.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{ApiError, AppState};
+use crate::audit::AuditEntry;
+use crate::catalog::{AppKind, LoadedApp, RequestedGrant};
+use crate::policy::{Approval, Standing};
+use crate::runtime::HostServices;
+
+/// What the resident is asked to agree to.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ConsentRequest {
+    pub app_id: String,
+    pub app_name: String,
+    pub version: String,
+    /// Always `third-party`: core apps need no consent.
+    pub kind: String,
+    pub vendor: String,
+    pub description: String,
+    pub privacy_policy: Option<String>,
+    /// `EU/EEA` or a named third country.
+    pub processing_location: String,
+    /// The legal basis of a transfer outside the EU/EEA.
+    pub transfer_basis: Option<String>,
+    /// What the app would get, each with its purpose; only what is new.
+    pub asks: Vec<ConsentItem>,
+    /// Already consented to.
+    pub given: Vec<ConsentItem>,
+    /// SHA-256 over what `asks` shows; send it back with the decision.
+    pub purposes_hash: String,
+    /// Whether the resident has consented to anything yet (if not, the app
+    /// cannot be used until they do).
+    pub has_consent: bool,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ConsentItem {
+    pub grant: String,
+    /// What it gets, in plain words.
+    pub what: String,
+    /// Why, in the vendor's words.
+    pub why: String,
+}
+
+/// An app ready to take the caller's request.
+pub(crate) struct Entered {
+    pub app: Arc<LoadedApp>,
+    pub approval: Arc<Approval>,
+    /// The consent request when new grants await the resident's decision
+    /// (only ever for third-party apps).
+    pub pending: Option<ConsentRequest>,
+    pub standing: Option<Arc<Standing>>,
+}
+
+/// Why the caller cannot use the app now.
+pub(crate) enum Barrier {
+    /// Not installed, or not enabled for this property: 404.
+    Unavailable(ApiError),
+    /// The resident has not consented yet.
+    Consent(Box<ConsentRequest>),
+}
+
+impl From<ApiError> for Barrier {
+    fn from(err: ApiError) -> Barrier {
+        Barrier::Unavailable(err)
+    }
+}
+
+/// Decides whether `user_id` may use `app_id` in `property` now.
+pub(crate) async fn enter(
+    state: &AppState,
+    app_id: &str,
+    customer: &str,
+    property: &str,
+    user_id: &str,
+) -> Result<Entered, Barrier> {
+    let not_here = || ApiError::not_found(format!("no app `{}` is enabled for this property", truncate(app_id, 64)));
+    let current = state.catalog.get(app_id).ok_or_else(not_here)?;
+    let policy = &state.services.policy;
+    let mut approval = policy.approval(customer, app_id).await.map_err(ApiError::from)?;
+    if approval.is_none() && current.manifest.kind == AppKind::Core {
+        reconcile_core_app(&state.services, &current).await.map_err(ApiError::internal)?;
+        approval = policy.approval(customer, app_id).await.map_err(ApiError::from)?;
+    }
+    let approval = approval.filter(|approval| approval.covers(property)).ok_or_else(not_here)?;
+    let app = serving_version(state, &current, &approval).await?;
+    if app.manifest.kind == AppKind::Core {
+        return Ok(Entered { app, approval, pending: None, standing: None });
+    }
+    let standing = policy.standing(user_id, app_id).await.map_err(ApiError::from)?;
+    let request = consent_request(&app, &approval, &standing);
+    if !standing.has_consent() {
+        return Err(Barrier::Consent(Box::new(request)));
+    }
+    let pending = (!request.asks.is_empty()).then_some(request);
+    Ok(Entered { app, approval, pending, standing: Some(standing) })
+}
+
+/// The version this customer runs: the current one, unless it asks for
+/// grants the approved version did not, in which case the approved one.
+async fn serving_version(
+    state: &AppState,
+    current: &Arc<LoadedApp>,
+    approval: &Approval,
+) -> Result<Arc<LoadedApp>, ApiError> {
+    if current.manifest.version == approval.version {
+        return Ok(Arc::clone(current));
+    }
+    let approved = state.catalog.version(&current.manifest.id, &approval.version).await.map_err(ApiError::internal)?;
+    let Some(approved) = approved else {
+        return Ok(Arc::clone(current));
+    };
+    let asks_more = current.policy.requested_keys().difference(&approved.policy.requested_keys()).next().is_some();
+    Ok(if asks_more { approved } else { Arc::clone(current) })
+}
+
+/// What the resident is asked: approved grants the app asks for that they
+/// have neither given nor declined.
+pub(crate) fn consent_request(app: &LoadedApp, approval: &Approval, standing: &Standing) -> ConsentRequest {
+    let manifest = &app.manifest;
+    let approved: Vec<RequestedGrant> =
+        manifest.requested_grants().into_iter().filter(|grant| approval.grants.contains(&grant.key)).collect();
+    let item = |grant: &RequestedGrant| ConsentItem {
+        grant: grant.key.clone(),
+        what: grant.label.clone(),
+        why: grant.purpose.clone(),
+    };
+    let asks: Vec<ConsentItem> = approved
+        .iter()
+        .filter(|grant| !standing.consented.contains(&grant.key) && !standing.declined.contains(&grant.key))
+        .map(item)
+        .collect();
+    let given: Vec<ConsentItem> =
+        approved.iter().filter(|grant| standing.consented.contains(&grant.key)).map(item).collect();
+    ConsentRequest {
+        app_id: manifest.id.clone(),
+        app_name: manifest.name.clone(),
+        version: manifest.version.clone(),
+        kind: manifest.kind.as_str().to_owned(),
+        vendor: manifest.vendor.clone(),
+        description: manifest.description.clone(),
+        privacy_policy: manifest.privacy_policy.clone(),
+        processing_location: manifest.processing.location.clone(),
+        transfer_basis: manifest.processing.legal_basis.clone(),
+        purposes_hash: purposes_hash(&manifest.version, &asks),
+        asks,
+        given,
+        has_consent: standing.has_consent(),
+    }
+}
+
+/// The hash of exactly what a consent screen showed.
+fn purposes_hash(version: &str, asks: &[ConsentItem]) -> String {
+    let shown: Vec<[&str; 3]> =
+        asks.iter().map(|item| [item.grant.as_str(), item.what.as_str(), item.why.as_str()]).collect();
+    let text = serde_json::json!({ "version": version, "asks": shown }).to_string();
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Makes sure every customer has an approval of the core app `app`, and
+/// that platform-default approvals follow its current version. Each new or
+/// changed approval is audited as the platform's own action.
+pub async fn reconcile_core_app(services: &HostServices, app: &LoadedApp) -> anyhow::Result<()> {
+    let grants: BTreeSet<String> = app.policy.requested_keys();
+    let database = &services.database;
+    let (id, version) = (&app.manifest.id, &app.manifest.version);
+    let created = database.approve_core_app_everywhere(id, version, &grants).await?;
+    let followed = database.follow_core_app(id, version, &grants).await?;
+    for (customer, action) in
+        created.iter().map(|c| (c, "approval.create")).chain(followed.iter().map(|c| (c, "approval.update")))
+    {
+        services.policy.apply(&crate::storage::PolicyChange::Approval { customer: customer.clone(), app: id.clone() });
+        let mut entry = AuditEntry::new("system", "core-apps", action, "app-approval");
+        entry.customer_id = Some(customer.clone());
+        entry.resource_id = Some(format!("{id}@{version}"));
+        entry.fields = Some(grants.iter().cloned().collect::<Vec<_>>().join(","));
+        entry.purpose = Some("Core apps are part of the platform and enabled for every property".to_owned());
+        entry.legal_basis = Some("contract".to_owned());
+        services.auditor.write(entry).await?;
+    }
+    Ok(())
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}

@@ -29,6 +29,8 @@ pub struct PolicyStore {
     generation: AtomicU64,
     /// Whether invalidations are being received; if not, nothing is cached.
     live: AtomicBool,
+    /// Every change this node heard of, as it heard it.
+    heard: tokio::sync::broadcast::Sender<String>,
     pub pseudonyms: Pseudonyms,
 }
 
@@ -52,6 +54,7 @@ impl PolicyStore {
             standings: RwLock::default(),
             generation: AtomicU64::new(0),
             live: AtomicBool::new(live),
+            heard: tokio::sync::broadcast::channel(1024).0,
             pseudonyms,
         })
     }
@@ -131,9 +134,35 @@ impl PolicyStore {
 
     /// Saves an approval and forgets the old one on this node.
     pub async fn save_approval(&self, approval: &Approval) -> Result<(), StorageError> {
+        let change = PolicyChange::Approval { customer: approval.customer_id.clone(), app: approval.app_id.clone() };
+        let echo = self.heard.subscribe();
         self.database.save_approval(approval).await?;
-        self.apply(&PolicyChange::Approval { customer: approval.customer_id.clone(), app: approval.app_id.clone() });
+        self.apply(&change);
+        self.await_echo(echo, &change).await;
         Ok(())
+    }
+
+    /// Waits (briefly) until this node's own listener heard `change`: the
+    /// database delivers a notification to every listening node at once,
+    /// so by then the other nodes have it too, and the change is answered
+    /// only when it is in force everywhere.
+    async fn await_echo(&self, mut echo: tokio::sync::broadcast::Receiver<String>, change: &PolicyChange) {
+        if self.database.dialect() != Dialect::Postgres || !self.live.load(Ordering::Acquire) {
+            return;
+        }
+        let payload = change.payload();
+        let heard = async {
+            loop {
+                match echo.recv().await {
+                    Ok(heard) if heard == payload => return,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        };
+        if tokio::time::timeout(Duration::from_secs(2), heard).await.is_err() {
+            tracing::warn!(change = %payload, "a policy change was not echoed by the database within 2 s");
+        }
     }
 
     /// Records a consent decision and forgets the old standing on this node.
@@ -146,15 +175,21 @@ impl PolicyStore {
         purposes_hash: &str,
         given: bool,
     ) -> Result<crate::storage::ConsentRecord, StorageError> {
+        let change = PolicyChange::Standing { user: user_id.to_owned(), app: app_id.to_owned() };
+        let echo = self.heard.subscribe();
         let record = self.database.record_consent(user_id, app_id, version, grants, purposes_hash, given).await?;
-        self.apply(&PolicyChange::Standing { user: user_id.to_owned(), app: app_id.to_owned() });
+        self.apply(&change);
+        self.await_echo(echo, &change).await;
         Ok(record)
     }
 
     /// Withdraws the person's consent to `app` and forgets it on this node.
     pub async fn withdraw_consent(&self, user_id: &str, app_id: &str) -> Result<Vec<String>, StorageError> {
+        let change = PolicyChange::Standing { user: user_id.to_owned(), app: app_id.to_owned() };
+        let echo = self.heard.subscribe();
         let withdrawn = self.database.withdraw_consent(user_id, app_id).await?;
-        self.apply(&PolicyChange::Standing { user: user_id.to_owned(), app: app_id.to_owned() });
+        self.apply(&change);
+        self.await_echo(echo, &change).await;
         Ok(withdrawn)
     }
 }
@@ -195,10 +230,13 @@ async fn listen(store: Arc<PolicyStore>, url: String) {
         store.set_live(true);
         loop {
             match listener.try_recv().await {
-                Ok(Some(notification)) => match PolicyChange::parse(notification.payload()) {
-                    Some(change) => store.apply(&change),
-                    None => store.clear(),
-                },
+                Ok(Some(notification)) => {
+                    match PolicyChange::parse(notification.payload()) {
+                        Some(change) => store.apply(&change),
+                        None => store.clear(),
+                    }
+                    let _ = store.heard.send(notification.payload().to_owned());
+                }
                 Ok(None) | Err(_) => {
                     tracing::warn!("lost the policy-change listener; deciding from the database until it is back");
                     store.set_live(false);

@@ -3,8 +3,11 @@
 //! `COURTYARD_TEST_DATABASE_URL` is set) and real guest components.
 #![allow(dead_code)]
 
+mod vendor;
 mod world;
 
+#[allow(unused_imports)]
+pub use vendor::{Vendor, VendorCall, days_from_today};
 #[allow(unused_imports)]
 pub use world::{Auth, CustomerInfo, PASSWORD, Person, World, link_parameter};
 
@@ -117,6 +120,17 @@ impl Deployment {
             .unwrap_or_else(|| panic!("unexpected first line: {line}"))
             .to_owned();
         Node { child, base, stderr_path }
+    }
+
+    /// A connection pool to the deployment's own database, for tests that
+    /// look behind the API (or tamper with it).
+    pub async fn pool(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        let url = self
+            .database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.path().join("courtyard.db").display()));
+        sqlx::AnyPool::connect(&url).await.expect("connect to the deployment's database")
     }
 
     /// Runs the `courtyard` CLI against this deployment.

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use super::{Actor, Routes, route};
 use crate::audit::AuditEntry;
 use crate::identity::{Permission as P, Principal, Target};
 use crate::storage::AuditQuery;
-use crate::web::{ApiError, AppState};
+use crate::web::{ApiError, AppState, REQUEST_ID_HEADER};
 
 pub(super) fn declare(routes: &mut Routes) {
     routes.add(
@@ -73,6 +73,7 @@ async fn query(
     Actor(actor): Actor,
     Path(customer): Path<String>,
     Query(filters): Query<Filters>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if !actor.may(P::AuditRead, Target::customer(&customer)) {
         return Err(super::tenancy::foreign());
@@ -111,6 +112,7 @@ async fn query(
     let mut entry =
         AuditEntry::new("user", &actor.user_id, if export { "audit.export" } else { "audit.read" }, "audit-log");
     entry.customer_id = Some(customer);
+    entry.request_id = request_id(&headers);
     entry.subject_id = filters.subject.clone();
     entry.fields = Some(used.join(","));
     entry.purpose = Some("Review of data access by the data controller".to_owned());
@@ -147,7 +149,15 @@ pub(crate) struct AccessRecord {
     text: String,
 }
 
-async fn access_log(State(state): State<AppState>, Actor(actor): Actor) -> Result<Json<Vec<AccessRecord>>, ApiError> {
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers.get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).map(str::to_owned)
+}
+
+async fn access_log(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    headers: HeaderMap,
+) -> Result<Json<Vec<AccessRecord>>, ApiError> {
     let query = AuditQuery {
         subject_id: Some(actor.user_id.clone()),
         others_only: true,
@@ -158,6 +168,7 @@ async fn access_log(State(state): State<AppState>, Actor(actor): Actor) -> Resul
     let mut entry = AuditEntry::new("user", &actor.user_id, "audit.read", "access-log");
     entry.subject_id = Some(actor.user_id.clone());
     entry.customer_id = actor.home_customer();
+    entry.request_id = request_id(&headers);
     entry.purpose = Some("A person seeing who accessed their data".to_owned());
     state.services.auditor.write(entry).await.map_err(ApiError::internal)?;
     let entries = state.services.database.audit_entries(&query).await?;

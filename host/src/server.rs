@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::audit::{Auditor, CheckpointSigner};
 use crate::bundled::CORE_APPS;
-use crate::capabilities::OutboundClient;
+use crate::capabilities::{OutboundClient, ProfileCache};
 use crate::catalog::AppKind;
 use crate::catalog::{Catalog, InstallReport};
 use crate::config::Config;
@@ -64,6 +64,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         auditor,
         outbound: OutboundClient::new(config.outbound_http.clone()).context("setting up outbound HTTP")?,
         notifications_per_hour: config.apps.notifications_per_hour,
+        profiles: Arc::new(ProfileCache::new(database.clone(), Duration::from_millis(config.auth.cache_ms))),
     };
     reconcile_core_apps(&catalog, &services).await;
     let identity = Arc::new(Identity::new(&config, database.clone()).context("setting up token keys")?);

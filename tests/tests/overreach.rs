@@ -241,3 +241,46 @@ async fn pseudonyms_differ_across_apps_and_stay_stable_within_one() {
         .await;
     assert_eq!(answer["outcome"], "not-found", "{answer}");
 }
+
+#[tokio::test]
+async fn notifications_reach_neighbours_who_consented_and_are_rate_limited() {
+    let deployment = Deployment::with_config("[apps]\nnotifications_per_hour = 3\n").await;
+    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
+    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident_person("alice", "acme", "elm-5").await;
+    let bob = world.resident_person("bob", "acme", "elm-5").await;
+    node.wait_for_app(&world.client, APP, &alice.auth).await;
+    world.approve("acme", APP, None).await;
+    world.consent(&alice.auth, APP, None).await;
+    world.consent(&bob.auth, APP, None).await;
+    let bob_here = world.expect(200, Method::GET, "/apps/overreach/whoami", Some(&bob.auth), None).await["subject"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    for _ in 0..3 {
+        let sent = world
+            .expect(200, Method::POST, &format!("/apps/overreach/notify?subject={bob_here}"), Some(&alice.auth), None)
+            .await;
+        assert_eq!(sent["outcome"], "ok", "{sent}");
+    }
+    let over = world
+        .expect(200, Method::POST, &format!("/apps/overreach/notify?subject={bob_here}"), Some(&alice.auth), None)
+        .await;
+    assert_eq!(over["outcome"], "limit", "{over}");
+    let received = world.expect(200, Method::GET, "/api/me/notifications", Some(&bob.auth), None).await;
+    let received = received.as_array().unwrap();
+    assert_eq!(received.len(), 3);
+    assert!(received.iter().all(|note| note["app_id"] == APP && note["title"] == "Hello"));
+    let entries: Vec<Value> = world
+        .audit("acme", "app=overreach&action=notifications.send")
+        .await
+        .into_iter()
+        .filter(|entry| entry["subject_id"] == bob.user_id.as_str())
+        .collect();
+    assert_eq!(entries.len(), 4, "each send is audited once, the refused one too");
+    assert_eq!(entries[3]["outcome"], "failed");
+    assert!(entries[3]["reason"].as_str().unwrap().starts_with("limit"), "{}", entries[3]);
+}

@@ -13,8 +13,10 @@ mod log;
 mod notifications;
 mod outbound_http;
 mod profile;
+mod profile_cache;
 
 pub use outbound_http::OutboundClient;
+pub use profile_cache::ProfileCache;
 
 use std::sync::Arc;
 
@@ -25,6 +27,10 @@ use crate::runtime::RequestState;
 use crate::runtime::bindings::types::{self, Error};
 
 impl types::Host for RequestState {}
+
+/// What a decision needs: the customer's approval and, when consent
+/// matters, the data subject's standing.
+type PolicyInputs = (Option<Arc<crate::policy::Approval>>, Option<Arc<Standing>>);
 
 /// What one data call wants to do.
 pub(crate) struct Access {
@@ -65,27 +71,12 @@ impl RequestState {
         if !self.count_host_call() {
             return Err(self.refuse(entry, Error::Limit("host-call quota of this request is used up".to_owned())));
         }
-        let policy = Arc::clone(&self.services.policy);
-        let customer = self.caller.customer.clone().unwrap_or_default();
-        let app_id = self.app_id.to_string();
         let third_party = self.policy.kind == AppKind::ThirdParty;
         // Platform calls (life-cycle hooks) act for nobody and need no consent.
         let consent_subject = if self.caller.for_platform { None } else { subject.clone() };
-        let inputs = self.block_on(async {
-            let approval = policy.approval(&customer, &app_id).await?;
-            let standing = match (&consent_subject, third_party) {
-                (Some(user), true) => Some(policy.standing(user, &app_id).await?),
-                _ => None,
-            };
-            Ok::<_, crate::storage::StorageError>((approval, standing))
-        });
-        let (approval, standing) = match inputs {
-            Some(Ok(inputs)) => inputs,
-            Some(Err(err)) => {
-                tracing::error!(app = %self.app_id, error = %err, "policy lookup failed");
-                return Err(self.refuse(entry, Error::Unavailable("the platform cannot decide right now".to_owned())));
-            }
-            None => return Err(self.refuse(entry, Error::Unavailable("the request ran out of time".to_owned()))),
+        let (approval, standing) = match self.policy_inputs(consent_subject.filter(|_| third_party)) {
+            Ok(inputs) => inputs,
+            Err(error) => return Err(self.refuse(entry, error)),
         };
         let standing: Option<&Standing> = standing.as_deref();
         let mut refs = Vec::new();
@@ -109,6 +100,39 @@ impl RequestState {
             }
         }
         Ok(entry)
+    }
+
+    /// The customer's approval and the data subject's standing, from this
+    /// node's cache when it has them (no waiting), else from the database.
+    fn policy_inputs(&self, subject: Option<String>) -> Result<PolicyInputs, Error> {
+        let policy = &self.services.policy;
+        let customer = self.caller.customer.as_deref().unwrap_or_default();
+        let cached_approval = policy.cached_approval(customer, &self.app_id);
+        let cached_standing = match &subject {
+            Some(user) => policy.cached_standing(user, &self.app_id).map(Some),
+            None => Some(None),
+        };
+        if let (Some(approval), Some(standing)) = (&cached_approval, &cached_standing) {
+            return Ok((approval.clone(), standing.clone()));
+        }
+        let policy = Arc::clone(policy);
+        let (customer, app_id) = (customer.to_owned(), self.app_id.to_string());
+        let loaded = self.block_on(async move {
+            let approval = policy.approval(&customer, &app_id).await?;
+            let standing = match &subject {
+                Some(user) => Some(policy.standing(user, &app_id).await?),
+                None => None,
+            };
+            Ok::<_, crate::storage::StorageError>((approval, standing))
+        });
+        match loaded {
+            Some(Ok(inputs)) => Ok(inputs),
+            Some(Err(err)) => {
+                tracing::error!(app = %self.app_id, error = %err, "policy lookup failed");
+                Err(Error::Unavailable("the platform cannot decide right now".to_owned()))
+            }
+            None => Err(Error::Unavailable("the request ran out of time".to_owned())),
+        }
     }
 
     /// Finishes the audit entry of an admitted call with how it went.

@@ -31,8 +31,9 @@ impl Host for RequestState {
         let app = self.app_id.to_string();
         let per_hour = self.services.notifications_per_hour;
         let today = crate::identity::today();
+        let profiles = std::sync::Arc::clone(&self.services.profiles);
         let stored = self.block_on(async move {
-            if database.profile_in_property(&recipient, &property, &today).await?.is_none() {
+            if profiles.load(&recipient, &property, &today).await?.is_none() {
                 return Ok(None);
             }
             let Notification { title, body, link } = notification;

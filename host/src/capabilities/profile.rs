@@ -4,6 +4,8 @@
 //! a whole when any one is not allowed, naming it. Fields the person has not
 //! filled in are left out, never invented.
 
+use std::sync::Arc;
+
 use super::Access;
 use crate::catalog::ProfileField;
 use crate::policy::grant;
@@ -60,10 +62,15 @@ impl Host for RequestState {
         };
         access.subject = Some(user.clone());
         let entry = self.admit_access(access)?;
-        let database = self.services.database.clone();
         let property = self.caller.property.clone().unwrap_or_default();
-        let today = crate::identity::today();
-        let record = self.block_on(async move { database.profile_in_property(&user, &property, &today).await });
+        let record = match self.services.profiles.cached(&user, &property) {
+            Some(record) => Some(Ok(record)),
+            None => {
+                let profiles = Arc::clone(&self.services.profiles);
+                let today = crate::identity::today();
+                self.block_on(async move { profiles.load(&user, &property, &today).await })
+            }
+        };
         let result = match record {
             Some(Ok(Some(record))) => Ok(wanted
                 .iter()

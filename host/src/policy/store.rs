@@ -19,13 +19,16 @@ use std::time::Duration;
 use super::{Approval, Pseudonyms, Standing};
 use crate::storage::{Database, Dialect, POLICY_CHANNEL, PolicyChange, StorageError};
 
-type Key = (String, String);
+/// Outer key, then inner key: looked up by `&str` without allocating.
+type Nested<V> = HashMap<String, HashMap<String, V>>;
 
 /// Approvals and standings, cached per node.
 pub struct PolicyStore {
     database: Database,
-    approvals: RwLock<HashMap<Key, Option<Arc<Approval>>>>,
-    standings: RwLock<HashMap<Key, Arc<Standing>>>,
+    /// customer → app → approval.
+    approvals: RwLock<Nested<Option<Arc<Approval>>>>,
+    /// user → app → standing.
+    standings: RwLock<Nested<Arc<Standing>>>,
     generation: AtomicU64,
     /// Whether invalidations are being received; if not, nothing is cached.
     live: AtomicBool,
@@ -63,31 +66,41 @@ impl PolicyStore {
         &self.database
     }
 
+    /// The customer's approval of `app`, if this node has it cached.
+    pub fn cached_approval(&self, customer_id: &str, app_id: &str) -> Option<Option<Arc<Approval>>> {
+        let approvals = self.approvals.read().unwrap_or_else(|p| p.into_inner());
+        approvals.get(customer_id).and_then(|apps| apps.get(app_id)).cloned()
+    }
+
+    /// The person's standing towards `app`, if this node has it cached.
+    pub fn cached_standing(&self, user_id: &str, app_id: &str) -> Option<Arc<Standing>> {
+        let standings = self.standings.read().unwrap_or_else(|p| p.into_inner());
+        standings.get(user_id).and_then(|apps| apps.get(app_id)).cloned()
+    }
+
     /// The customer's approval of `app`.
     pub async fn approval(&self, customer_id: &str, app_id: &str) -> Result<Option<Arc<Approval>>, StorageError> {
-        let key = (customer_id.to_owned(), app_id.to_owned());
-        if let Some(cached) = self.approvals.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return Ok(cached.clone());
+        if let Some(cached) = self.cached_approval(customer_id, app_id) {
+            return Ok(cached);
         }
         let generation = self.generation.load(Ordering::Acquire);
         let loaded = self.database.approval(customer_id, app_id).await?.map(Arc::new);
-        self.remember(&self.approvals, generation, key, loaded.clone());
+        self.remember(&self.approvals, generation, customer_id, app_id, loaded.clone());
         Ok(loaded)
     }
 
     /// The person's standing towards `app`.
     pub async fn standing(&self, user_id: &str, app_id: &str) -> Result<Arc<Standing>, StorageError> {
-        let key = (user_id.to_owned(), app_id.to_owned());
-        if let Some(cached) = self.standings.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return Ok(Arc::clone(cached));
+        if let Some(cached) = self.cached_standing(user_id, app_id) {
+            return Ok(cached);
         }
         let generation = self.generation.load(Ordering::Acquire);
         let loaded = Arc::new(self.database.standing(user_id, app_id).await?);
-        self.remember(&self.standings, generation, key, Arc::clone(&loaded));
+        self.remember(&self.standings, generation, user_id, app_id, Arc::clone(&loaded));
         Ok(loaded)
     }
 
-    fn remember<V>(&self, map: &RwLock<HashMap<Key, V>>, generation: u64, key: Key, value: V) {
+    fn remember<V>(&self, map: &RwLock<Nested<V>>, generation: u64, outer: &str, inner: &str, value: V) {
         if !self.live.load(Ordering::Acquire) {
             return;
         }
@@ -100,7 +113,7 @@ impl PolicyStore {
         if map.len() >= CACHE_ENTRIES {
             map.clear();
         }
-        map.insert(key, value);
+        map.entry(outer.to_owned()).or_default().insert(inner.to_owned(), value);
     }
 
     /// Forgets what `change` is about.
@@ -108,13 +121,17 @@ impl PolicyStore {
         self.generation.fetch_add(1, Ordering::AcqRel);
         match change {
             PolicyChange::Approval { customer, app } => {
-                self.approvals.write().unwrap_or_else(|p| p.into_inner()).remove(&(customer.clone(), app.clone()));
+                if let Some(apps) = self.approvals.write().unwrap_or_else(|p| p.into_inner()).get_mut(customer) {
+                    apps.remove(app);
+                }
             }
             PolicyChange::Standing { user, app } => {
-                self.standings.write().unwrap_or_else(|p| p.into_inner()).remove(&(user.clone(), app.clone()));
+                if let Some(apps) = self.standings.write().unwrap_or_else(|p| p.into_inner()).get_mut(user) {
+                    apps.remove(app);
+                }
             }
             PolicyChange::User { user } => {
-                self.standings.write().unwrap_or_else(|p| p.into_inner()).retain(|(cached, _), _| cached != user);
+                self.standings.write().unwrap_or_else(|p| p.into_inner()).remove(user);
                 self.pseudonyms.forget_user(user);
             }
         }

@@ -9,7 +9,7 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use super::placement::Quarantine;
 use crate::audit::{Auditor, Receipt};
-use crate::capabilities::OutboundClient;
+use crate::capabilities::{OutboundClient, ProfileCache};
 use crate::policy::{AppPolicy, PolicyStore};
 use crate::storage::Database;
 
@@ -26,6 +26,8 @@ pub struct HostServices {
     pub auditor: Auditor,
     pub outbound: OutboundClient,
     pub notifications_per_hour: i64,
+    /// Profile fields as apps read them.
+    pub profiles: Arc<ProfileCache>,
 }
 
 /// Who a request runs for, as established by the HTTP layer.

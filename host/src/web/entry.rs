@@ -101,11 +101,14 @@ pub(crate) async fn enter(
         return Ok(Entered { app, approval, pending: None, standing: None });
     }
     let standing = policy.standing(user_id, app_id).await.map_err(ApiError::from)?;
-    let request = consent_request(&app, &approval, &standing);
     if !standing.has_consent() {
-        return Err(Barrier::Consent(Box::new(request)));
+        return Err(Barrier::Consent(Box::new(consent_request(&app, &approval, &standing))));
     }
-    let pending = (!request.asks.is_empty()).then_some(request);
+    // Checked without building the request: this runs on every call.
+    let undecided = approval.grants.iter().any(|grant| {
+        app.policy.requests(grant) && !standing.consented.contains(grant) && !standing.declined.contains(grant)
+    });
+    let pending = undecided.then(|| consent_request(&app, &approval, &standing));
     Ok(Entered { app, approval, pending, standing: Some(standing) })
 }
 

@@ -5,14 +5,17 @@
 //! - (b) `bare-wasmtime`: the echo component, fresh instance per request,
 //!   in a minimal, tuned axum + wasmtime server;
 //! - (c) `courtyard-echo`: the same echo component installed in Courtyard;
-//! - (d) `courtyard-pinboard`: pinboard's list served by Courtyard.
+//! - (d) `courtyard-pinboard`: pinboard's list served by Courtyard;
+//! - (e) `courtyard-profile`: a third-party app reading one profile field
+//!   the customer approved and the resident consented to: token check,
+//!   policy decision, audit append and a fresh instance per request.
 //!
 //! ```text
 //! cargo run --release -p courtyard-bench -- --duration-secs 10 --connections 32 --only b,c
 //! ```
 //!
 //! Progress goes to stderr; the result is one JSON document on stdout with
-//! each server's req/s, p50 and p99, and the ratios c/b and d/a.
+//! each server's req/s, p50 and p99, and the ratios c/b, d/a and e/b.
 
 mod bare;
 mod caller;
@@ -36,6 +39,8 @@ use crate::serve::Running;
 
 /// The echo fixture, built by the build script.
 const ECHO_COMPONENT: &[u8] = include_bytes!(env!("COURTYARD_COMPONENT_FIXTURE_ECHO"));
+/// The over-reaching fixture, which reads one profile field per request.
+const PROFILE_COMPONENT: &[u8] = include_bytes!(env!("COURTYARD_COMPONENT_FIXTURE_OVERREACH"));
 /// The body every echo request sends: 56 bytes of JSON.
 const ECHO_BODY: &str = r#"{"app":"echo","message":"hello, courtyard","seq":123456}"#;
 /// How many posts pinboard's list returns.
@@ -48,10 +53,12 @@ enum Kind {
     BareWasmtime,
     CourtyardEcho,
     CourtyardPinboard,
+    CourtyardProfile,
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [Kind::Native, Kind::BareWasmtime, Kind::CourtyardEcho, Kind::CourtyardPinboard];
+    const ALL: [Kind; 5] =
+        [Kind::Native, Kind::BareWasmtime, Kind::CourtyardEcho, Kind::CourtyardPinboard, Kind::CourtyardProfile];
 
     fn name(self) -> &'static str {
         match self {
@@ -59,22 +66,23 @@ impl Kind {
             Kind::BareWasmtime => "bare-wasmtime",
             Kind::CourtyardEcho => "courtyard-echo",
             Kind::CourtyardPinboard => "courtyard-pinboard",
+            Kind::CourtyardProfile => "courtyard-profile",
         }
     }
 
     fn letter(self) -> &'static str {
-        ["a", "b", "c", "d"][self as usize]
+        ["a", "b", "c", "d", "e"][self as usize]
     }
 
     fn parse(text: &str) -> Result<Kind, String> {
         Kind::ALL
             .into_iter()
             .find(|kind| kind.letter() == text || kind.name() == text)
-            .ok_or_else(|| format!("unknown server `{text}`: use a, b, c, d or their names"))
+            .ok_or_else(|| format!("unknown server `{text}`: use a, b, c, d, e or their names"))
     }
 }
 
-/// Drives native, bare-wasmtime, courtyard-echo and courtyard-pinboard with the same load.
+/// Drives native, bare-wasmtime, courtyard-echo, courtyard-pinboard and courtyard-profile with the same load.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
@@ -87,7 +95,7 @@ struct Args {
     /// Keep-alive connections, each sending one request after another.
     #[arg(long, default_value_t = 32)]
     connections: usize,
-    /// Run only these servers: letters a–d or names, comma-separated.
+    /// Run only these servers: letters a–e or names, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = Kind::parse)]
     only: Vec<Kind>,
     /// Threads of the load generator's own runtime (1: single-threaded).
@@ -121,7 +129,7 @@ fn main() -> anyhow::Result<()> {
 
     let platform = if kinds.iter().any(|kind| *kind != Kind::BareWasmtime) {
         eprintln!("starting Courtyard");
-        let platform = servers.block_on(Platform::start(ECHO_COMPONENT))?;
+        let platform = servers.block_on(Platform::start(ECHO_COMPONENT, PROFILE_COMPONENT))?;
         if kinds.contains(&Kind::Native) || kinds.contains(&Kind::CourtyardPinboard) {
             eprintln!("seeding {PINBOARD_POSTS} pinboard posts");
             platform.seed_pinboard(&generator, PINBOARD_POSTS)?;
@@ -200,6 +208,11 @@ async fn serve(kind: Kind, platform: Option<&Platform>) -> anyhow::Result<(Targe
         }
         Kind::CourtyardEcho => (echo_post(courtyard()?.local_addr()), None),
         Kind::CourtyardPinboard => (pinboard_list(courtyard()?.local_addr()), None),
+        Kind::CourtyardProfile => (
+            Target::get(courtyard()?.local_addr(), platform::PROFILE_PATH)
+                .with_header(caller::HEADER, caller::header_value()),
+            None,
+        ),
     })
 }
 
@@ -222,6 +235,10 @@ fn probe(generator: &LoadGenerator, kind: Kind, target: &Target) -> anyhow::Resu
             kind.name(),
             load::snippet(&body)
         );
+    }
+    if kind == Kind::CourtyardProfile {
+        let answer: serde_json::Value = serde_json::from_slice(&body)?;
+        anyhow::ensure!(answer["outcome"] == "ok", "the profile read was not allowed: {answer}");
     }
     Ok(body)
 }

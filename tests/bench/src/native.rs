@@ -2,7 +2,7 @@
 //! same work as pinboard's `GET /posts` against the same database.
 //!
 //! It asks host storage for the 20 newest posts the caller may see, decodes
-//! them and answers with the JSON pinboard produces (`items` of post views
+//! them, looks up each author's display name and answers with the JSON pinboard produces (`items` of post views
 //! and `next_cursor`), so Courtyard's pinboard can be compared with the cost
 //! of the work itself.
 //!
@@ -41,6 +41,7 @@ struct Post {
 struct PostView<'a> {
     id: &'a str,
     author: &'a str,
+    author_name: Option<&'a str>,
     title: &'a str,
     body: &'a str,
     created_at: u64,
@@ -70,14 +71,28 @@ async fn list(State(database): State<Database>) -> Response {
         Ok(posts) => posts,
         Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response(),
     };
-    let items = page.documents.iter().zip(&posts).map(|(doc, post)| view(doc, post)).collect();
+    // Pinboard reads each distinct author's display name; so does this.
+    let mut names: Vec<(String, String)> = Vec::new();
+    for doc in &page.documents {
+        if names.iter().any(|(owner, _)| *owner == doc.owner) {
+            continue;
+        }
+        match database.user(&doc.owner).await {
+            Ok(Some(user)) => names.push((doc.owner.clone(), user.name)),
+            Ok(None) => {}
+            Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response(),
+        }
+    }
+    let name_of = |owner: &str| names.iter().find(|(known, _)| known == owner).map(|(_, name)| name.as_str());
+    let items = page.documents.iter().zip(&posts).map(|(doc, post)| view(doc, post, name_of(&doc.owner))).collect();
     Json(Page { items, next_cursor: page.next_cursor }).into_response()
 }
 
-fn view<'a>(doc: &'a StoredDocument, post: &'a Post) -> PostView<'a> {
+fn view<'a>(doc: &'a StoredDocument, post: &'a Post, author_name: Option<&'a str>) -> PostView<'a> {
     PostView {
         id: &doc.id,
         author: &doc.owner,
+        author_name,
         title: &post.title,
         body: &post.body,
         created_at: doc.created_at,

@@ -1,9 +1,10 @@
 //! Courtyard itself, as the benchmark drives it: a real server with embedded
 //! SQLite in a temporary directory, the echo fixture installed as app `echo`,
-//! and pinboard seeded with posts by the benchmark caller.
+//! the overreach fixture as `profile-reader`, and pinboard seeded with posts
+//! by the benchmark caller.
 //!
 //! ```ignore
-//! let platform = runtime.block_on(Platform::start(ECHO_COMPONENT))?;
+//! let platform = runtime.block_on(Platform::start(ECHO_COMPONENT, PROFILE_COMPONENT))?;
 //! platform.seed_pinboard(&generator, 20)?;
 //! ```
 
@@ -11,6 +12,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use courtyard::config::Config;
+use courtyard::policy::Approval;
 use courtyard::server::Server;
 use courtyard::storage::{Address, Database};
 use http::StatusCode;
@@ -31,6 +33,65 @@ privacy_policy = "https://bench.courtyard.example/privacy"
 [processing]
 location = "EU/EEA"
 "#;
+
+/// What the profile app is installed with: one field it may read.
+const PROFILE_MANIFEST: &str = r#"id = "profile-reader"
+version = "0.1.0"
+name = "Profile reader"
+kind = "third-party"
+vendor = "Courtyard benchmarks"
+description = "Reads the display name of the person using it."
+privacy_policy = "https://bench.courtyard.example/privacy"
+
+[processing]
+location = "EU/EEA"
+
+[[capabilities]]
+kind = "profile.read"
+fields = ["display-name", "email", "phone"]
+purpose = "To greet you by name."
+
+[[capabilities]]
+kind = "collections.write"
+collections = ["notes"]
+purpose = "Not used by the benchmark."
+
+[[capabilities]]
+kind = "notifications.send"
+purpose = "Not used by the benchmark."
+
+[[capabilities]]
+kind = "outbound-http"
+hosts = ["vendor.example"]
+purpose = "Not used by the benchmark."
+"#;
+
+/// The request case (e) sends: one consented profile field.
+pub const PROFILE_PATH: &str = "/apps/profile-reader/profile?fields=display-name";
+
+/// The customer approves both third-party apps and the resident consents,
+/// the way the API records it.
+async fn approve_and_consent(server: &Server, caller: &caller::BenchCaller) -> anyhow::Result<()> {
+    let database = server.database();
+    for (app, grants) in [("echo", vec![]), ("profile-reader", vec!["profile.read:display-name".to_owned()])] {
+        let grants: std::collections::BTreeSet<String> = grants.into_iter().collect();
+        database
+            .save_approval(&Approval {
+                customer_id: caller.customer.clone(),
+                app_id: app.to_owned(),
+                version: "0.1.0".to_owned(),
+                grants: grants.clone(),
+                all_properties: true,
+                property_ids: Vec::new(),
+                enabled: true,
+                approved_by: None,
+                approved_at: courtyard::storage::now_ms(),
+            })
+            .await?;
+        database.record_consent(&caller.subject, app, "0.1.0", &grants, "benchmark", true).await?;
+    }
+    Ok(())
+}
 
 /// Creates a customer, a property, a flat with an occupancy and its resident,
 /// and opens an API session for them.
@@ -65,13 +126,18 @@ pub struct Platform {
 }
 
 impl Platform {
-    /// Starts Courtyard on an ephemeral loopback port and installs `echo_component` as `echo`.
-    pub async fn start(echo_component: &[u8]) -> anyhow::Result<Platform> {
+    /// Starts Courtyard on an ephemeral loopback port, installs `echo_component`
+    /// as `echo` and `profile_component` as `profile-reader`, both approved
+    /// and consented to by the benchmark resident.
+    pub async fn start(echo_component: &[u8], profile_component: &[u8]) -> anyhow::Result<Platform> {
         let data = tempfile::Builder::new().prefix("courtyard-bench-").tempdir()?;
         let server =
             courtyard::server::start(Config::with_data_dir(data.path())).await.context("starting Courtyard")?;
         server.install_app(echo_component, ECHO_MANIFEST).await.context("installing the echo app")?;
-        caller::set(sign_in_resident(&server).await?);
+        server.install_app(profile_component, PROFILE_MANIFEST).await.context("installing the profile app")?;
+        let resident = sign_in_resident(&server).await?;
+        approve_and_consent(&server, &resident).await?;
+        caller::set(resident);
         Ok(Platform { server, _data: data })
     }
 

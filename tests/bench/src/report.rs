@@ -2,7 +2,7 @@
 //!
 //! ```json
 //! {"servers": [{"name": "native", "requests": 1, "errors": 0, "req_per_sec": 0.1, "p50_us": 1.0, "p99_us": 1.0}],
-//!  "ratios": {"c_over_b": null, "d_over_a": null}, "settings": {}}
+//!  "ratios": {"c_over_b": null, "d_over_a": null, "e_over_b": null}, "settings": {}}
 //! ```
 
 use serde::Serialize;
@@ -47,6 +47,9 @@ pub struct Ratios {
     pub c_over_b: Option<f64>,
     /// courtyard-pinboard over native: the whole cost of the sandbox on real work.
     pub d_over_a: Option<f64>,
+    /// courtyard-profile over bare-wasmtime: a third-party app reading one
+    /// consented profile field (token, policy, audit append, fresh instance).
+    pub e_over_b: Option<f64>,
 }
 
 /// How the run was set up.
@@ -83,6 +86,7 @@ impl Report {
         let ratios = Ratios {
             c_over_b: ratio("courtyard-echo", "bare-wasmtime"),
             d_over_a: ratio("courtyard-pinboard", "native"),
+            e_over_b: ratio("courtyard-profile", "bare-wasmtime"),
         };
         Report { servers, ratios, settings }
     }

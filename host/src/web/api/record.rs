@@ -68,7 +68,13 @@ pub(super) async fn person_action(
     if gate.path.starts_with("/api/me") || gate.path.ends_with("/consent") {
         entry.subject_id = principal.as_ref().map(|principal| principal.user_id.clone());
     }
-    let response = if target.method != Method::GET { read_back(response, &mut entry).await } else { response };
+    let response = if target.method != Method::GET {
+        // People, units, occupancies or properties may have changed.
+        gate.state.services.profiles.clear();
+        read_back(response, &mut entry).await
+    } else {
+        response
+    };
     if entry.customer_id.is_none() {
         entry.customer_id = principal.as_ref().and_then(|principal| principal.home_customer());
     }

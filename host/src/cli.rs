@@ -153,6 +153,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 InstallOutcome::Installed => "installed",
                 InstallOutcome::Unchanged => "already installed",
             };
+            if report.outcome == InstallOutcome::Installed {
+                let mut entry = crate::audit::AuditEntry::new("system", "courtyard-cli", "app.install", "apps");
+                entry.resource_id = Some(format!("{}@{}", report.id, report.version));
+                entry.app_version = Some(report.version.clone());
+                entry.app_digest = Some(report.digest.clone());
+                crate::audit::record_cli_actions(&database, &config, vec![entry]).await?;
+            }
             println!("{what} {} {} (sha256 {})", report.id, report.version, report.digest);
             database.close().await;
             Ok(())

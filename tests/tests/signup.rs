@@ -408,17 +408,3 @@ async fn when_an_occupancy_ends_the_resident_loses_the_apps_that_day() {
     let me = world.expect(200, Method::GET, "/api/me", Some(&alice.auth), None).await;
     assert_eq!(me["residences"], json!([]));
 }
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-fn civil_date(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}

@@ -228,6 +228,24 @@ async fn write_batches(
     }
 }
 
+/// Records what an operator did from the command line (outside any
+/// server), and waits until it is durable.
+pub async fn record_cli_actions(
+    database: &Database,
+    config: &crate::config::Config,
+    entries: Vec<AuditEntry>,
+) -> anyhow::Result<()> {
+    let signer = CheckpointSigner::load(config.audit.signing_key.as_deref(), &config.data_dir)?;
+    let auditor = Auditor::start(database.clone(), Some(Arc::new(signer)), config.audit.checkpoint_every);
+    for mut entry in entries {
+        entry.actor_kind = "system".to_owned();
+        entry.actor_id = "courtyard-cli".to_owned();
+        entry.purpose = entry.purpose.or_else(|| Some("Operator command".to_owned()));
+        auditor.write(entry).await?;
+    }
+    Ok(())
+}
+
 /// Chains and stores one batch; returns the first sequence number.
 async fn append(
     database: &Database,

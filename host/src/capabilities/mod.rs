@@ -193,13 +193,17 @@ impl RequestState {
         if self.policy.kind == AppKind::Core {
             return user_id.to_owned();
         }
-        let pseudonyms = &self.services.policy.pseudonyms;
-        if !pseudonyms.is_registered(&self.app_id, user_id) {
-            let policy = Arc::clone(&self.services.policy);
-            let (app, user) = (self.app_id.to_string(), user_id.to_owned());
-            let _ = self.block_on(async move { policy.pseudonyms.for_app(&app, &user).await });
+        if let Some(known) = self.services.policy.pseudonyms.registered_as(&self.app_id, user_id) {
+            return known;
         }
-        pseudonyms.derive(&self.app_id, user_id)
+        let policy = Arc::clone(&self.services.policy);
+        let (app, user) = (self.app_id.to_string(), user_id.to_owned());
+        match self.block_on(async move { policy.pseudonyms.for_app(&app, &user).await }) {
+            Some(Ok(pseudonym)) => pseudonym,
+            // Not stored yet, so it cannot be resolved back; the derivation
+            // is still the app's stable view of the person.
+            _ => self.services.policy.pseudonyms.derive(&self.app_id, user_id),
+        }
     }
 }
 

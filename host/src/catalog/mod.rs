@@ -1,6 +1,7 @@
 //! The app catalog: installing micro-apps and keeping the current version of
 //! each one compiled and linked, ready for requests.
 
+mod capability;
 mod manifest;
 mod validate;
 

@@ -6,7 +6,7 @@
 //! back when the app names a person; erasing the person deletes those rows,
 //! after which the pseudonym resolves to no one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::RwLock;
 
 use hmac::{Hmac, Mac};
@@ -18,8 +18,8 @@ use crate::storage::{Database, StorageError};
 pub struct Pseudonyms {
     key: Vec<u8>,
     database: Database,
-    /// (app, user) pairs known to be stored.
-    registered: RwLock<HashSet<(String, String)>>,
+    /// app → user → pseudonym, for pairs known to be stored.
+    registered: RwLock<HashMap<String, HashMap<String, String>>>,
     /// (app, pseudonym) → user.
     resolved: RwLock<HashMap<(String, String), String>>,
 }
@@ -53,22 +53,23 @@ impl Pseudonyms {
 
     /// The pseudonym, stored so it can be resolved later.
     pub async fn for_app(&self, app_id: &str, user_id: &str) -> Result<String, StorageError> {
-        let pseudonym = self.derive(app_id, user_id);
-        let pair = (app_id.to_owned(), user_id.to_owned());
-        if !self.registered.read().unwrap_or_else(|p| p.into_inner()).contains(&pair) {
-            self.database.register_pseudonym(&pseudonym, app_id, user_id).await?;
-            let mut registered = self.registered.write().unwrap_or_else(|p| p.into_inner());
-            if registered.len() >= CACHE_ENTRIES {
-                registered.clear();
-            }
-            registered.insert(pair);
+        if let Some(known) = self.registered_as(app_id, user_id) {
+            return Ok(known);
         }
+        let pseudonym = self.derive(app_id, user_id);
+        self.database.register_pseudonym(&pseudonym, app_id, user_id).await?;
+        let mut registered = self.registered.write().unwrap_or_else(|p| p.into_inner());
+        if registered.values().map(HashMap::len).sum::<usize>() >= CACHE_ENTRIES {
+            registered.clear();
+        }
+        registered.entry(app_id.to_owned()).or_default().insert(user_id.to_owned(), pseudonym.clone());
         Ok(pseudonym)
     }
 
-    /// Whether `(app_id, user_id)` is known to be stored already.
-    pub fn is_registered(&self, app_id: &str, user_id: &str) -> bool {
-        self.registered.read().unwrap_or_else(|p| p.into_inner()).contains(&(app_id.to_owned(), user_id.to_owned()))
+    /// The pseudonym of `(app_id, user_id)`, if it is known to be stored.
+    pub fn registered_as(&self, app_id: &str, user_id: &str) -> Option<String> {
+        let registered = self.registered.read().unwrap_or_else(|p| p.into_inner());
+        registered.get(app_id).and_then(|users| users.get(user_id)).cloned()
     }
 
     /// The user behind `pseudonym` for `app_id`, if it still resolves.
@@ -90,7 +91,40 @@ impl Pseudonyms {
 
     /// Drops what this node remembers about `user_id` (after erasure).
     pub fn forget_user(&self, user_id: &str) {
-        self.registered.write().unwrap_or_else(|p| p.into_inner()).retain(|(_, user)| user != user_id);
+        for users in self.registered.write().unwrap_or_else(|p| p.into_inner()).values_mut() {
+            users.remove(user_id);
+        }
         self.resolved.write().unwrap_or_else(|p| p.into_inner()).retain(|_, user| user != user_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn pseudonyms_are_pairwise_stable_and_stop_resolving_after_erasure() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("p.db").display());
+        let database = Database::connect(&url).await.unwrap();
+        let user = database.insert_user("erin@example.org", "Erin", "en", None, true).await.unwrap();
+        let pseudonyms = Pseudonyms::load(database.clone()).await.unwrap();
+        let movers = pseudonyms.for_app("movers", &user.id).await.unwrap();
+        assert_eq!(movers, pseudonyms.for_app("movers", &user.id).await.unwrap());
+        assert_ne!(movers, pseudonyms.for_app("grocer", &user.id).await.unwrap());
+        assert!(!movers.contains(&user.id));
+        // Another node on the same database derives the same pseudonym.
+        let other_node = Pseudonyms::load(database.clone()).await.unwrap();
+        assert_eq!(other_node.derive("movers", &user.id), movers);
+        assert_eq!(pseudonyms.resolve("movers", &movers).await.unwrap().as_deref(), Some(user.id.as_str()));
+        assert_eq!(
+            pseudonyms.resolve("grocer", &movers).await.unwrap(),
+            None,
+            "one app's pseudonym means nothing to another"
+        );
+
+        database.forget_pseudonyms(&user.id).await.unwrap();
+        pseudonyms.forget_user(&user.id);
+        assert_eq!(pseudonyms.resolve("movers", &movers).await.unwrap(), None, "erased: it resolves to no one");
     }
 }

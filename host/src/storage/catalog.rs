@@ -20,6 +20,19 @@ pub struct AppVersionRow {
     pub installed_at: i64,
 }
 
+fn version_from(row: &sqlx::any::AnyRow) -> Result<AppVersionRow, sqlx::Error> {
+    Ok(AppVersionRow {
+        app_id: row.try_get("app_id")?,
+        version: row.try_get("version")?,
+        name: row.try_get("name")?,
+        kind: row.try_get("kind")?,
+        vendor: row.try_get("vendor")?,
+        manifest: row.try_get("manifest")?,
+        digest: row.try_get("digest")?,
+        installed_at: row.try_get("installed_at")?,
+    })
+}
+
 /// What an install did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InstallOutcome {
@@ -114,20 +127,7 @@ impl Database {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AppVersionRow {
-                    app_id: row.try_get("app_id")?,
-                    version: row.try_get("version")?,
-                    name: row.try_get("name")?,
-                    kind: row.try_get("kind")?,
-                    vendor: row.try_get("vendor")?,
-                    manifest: row.try_get("manifest")?,
-                    digest: row.try_get("digest")?,
-                    installed_at: row.try_get("installed_at")?,
-                })
-            })
-            .collect()
+        Ok(rows.iter().map(version_from).collect::<Result<_, _>>()?)
     }
 
     /// One installed version of an app.
@@ -140,19 +140,7 @@ impl Database {
         .bind(version)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            Ok(AppVersionRow {
-                app_id: row.try_get("app_id")?,
-                version: row.try_get("version")?,
-                name: row.try_get("name")?,
-                kind: row.try_get("kind")?,
-                vendor: row.try_get("vendor")?,
-                manifest: row.try_get("manifest")?,
-                digest: row.try_get("digest")?,
-                installed_at: row.try_get("installed_at")?,
-            })
-        })
-        .transpose()
+        Ok(row.as_ref().map(version_from).transpose()?)
     }
 
     /// The bytes of the component with `digest`.

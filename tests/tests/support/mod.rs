@@ -7,7 +7,7 @@ mod vendor;
 mod world;
 
 #[allow(unused_imports)]
-pub use vendor::{Vendor, VendorCall, days_from_today};
+pub use vendor::{Vendor, VendorCall, civil_date, days_from_today};
 #[allow(unused_imports)]
 pub use world::{Auth, CustomerInfo, PASSWORD, Person, World, link_parameter};
 

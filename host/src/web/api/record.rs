@@ -114,6 +114,13 @@ async fn read_back(response: Response, entry: &mut AuditEntry) -> Response {
         }
         entry.customer_id = entry.customer_id.take().or_else(|| text("customer_id"));
         entry.subject_id = entry.subject_id.take().or_else(|| text("user_id"));
+        // Signing in or up: whoever it was is who the answer names.
+        if entry.actor_kind == "anonymous"
+            && let Some(user) = text("user_id")
+        {
+            entry.actor_kind = "user".to_owned();
+            entry.actor_id = user;
+        }
         // Approvals and consents: which grants (names of grants, not data).
         if let Some(grants) = fields.get("grants").and_then(|value| value.as_array()) {
             let names: Vec<&str> = grants.iter().filter_map(|grant| grant.as_str()).collect();

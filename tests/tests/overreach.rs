@@ -284,3 +284,52 @@ async fn notifications_reach_neighbours_who_consented_and_are_rate_limited() {
     assert_eq!(entries[3]["outcome"], "failed");
     assert!(entries[3]["reason"].as_str().unwrap().starts_with("limit"), "{}", entries[3]);
 }
+
+#[tokio::test]
+async fn a_resident_who_restricts_processing_is_off_limits_to_third_party_apps() {
+    let deployment = Deployment::new().await;
+    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
+    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident_person("alice", "acme", "elm-5").await;
+    let bob = world.resident_person("bob", "acme", "elm-5").await;
+    node.wait_for_app(&world.client, APP, &alice.auth).await;
+    world.approve("acme", APP, None).await;
+    world.consent(&alice.auth, APP, None).await;
+    world.consent(&bob.auth, APP, None).await;
+    let bob_here = world.expect(200, Method::GET, "/apps/overreach/whoami", Some(&bob.auth), None).await["subject"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let read = format!("/apps/overreach/profile?fields=display-name&subject={bob_here}");
+    assert_eq!(world.expect(200, Method::GET, &read, Some(&alice.auth), None).await["outcome"], "ok");
+
+    let restricted = world
+        .expect(
+            200,
+            Method::PUT,
+            "/api/me/processing-restriction",
+            Some(&bob.auth),
+            Some(json!({ "restricted": true })),
+        )
+        .await;
+    assert_eq!(restricted["restricted"], true);
+    let answer = world.expect(200, Method::GET, &read, Some(&alice.auth), None).await;
+    assert_eq!(answer["outcome"], "denied", "{answer}");
+    assert!(answer["detail"].as_str().unwrap().contains("restricts"), "{answer}");
+    // His own use of the app is restricted too.
+    let own = world.expect(200, Method::GET, "/apps/overreach/profile", Some(&bob.auth), None).await;
+    assert_eq!(own["outcome"], "denied", "{own}");
+
+    world
+        .expect(
+            200,
+            Method::PUT,
+            "/api/me/processing-restriction",
+            Some(&bob.auth),
+            Some(json!({ "restricted": false })),
+        )
+        .await;
+    assert_eq!(world.expect(200, Method::GET, &read, Some(&alice.auth), None).await["outcome"], "ok");
+}

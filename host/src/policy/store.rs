@@ -200,6 +200,17 @@ impl PolicyStore {
         Ok(record)
     }
 
+    /// Starts or lifts the person's restriction of processing (GDPR Art. 18);
+    /// returns since when it holds.
+    pub async fn set_restriction(&self, user_id: &str, restricted: bool) -> Result<Option<i64>, StorageError> {
+        let change = PolicyChange::User { user: user_id.to_owned() };
+        let echo = self.heard.subscribe();
+        let since = self.database.set_restriction(user_id, restricted).await?;
+        self.apply(&change);
+        self.await_echo(echo, &change).await;
+        Ok(since)
+    }
+
     /// Withdraws the person's consent to `app` and forgets it on this node.
     pub async fn withdraw_consent(&self, user_id: &str, app_id: &str) -> Result<Vec<String>, StorageError> {
         let change = PolicyChange::Standing { user: user_id.to_owned(), app: app_id.to_owned() };

@@ -357,6 +357,30 @@ impl Database {
             .collect()
     }
 
+    /// Starts (`true`) or lifts a person's restriction of processing.
+    pub async fn set_restriction(&self, user_id: &str, restricted: bool) -> Result<Option<i64>, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        if restricted {
+            sqlx::query::<Any>("UPDATE users SET restricted_at = COALESCE(restricted_at, $1) WHERE id = $2")
+                .bind(now_ms())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query::<Any>("UPDATE users SET restricted_at = NULL WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let now: Option<i64> = sqlx::query_scalar::<Any, Option<i64>>("SELECT restricted_at FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        self.announce(&mut tx, &PolicyChange::User { user: user_id.to_owned() }).await?;
+        tx.commit().await?;
+        Ok(now)
+    }
+
     /// The policy revision: changes with every approval or consent change.
     pub async fn policy_revision(&self) -> Result<i64, StorageError> {
         Ok(sqlx::query_scalar::<Any, i64>("SELECT revision FROM policy_revision WHERE id = 1")

@@ -50,6 +50,17 @@ pub(crate) fn declare(routes: &mut Routes) {
         list,
     );
     routes.add(
+        route(
+            Method::PUT,
+            "/api/me/processing-restriction",
+            Permission::Authenticated,
+            "Restrict (or stop restricting) processing of your data by third-party apps",
+        )
+        .takes::<RestrictionRequest>()
+        .returns::<Restriction>(),
+        restrict,
+    );
+    routes.add(
         route(Method::GET, "/api/me/notifications", Permission::Authenticated, "Notifications apps sent you")
             .returns::<Vec<Notification>>(),
         notifications,
@@ -244,6 +255,30 @@ async fn notify_app(state: &AppState, principal: &Principal, app_id: &str) -> St
         Ok(Err(error)) => format!("the app answered: {error}"),
         Err(failure) => format!("failed: {failure}"),
     }
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RestrictionRequest {
+    restricted: bool,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct Restriction {
+    restricted: bool,
+    /// Since when, milliseconds since the epoch.
+    since: Option<i64>,
+}
+
+/// While restricted, no third-party app gets anything about the person,
+/// from the next call on, on every node.
+async fn restrict(
+    State(state): State<AppState>,
+    Actor(principal): Actor,
+    Body(request): Body<RestrictionRequest>,
+) -> Result<Response, ApiError> {
+    let since = state.services.policy.set_restriction(&principal.user_id, request.restricted).await?;
+    Ok(axum::Json(Restriction { restricted: since.is_some(), since }).into_response())
 }
 
 async fn list(State(state): State<AppState>, Actor(principal): Actor) -> Result<Response, ApiError> {

@@ -32,8 +32,11 @@ const COLUMNS: [&str; 22] = [
     "hash",
 ];
 
-/// Rows per INSERT statement (22 parameters each).
-const ROWS_PER_INSERT: usize = 64;
+/// Most rows per INSERT statement (22 parameters each). sqlx looks up every
+/// parameter by name, which SQLite answers by walking a list, so the cost
+/// per statement grows with the square of its parameters: 8 rows measured
+/// fastest, 64 rows at a third of the speed.
+const ROWS_PER_INSERT: usize = 8;
 
 /// What an audit query looks for. Every set field must match.
 #[derive(Debug, Clone, Default)]
@@ -107,7 +110,13 @@ impl Database {
             entry.hash = entry_hash(entry);
             prev = entry.hash.clone();
         }
-        for chunk in entries.chunks(ROWS_PER_INSERT) {
+        // Chunks of 8, 4, 2 or 1 rows: a handful of statement shapes,
+        // each prepared once per connection and then reused.
+        let mut rest: &[AuditEntry] = &entries;
+        while !rest.is_empty() {
+            let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
+            let (chunk, tail) = rest.split_at(size);
+            rest = tail;
             let mut sql = format!("INSERT INTO audit_entries ({}) VALUES ", COLUMNS.join(", "));
             for row in 0..chunk.len() {
                 let placeholders: Vec<String> =

@@ -40,6 +40,21 @@ pub fn entry_hash(entry: &AuditEntry) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// Links `entries` onto a chain whose head is `head_seq`/`head_hash`:
+/// numbers them, sets each `prev_hash` and `hash`, and returns the new head.
+pub fn link(entries: &mut [AuditEntry], head_seq: i64, head_hash: String) -> (i64, String) {
+    let mut seq = head_seq;
+    let mut prev = head_hash;
+    for entry in entries {
+        seq += 1;
+        entry.seq = seq;
+        entry.prev_hash = std::mem::take(&mut prev);
+        entry.hash = entry_hash(entry);
+        prev = entry.hash.clone();
+    }
+    (seq, prev)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

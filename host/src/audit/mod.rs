@@ -8,10 +8,12 @@
 //! (`courtyard audit verify` names the first broken entry). Signed
 //! checkpoints let old entries be pruned while the rest still verifies.
 //!
-//! Appends go through one writer task per node that commits whatever has
-//! queued up in a single transaction (group commit). [`Auditor::record`]
-//! hands back a [`Receipt`]; whoever acknowledges the action waits for it,
-//! so no action is acknowledged whose entry could still be lost.
+//! Appends go through one writer per node that commits whatever has queued
+//! up in a single transaction (group commit): a thread with its own
+//! connection on embedded SQLite, a task on the pool on PostgreSQL.
+//! [`Auditor::record`] hands back a [`Receipt`]; whoever acknowledges the
+//! action waits for it, so no action is acknowledged whose entry could still
+//! be lost.
 
 mod chain;
 mod checkpoint;
@@ -21,15 +23,17 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
-pub use chain::{GENESIS, entry_hash};
+pub use chain::{GENESIS, entry_hash, link};
 pub use checkpoint::{Broken, CheckpointSigner, SignedCheckpoint, VerifyReport, verify};
 
-use crate::storage::{Database, StorageError, now_ms};
+use crate::storage::{Database, SqliteAppender, StorageError, now_ms};
 
 /// Most entries one group commit writes.
 const MAX_BATCH: usize = 256;
-/// Times the writer yields to gather more entries before committing.
+/// Times the writer task yields to gather more entries before committing.
 const GATHER_YIELDS: usize = 2;
+/// Pause before the one retry of a failed batch.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// One audit entry. `seq`, `prev_hash` and `hash` are set by the writer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -159,10 +163,27 @@ impl std::fmt::Debug for Auditor {
 }
 
 impl Auditor {
-    /// Starts the writer task on the current runtime.
+    /// Starts the writer: on a thread of its own with its own connection for
+    /// an embedded database in a file, as a task on the current runtime
+    /// otherwise.
     pub fn start(database: Database, signer: Option<Arc<CheckpointSigner>>, checkpoint_every: i64) -> Auditor {
         let (sender, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(write_batches(database, signer, checkpoint_every.max(1), receiver));
+        let checkpoints = Checkpoints { signer, every: checkpoint_every.max(1) };
+        match database.sqlite_audit_appender() {
+            Some(appender) => {
+                let started = std::thread::Builder::new()
+                    .name("courtyard-audit".to_owned())
+                    .spawn(move || write_batches_on_thread(appender, checkpoints, receiver));
+                if let Err(err) = started {
+                    // The receiver is gone with the closure, so every action
+                    // is refused rather than acknowledged unrecorded.
+                    tracing::error!(error = %err, "the audit writer could not start");
+                }
+            }
+            None => {
+                tokio::spawn(write_batches(database, checkpoints, receiver));
+            }
+        }
         Auditor { sender }
     }
 
@@ -181,12 +202,42 @@ impl Auditor {
     }
 }
 
-async fn write_batches(
-    database: Database,
+/// When a batch gets a signed checkpoint: whenever it crosses a multiple of
+/// `every`.
+struct Checkpoints {
     signer: Option<Arc<CheckpointSigner>>,
-    checkpoint_every: i64,
-    mut receiver: mpsc::UnboundedReceiver<Pending>,
-) {
+    every: i64,
+}
+
+impl Checkpoints {
+    fn decide(&self) -> impl FnOnce(i64, i64, &str) -> Option<SignedCheckpoint> + '_ {
+        move |head_seq, last_seq, last_hash| {
+            let crosses = head_seq / self.every != last_seq / self.every;
+            self.signer.as_deref().filter(|_| crosses).map(|signer| signer.sign(last_seq, last_hash, now_ms()))
+        }
+    }
+}
+
+/// Answers every receipt of `batch`, and empties it.
+fn settle(batch: &mut Vec<Pending>, result: Result<i64, StorageError>) {
+    match result {
+        Ok(first_seq) => {
+            for (offset, pending) in batch.drain(..).enumerate() {
+                let _ = pending.done.send(Ok(first_seq + offset as i64));
+            }
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "audit append failed; the actions are refused");
+            let error = AuditError(err.to_string());
+            for pending in batch.drain(..) {
+                let _ = pending.done.send(Err(error.clone()));
+            }
+        }
+    }
+}
+
+/// The writer task for a database reached through the pool (PostgreSQL).
+async fn write_batches(database: Database, checkpoints: Checkpoints, mut receiver: mpsc::UnboundedReceiver<Pending>) {
     let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
     while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
         // Let requests that are about to record join this commit: a commit
@@ -204,27 +255,43 @@ async fn write_batches(
             }
         }
         let entries: Vec<AuditEntry> = batch.iter().map(|pending| pending.entry.clone()).collect();
-        let mut result = append(&database, signer.as_deref(), checkpoint_every, entries.clone()).await;
+        let mut result = database.append_audit(entries.clone(), checkpoints.decide()).await;
         if let Err(err) = &result {
             // One retry covers a lost connection or a busy database.
             tracing::warn!(error = %err, entries = entries.len(), "audit append failed; retrying once");
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            result = append(&database, signer.as_deref(), checkpoint_every, entries).await;
+            tokio::time::sleep(RETRY_AFTER).await;
+            result = database.append_audit(entries, checkpoints.decide()).await;
         }
-        match result {
-            Ok(first_seq) => {
-                for (offset, pending) in batch.drain(..).enumerate() {
-                    let _ = pending.done.send(Ok(first_seq + offset as i64));
-                }
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "audit append failed; the actions are refused");
-                let error = AuditError(err.to_string());
-                for pending in batch.drain(..) {
-                    let _ = pending.done.send(Err(error.clone()));
-                }
+        settle(&mut batch, result);
+    }
+}
+
+/// The writer thread for an embedded database: whatever queued up while
+/// the previous batch committed goes into the next commit.
+fn write_batches_on_thread(
+    mut appender: SqliteAppender,
+    checkpoints: Checkpoints,
+    mut receiver: mpsc::UnboundedReceiver<Pending>,
+) {
+    let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
+    let mut entries: Vec<AuditEntry> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = receiver.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match receiver.try_recv() {
+                Ok(pending) => batch.push(pending),
+                Err(_) => break,
             }
         }
+        entries.extend(batch.iter_mut().map(|pending| std::mem::take(&mut pending.entry)));
+        let mut result = appender.append(&mut entries, checkpoints.decide());
+        if let Err(err) = &result {
+            tracing::warn!(error = %err, entries = entries.len(), "audit append failed; retrying once");
+            std::thread::sleep(RETRY_AFTER);
+            result = appender.append(&mut entries, checkpoints.decide());
+        }
+        entries.clear();
+        settle(&mut batch, result);
     }
 }
 
@@ -244,19 +311,4 @@ pub async fn record_cli_actions(
         auditor.write(entry).await?;
     }
     Ok(())
-}
-
-/// Chains and stores one batch; returns the first sequence number.
-async fn append(
-    database: &Database,
-    signer: Option<&CheckpointSigner>,
-    checkpoint_every: i64,
-    entries: Vec<AuditEntry>,
-) -> Result<i64, StorageError> {
-    database
-        .append_audit(entries, |head_seq, last_seq, last_hash| {
-            let crosses = head_seq / checkpoint_every != last_seq / checkpoint_every;
-            signer.filter(|_| crosses).map(|signer| signer.sign(last_seq, last_hash, now_ms()))
-        })
-        .await
 }

@@ -5,9 +5,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
 use super::{Database, StorageError};
-use crate::audit::{AuditEntry, SignedCheckpoint, entry_hash};
+use crate::audit::{AuditEntry, SignedCheckpoint, link};
 
-const COLUMNS: [&str; 22] = [
+pub(super) const COLUMNS: [&str; 22] = [
     "seq",
     "at",
     "customer_id",
@@ -101,15 +101,7 @@ impl Database {
         sqlx::query::<Any>("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
         let head = sqlx::query::<Any>("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
         let head_seq: i64 = head.try_get("seq")?;
-        let mut seq = head_seq;
-        let mut prev: String = head.try_get("hash")?;
-        for entry in &mut entries {
-            seq += 1;
-            entry.seq = seq;
-            entry.prev_hash = std::mem::take(&mut prev);
-            entry.hash = entry_hash(entry);
-            prev = entry.hash.clone();
-        }
+        let (seq, prev) = link(&mut entries, head_seq, head.try_get("hash")?);
         // Chunks of 8, 4, 2 or 1 rows: a handful of statement shapes,
         // each prepared once per connection and then reused.
         let mut rest: &[AuditEntry] = &entries;

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod audit;
+mod audit_sqlite;
 mod catalog;
 mod documents;
 mod grants;
@@ -32,6 +33,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{RoleAssignment, User, normalize_email};
 pub use audit::AuditQuery;
+pub use audit_sqlite::SqliteAppender;
 pub use catalog::{AppVersionRow, InstallOutcome};
 pub use documents::{Criteria, DocumentScope, Filter, FilterValue, Order, Page, StoredDocument, Visibility};
 pub use grants::{ConsentRecord, POLICY_CHANNEL, PolicyChange};
@@ -61,6 +63,8 @@ pub enum StorageError {
     UnsupportedUrl(String),
     #[error("database unavailable: {0}")]
     Unavailable(#[from] sqlx::Error),
+    #[error("database unavailable: {0}")]
+    Embedded(#[from] rusqlite::Error),
     #[error("migrating the database failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot prepare the database file: {0}")]
@@ -72,6 +76,8 @@ pub enum StorageError {
 pub struct Database {
     pool: AnyPool,
     dialect: Dialect,
+    /// The file behind an embedded database.
+    sqlite_file: Option<PathBuf>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -119,7 +125,7 @@ impl Database {
             Dialect::Sqlite => {
                 // PostgreSQL migrations hold an advisory lock; SQLite's need a
                 // file lock, or nodes starting together on one file collide.
-                let _lock = match sqlite_file {
+                let _lock = match &sqlite_file {
                     Some(file) => Some(lock_file(file.with_extension("migrate-lock")).await?),
                     None => None,
                 };
@@ -127,7 +133,13 @@ impl Database {
             }
             Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Database { pool, dialect })
+        Ok(Database { pool, dialect, sqlite_file })
+    }
+
+    /// For an embedded database in a file: an audit appender with its own
+    /// connection (see [`SqliteAppender`]).
+    pub fn sqlite_audit_appender(&self) -> Option<SqliteAppender> {
+        self.sqlite_file.clone().map(SqliteAppender::new)
     }
 
     /// The backend in use.

@@ -39,8 +39,8 @@ use crate::serve::Running;
 
 /// The echo fixture, built by the build script.
 const ECHO_COMPONENT: &[u8] = include_bytes!(env!("COURTYARD_COMPONENT_FIXTURE_ECHO"));
-/// The over-reaching fixture, which reads one profile field per request.
-const PROFILE_COMPONENT: &[u8] = include_bytes!(env!("COURTYARD_COMPONENT_FIXTURE_OVERREACH"));
+/// The profile-reader fixture, which reads one profile field per request.
+const PROFILE_COMPONENT: &[u8] = include_bytes!(env!("COURTYARD_COMPONENT_FIXTURE_PROFILE_READER"));
 /// The body every echo request sends: 56 bytes of JSON.
 const ECHO_BODY: &str = r#"{"app":"echo","message":"hello, courtyard","seq":123456}"#;
 /// How many posts pinboard's list returns.
@@ -237,8 +237,11 @@ fn probe(generator: &LoadGenerator, kind: Kind, target: &Target) -> anyhow::Resu
         );
     }
     if kind == Kind::CourtyardProfile {
-        let answer: serde_json::Value = serde_json::from_slice(&body)?;
-        anyhow::ensure!(answer["outcome"] == "ok", "the profile read was not allowed: {answer}");
+        anyhow::ensure!(
+            body.starts_with(b"Hello, ") && body.len() > "Hello, ".len(),
+            "the profile read was not answered: {}",
+            load::snippet(&body)
+        );
     }
     Ok(body)
 }

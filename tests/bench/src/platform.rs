@@ -1,6 +1,6 @@
 //! Courtyard itself, as the benchmark drives it: a real server with embedded
 //! SQLite in a temporary directory, the echo fixture installed as app `echo`,
-//! the overreach fixture as `profile-reader`, and pinboard seeded with posts
+//! the profile-reader fixture as `profile-reader`, and pinboard seeded with posts
 //! by the benchmark caller.
 //!
 //! ```ignore
@@ -48,26 +48,12 @@ location = "EU/EEA"
 
 [[capabilities]]
 kind = "profile.read"
-fields = ["display-name", "email", "phone"]
+fields = ["display-name"]
 purpose = "To greet you by name."
-
-[[capabilities]]
-kind = "collections.write"
-collections = ["notes"]
-purpose = "Not used by the benchmark."
-
-[[capabilities]]
-kind = "notifications.send"
-purpose = "Not used by the benchmark."
-
-[[capabilities]]
-kind = "outbound-http"
-hosts = ["vendor.example"]
-purpose = "Not used by the benchmark."
 "#;
 
 /// The request case (e) sends: one consented profile field.
-pub const PROFILE_PATH: &str = "/apps/profile-reader/profile?fields=display-name";
+pub const PROFILE_PATH: &str = "/apps/profile-reader/";
 
 /// The customer approves both third-party apps and the resident consents,
 /// the way the API records it.

@@ -35,7 +35,9 @@ pub(super) const COLUMNS: [&str; 22] = [
 /// Most rows per INSERT statement (22 parameters each). sqlx looks up every
 /// parameter by name, which SQLite answers by walking a list, so the cost
 /// per statement grows with the square of its parameters: 8 rows measured
-/// fastest, 64 rows at a third of the speed.
+/// fastest, 64 rows at a third of the speed. (Embedded databases in a file
+/// append through [`SqliteAppender`](super::SqliteAppender) instead; this path
+/// serves PostgreSQL and in-memory SQLite.)
 const ROWS_PER_INSERT: usize = 8;
 
 /// What an audit query looks for. Every set field must match.

@@ -44,82 +44,79 @@ impl SqliteAppender {
         entries: &mut [AuditEntry],
         checkpoint: impl FnOnce(i64, i64, &str) -> Option<SignedCheckpoint>,
     ) -> Result<i64, StorageError> {
-        let result = self.try_append(entries, checkpoint);
-        if result.is_err() {
-            self.connection = None;
-        }
-        result
+        let mut connection = match self.connection.take() {
+            Some(connection) => connection,
+            None => open(&self.path)?,
+        };
+        let first_seq = append_on(&mut connection, entries, checkpoint)?;
+        self.connection = Some(connection);
+        Ok(first_seq)
     }
+}
 
-    fn connection(&mut self) -> Result<&mut Connection, StorageError> {
-        if self.connection.is_none() {
-            // The pool creates and migrates the file; this only joins it.
-            let connection = Connection::open_with_flags(
-                &self.path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            connection.busy_timeout(BUSY_TIMEOUT)?;
-            connection.pragma_update(None, "synchronous", "FULL")?;
-            let mode: String = connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-            if !mode.eq_ignore_ascii_case("wal") {
-                return Err(StorageError::Invalid(format!("the audit log needs WAL mode, the file is in {mode}")));
-            }
-            self.connection = Some(connection);
-        }
-        Ok(self.connection.as_mut().expect("connected just above"))
+/// Joins the file the pool created and migrated.
+fn open(path: &std::path::Path) -> Result<Connection, StorageError> {
+    let connection =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    let mode: String = connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StorageError::Invalid(format!("the audit log needs WAL mode, the file is in {mode}")));
     }
+    Ok(connection)
+}
 
-    fn try_append(
-        &mut self,
-        entries: &mut [AuditEntry],
-        checkpoint: impl FnOnce(i64, i64, &str) -> Option<SignedCheckpoint>,
-    ) -> Result<i64, StorageError> {
-        let connection = self.connection()?;
-        // Every statement is prepared once per connection; a rollback on
-        // failure comes with dropping the transaction.
-        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (head_seq, head_hash): (i64, String) = tx
-            .prepare_cached("SELECT seq, hash FROM audit_head WHERE id = 1")?
-            .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        let (seq, hash) = link(entries, head_seq, head_hash);
-        let mut insert = tx.prepare_cached(&INSERT)?;
-        for entry in entries.iter() {
-            insert.execute(params![
-                entry.seq,
-                entry.at,
-                entry.customer_id,
-                entry.actor_kind,
-                entry.actor_id,
-                entry.app_version,
-                entry.app_digest,
-                entry.on_behalf_of,
-                entry.action,
-                entry.resource_type,
-                entry.resource_id,
-                entry.subject_id,
-                entry.fields,
-                entry.purpose,
-                entry.legal_basis,
-                entry.grant_ref,
-                entry.consent_ref,
-                entry.outcome,
-                entry.reason,
-                entry.request_id,
-                entry.prev_hash,
-                entry.hash,
-            ])?;
-        }
-        drop(insert);
-        tx.prepare_cached("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")?.execute(params![seq, hash])?;
-        if let Some(signed) = checkpoint(head_seq, seq, &hash) {
-            tx.execute(
-                "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![signed.seq, signed.hash, signed.at, signed.key_id, signed.signature],
-            )?;
-        }
-        tx.commit()?;
-        Ok(head_seq + 1)
+/// One batch in one `BEGIN IMMEDIATE … COMMIT` on `connection`.
+fn append_on(
+    connection: &mut Connection,
+    entries: &mut [AuditEntry],
+    checkpoint: impl FnOnce(i64, i64, &str) -> Option<SignedCheckpoint>,
+) -> Result<i64, StorageError> {
+    // Every statement is prepared once per connection; a rollback on
+    // failure comes with dropping the transaction.
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (head_seq, head_hash): (i64, String) = tx
+        .prepare_cached("SELECT seq, hash FROM audit_head WHERE id = 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let (seq, hash) = link(entries, head_seq, head_hash);
+    let mut insert = tx.prepare_cached(&INSERT)?;
+    for entry in entries.iter() {
+        insert.execute(params![
+            entry.seq,
+            entry.at,
+            entry.customer_id,
+            entry.actor_kind,
+            entry.actor_id,
+            entry.app_version,
+            entry.app_digest,
+            entry.on_behalf_of,
+            entry.action,
+            entry.resource_type,
+            entry.resource_id,
+            entry.subject_id,
+            entry.fields,
+            entry.purpose,
+            entry.legal_basis,
+            entry.grant_ref,
+            entry.consent_ref,
+            entry.outcome,
+            entry.reason,
+            entry.request_id,
+            entry.prev_hash,
+            entry.hash,
+        ])?;
     }
+    drop(insert);
+    tx.prepare_cached("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")?.execute(params![seq, hash])?;
+    if let Some(signed) = checkpoint(head_seq, seq, &hash) {
+        tx.execute(
+            "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![signed.seq, signed.hash, signed.at, signed.key_id, signed.signature],
+        )?;
+    }
+    tx.commit()?;
+    Ok(head_seq + 1)
 }
 
 /// One row of `audit_entries`, bound by position.

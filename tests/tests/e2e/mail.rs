@@ -1,11 +1,9 @@
 //! With an SMTP server configured, mail leaves over SMTP (here to a small
 //! SMTP server of the test's own) and nothing is written to the folder.
 
-mod support;
-
+use crate::support::*;
 use reqwest::Method;
 use serde_json::json;
-use support::*;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 

@@ -3,12 +3,10 @@
 //! export their log (and those reads are recorded too), and residents see
 //! who accessed their data.
 
-mod support;
-
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::Row;
-use support::*;
 
 const TEXT_COLUMNS: &[&str] = &[
     "customer_id",

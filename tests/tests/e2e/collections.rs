@@ -2,10 +2,8 @@
 //! visibility, ownership, filters, revisions, paging and isolation between
 //! apps, behaving the same on SQLite and PostgreSQL.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{Value, json};
-use support::*;
 
 struct Notes {
     _deployment: Deployment,

@@ -1,11 +1,9 @@
 //! Master-data import: JSON or CSV keyed by the source system's external_id,
 //! idempotent, with every bad record reported and the rest imported.
 
-mod support;
-
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::*;
 
 async fn import(world: &World<'_>, customer: &str, auth: &Auth, content_type: &str, body: String) -> (u16, Value) {
     let response = world

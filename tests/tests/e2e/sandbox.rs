@@ -1,12 +1,10 @@
 //! Hostile guests: each misbehaviour is contained to its own request with a
 //! 5xx, and a well-behaved app keeps answering during and after it.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 /// Alice uses the pinboard; Mallory runs the hostile app. Same building.
 struct Cast {

@@ -1,9 +1,7 @@
 //! The HTTP front: health, errors in one JSON shape, limits, request ids.
 
-mod support;
-
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 #[tokio::test]
 async fn health_unknown_routes_and_unknown_apps() {

@@ -2,11 +2,9 @@
 //! catalog → the customer approves a subset → the resident consents → use →
 //! withdrawal, and a later version that asks for more.
 
-mod support;
-
+use crate::support::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::*;
 
 const APP: &str = "moving-service";
 const HOST: &str = "api.meier-removals.example";

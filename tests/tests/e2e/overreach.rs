@@ -2,11 +2,9 @@
 //! attempt is refused with a typed error (never a trap), and audited exactly
 //! once. Pseudonyms keep residents unlinkable across apps.
 
-mod support;
-
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::*;
 
 const APP: &str = "overreach";
 /// What acme approves: everything but the phone number.

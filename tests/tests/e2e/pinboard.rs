@@ -1,10 +1,8 @@
 //! Pinboard end to end: residents post, list their property's board and
 //! delete their own posts, over JSON and over the HTML page.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{Value, json};
-use support::*;
 
 async fn post(client: &reqwest::Client, node: &Node, who: (&str, String), title: &str) -> reqwest::Response {
     client

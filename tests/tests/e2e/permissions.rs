@@ -3,11 +3,9 @@
 //! matrix); method swaps and mass assignment get nowhere; nobody grants
 //! more than they hold.
 
-mod support;
-
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::*;
 
 /// What a resident holds (see host/src/identity/roles.rs).
 const RESIDENT_HOLDS: &[&str] = &["public", "authenticated", "properties-read", "residents-invite", "apps-use"];

@@ -1,12 +1,10 @@
 //! Invariant 8: a write acknowledged with 2xx survives SIGKILL and restart.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::json;
-use support::*;
 
 #[tokio::test]
 async fn acknowledged_posts_survive_sigkill_mid_stream() {

@@ -4,11 +4,9 @@
 //! database's notifications make them forget, so this proves the
 //! invalidation travels through the database, not a timer.
 
-mod support;
-
+use crate::support::*;
 use reqwest::Method;
 use serde_json::Value;
-use support::*;
 
 async fn read(world: &World<'_>, node: &Node, who: &Auth, subject: &str) -> Value {
     let response = world

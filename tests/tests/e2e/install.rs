@@ -1,9 +1,7 @@
 //! Install-time validation: only real components whose imports the manifest
 //! covers get into the catalog, and every refusal names what is wrong.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

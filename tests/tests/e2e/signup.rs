@@ -3,11 +3,9 @@
 //! you live with, (c) an access request a property manager approves. Also
 //! password reset, sign-in throttling and the end of an occupancy.
 
-mod support;
-
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::*;
 
 async fn database(deployment: &Deployment) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();

@@ -1,14 +1,12 @@
 //! Access tokens under attack: every forged, altered or stale token answers
 //! 401, while a correctly made one (proving the forging here is sound) works.
 
-mod support;
-
+use crate::support::*;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::*;
 
 const SECRET_A: &str = "first key: at least thirty-two bytes long!";
 const SECRET_B: &str = "second key, also thirty-two bytes or more";

@@ -1,0 +1,24 @@
+//! The end-to-end suite: real `courtyard` server processes on loopback,
+//! real databases (embedded SQLite, or PostgreSQL when
+//! `COURTYARD_TEST_DATABASE_URL` is set) and real guest components.
+//!
+//! One test binary with a module per area, so the suite links once; run an
+//! area with e.g. `cargo test --test e2e audit::`.
+
+mod support;
+
+mod audit;
+mod collections;
+mod durability;
+mod http;
+mod import;
+mod install;
+mod mail;
+mod moving_service;
+mod overreach;
+mod permissions;
+mod pinboard;
+mod policy_sync;
+mod sandbox;
+mod signup;
+mod tokens;

@@ -2,6 +2,7 @@
 //! newline, and a JSON array of every other column in a fixed order.
 //! An array leaves no room for ambiguity between neighbouring fields.
 
+use serde::ser::{Serialize, SerializeSeq, Serializer};
 use sha2::{Digest, Sha256};
 
 use super::AuditEntry;
@@ -11,33 +12,50 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// The hash `entry` must carry, given its `prev_hash`.
 pub fn entry_hash(entry: &AuditEntry) -> String {
-    let columns = serde_json::json!([
-        entry.seq,
-        entry.at,
-        entry.customer_id,
-        entry.actor_kind,
-        entry.actor_id,
-        entry.app_version,
-        entry.app_digest,
-        entry.on_behalf_of,
-        entry.action,
-        entry.resource_type,
-        entry.resource_id,
-        entry.subject_id,
-        entry.fields,
-        entry.purpose,
-        entry.legal_basis,
-        entry.grant_ref,
-        entry.consent_ref,
-        entry.outcome,
-        entry.reason,
-        entry.request_id,
-    ]);
     let mut hasher = Sha256::new();
     hasher.update(entry.prev_hash.as_bytes());
     hasher.update(b"\n");
-    hasher.update(columns.to_string().as_bytes());
+    // Serialised straight into the hasher: the writer runs this for every
+    // entry, and building a JSON value first cost a score of allocations.
+    serde_json::to_writer(&mut hasher, &Columns(entry))
+        .expect("strings and integers always serialise, and a hasher takes every byte");
     hex::encode(hasher.finalize())
+}
+
+/// Every column but the hashes, as a compact JSON array.
+struct Columns<'a>(&'a AuditEntry);
+
+impl Serialize for Columns<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let entry = self.0;
+        let texts = [
+            entry.customer_id.as_deref(),
+            Some(entry.actor_kind.as_str()),
+            Some(entry.actor_id.as_str()),
+            entry.app_version.as_deref(),
+            entry.app_digest.as_deref(),
+            entry.on_behalf_of.as_deref(),
+            Some(entry.action.as_str()),
+            Some(entry.resource_type.as_str()),
+            entry.resource_id.as_deref(),
+            entry.subject_id.as_deref(),
+            entry.fields.as_deref(),
+            entry.purpose.as_deref(),
+            entry.legal_basis.as_deref(),
+            entry.grant_ref.as_deref(),
+            entry.consent_ref.as_deref(),
+            Some(entry.outcome.as_str()),
+            entry.reason.as_deref(),
+            entry.request_id.as_deref(),
+        ];
+        let mut columns = serializer.serialize_seq(Some(2 + texts.len()))?;
+        columns.serialize_element(&entry.seq)?;
+        columns.serialize_element(&entry.at)?;
+        for text in texts {
+            columns.serialize_element(&text)?;
+        }
+        columns.end()
+    }
 }
 
 /// Links `entries` onto a chain whose head is `head_seq`/`head_hash`:
@@ -77,5 +95,41 @@ mod tests {
         a.actor_kind = "us".into();
         a.actor_id = "eru1".into();
         assert_ne!(entry_hash(&a), original);
+    }
+
+    /// Entries already on disk were hashed over a `serde_json::Value` array;
+    /// the streamed form must produce the very same bytes.
+    #[test]
+    fn same_text_as_a_json_array() {
+        let mut entry = AuditEntry::new("app", "moving-service", "profile.read", "profile");
+        entry.seq = -3;
+        entry.at = i64::MAX;
+        entry.customer_id = Some("c\"1\\".into());
+        entry.fields = Some("display_name,email".into());
+        entry.purpose = Some("Quote \u{e9}\u{1f69a} <b>&amp;\u{2028}".into());
+        entry.reason = Some("\u{7f}\u{fffd}".into());
+        let value = serde_json::json!([
+            entry.seq,
+            entry.at,
+            entry.customer_id,
+            entry.actor_kind,
+            entry.actor_id,
+            entry.app_version,
+            entry.app_digest,
+            entry.on_behalf_of,
+            entry.action,
+            entry.resource_type,
+            entry.resource_id,
+            entry.subject_id,
+            entry.fields,
+            entry.purpose,
+            entry.legal_basis,
+            entry.grant_ref,
+            entry.consent_ref,
+            entry.outcome,
+            entry.reason,
+            entry.request_id,
+        ]);
+        assert_eq!(serde_json::to_string(&Columns(&entry)).unwrap(), value.to_string());
     }
 }

@@ -22,37 +22,67 @@ pub fn entry_hash(entry: &AuditEntry) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// Every column but the hashes, as a compact JSON array.
+/// One stored column's value, borrowed from an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnValue<'a> {
+    Integer(i64),
+    Text(Option<&'a str>),
+}
+
+/// How many leading columns the hash covers: all but `prev_hash` and `hash`.
+const HASHED_COLUMNS: usize = 20;
+
+impl AuditEntry {
+    /// Every stored column, in the order of the `audit_entries` column list
+    /// the storage layer writes (`seq`, `at`, … `request_id`, then
+    /// `prev_hash` and `hash`). The hash covers the same order, so this is
+    /// the one place it is spelled out.
+    pub fn column_values(&self) -> [ColumnValue<'_>; 22] {
+        use ColumnValue::{Integer, Text};
+        fn text(value: &Option<String>) -> ColumnValue<'_> {
+            Text(value.as_deref())
+        }
+        fn required(value: &str) -> ColumnValue<'_> {
+            Text(Some(value))
+        }
+        [
+            Integer(self.seq),
+            Integer(self.at),
+            text(&self.customer_id),
+            required(&self.actor_kind),
+            required(&self.actor_id),
+            text(&self.app_version),
+            text(&self.app_digest),
+            text(&self.on_behalf_of),
+            required(&self.action),
+            required(&self.resource_type),
+            text(&self.resource_id),
+            text(&self.subject_id),
+            text(&self.fields),
+            text(&self.purpose),
+            text(&self.legal_basis),
+            text(&self.grant_ref),
+            text(&self.consent_ref),
+            required(&self.outcome),
+            text(&self.reason),
+            text(&self.request_id),
+            required(&self.prev_hash),
+            required(&self.hash),
+        ]
+    }
+}
+
+/// The hashed columns as a compact JSON array.
 struct Columns<'a>(&'a AuditEntry);
 
 impl Serialize for Columns<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let entry = self.0;
-        let texts = [
-            entry.customer_id.as_deref(),
-            Some(entry.actor_kind.as_str()),
-            Some(entry.actor_id.as_str()),
-            entry.app_version.as_deref(),
-            entry.app_digest.as_deref(),
-            entry.on_behalf_of.as_deref(),
-            Some(entry.action.as_str()),
-            Some(entry.resource_type.as_str()),
-            entry.resource_id.as_deref(),
-            entry.subject_id.as_deref(),
-            entry.fields.as_deref(),
-            entry.purpose.as_deref(),
-            entry.legal_basis.as_deref(),
-            entry.grant_ref.as_deref(),
-            entry.consent_ref.as_deref(),
-            Some(entry.outcome.as_str()),
-            entry.reason.as_deref(),
-            entry.request_id.as_deref(),
-        ];
-        let mut columns = serializer.serialize_seq(Some(2 + texts.len()))?;
-        columns.serialize_element(&entry.seq)?;
-        columns.serialize_element(&entry.at)?;
-        for text in texts {
-            columns.serialize_element(&text)?;
+        let mut columns = serializer.serialize_seq(Some(HASHED_COLUMNS))?;
+        for value in &self.0.column_values()[..HASHED_COLUMNS] {
+            match value {
+                ColumnValue::Integer(number) => columns.serialize_element(number)?,
+                ColumnValue::Text(text) => columns.serialize_element(text)?,
+            }
         }
         columns.end()
     }

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
-pub use chain::{GENESIS, entry_hash, link};
+pub use chain::{ColumnValue, GENESIS, entry_hash, link};
 pub use checkpoint::{Broken, CheckpointSigner, SignedCheckpoint, VerifyReport, verify};
 
 use crate::storage::{Database, SqliteAppender, StorageError, now_ms};

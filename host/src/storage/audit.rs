@@ -5,8 +5,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
 use super::{Database, StorageError};
-use crate::audit::{AuditEntry, SignedCheckpoint, link};
+use crate::audit::{AuditEntry, ColumnValue, SignedCheckpoint, link};
 
+/// In the order of [`AuditEntry::column_values`].
 pub(super) const COLUMNS: [&str; 22] = [
     "seq",
     "at",
@@ -121,29 +122,12 @@ impl Database {
             }
             let mut query = sqlx::query::<Any>(&sql);
             for entry in chunk {
-                query = query
-                    .bind(entry.seq)
-                    .bind(entry.at)
-                    .bind(&entry.customer_id)
-                    .bind(&entry.actor_kind)
-                    .bind(&entry.actor_id)
-                    .bind(&entry.app_version)
-                    .bind(&entry.app_digest)
-                    .bind(&entry.on_behalf_of)
-                    .bind(&entry.action)
-                    .bind(&entry.resource_type)
-                    .bind(&entry.resource_id)
-                    .bind(&entry.subject_id)
-                    .bind(&entry.fields)
-                    .bind(&entry.purpose)
-                    .bind(&entry.legal_basis)
-                    .bind(&entry.grant_ref)
-                    .bind(&entry.consent_ref)
-                    .bind(&entry.outcome)
-                    .bind(&entry.reason)
-                    .bind(&entry.request_id)
-                    .bind(&entry.prev_hash)
-                    .bind(&entry.hash);
+                for value in entry.column_values() {
+                    query = match value {
+                        ColumnValue::Integer(number) => query.bind(number),
+                        ColumnValue::Text(text) => query.bind(text),
+                    };
+                }
             }
             query.execute(&mut *tx).await?;
         }

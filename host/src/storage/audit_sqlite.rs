@@ -12,11 +12,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use rusqlite::types::ToSqlOutput;
+use rusqlite::{Connection, OpenFlags, ToSql, TransactionBehavior, params};
 
 use super::StorageError;
 use super::audit::COLUMNS;
-use crate::audit::{AuditEntry, SignedCheckpoint, link};
+use crate::audit::{AuditEntry, ColumnValue, SignedCheckpoint, link};
 
 /// How long a batch waits for another writer (another process on the same
 /// file, or the pool) before it fails.
@@ -82,30 +83,7 @@ fn append_on(
     let (seq, hash) = link(entries, head_seq, head_hash);
     let mut insert = tx.prepare_cached(&INSERT)?;
     for entry in entries.iter() {
-        insert.execute(params![
-            entry.seq,
-            entry.at,
-            entry.customer_id,
-            entry.actor_kind,
-            entry.actor_id,
-            entry.app_version,
-            entry.app_digest,
-            entry.on_behalf_of,
-            entry.action,
-            entry.resource_type,
-            entry.resource_id,
-            entry.subject_id,
-            entry.fields,
-            entry.purpose,
-            entry.legal_basis,
-            entry.grant_ref,
-            entry.consent_ref,
-            entry.outcome,
-            entry.reason,
-            entry.request_id,
-            entry.prev_hash,
-            entry.hash,
-        ])?;
+        insert.execute(rusqlite::params_from_iter(entry.column_values()))?;
     }
     drop(insert);
     tx.prepare_cached("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")?.execute(params![seq, hash])?;
@@ -117,6 +95,15 @@ fn append_on(
     }
     tx.commit()?;
     Ok(head_seq + 1)
+}
+
+impl ToSql for ColumnValue<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        match self {
+            ColumnValue::Integer(number) => number.to_sql(),
+            ColumnValue::Text(text) => text.to_sql(),
+        }
+    }
 }
 
 /// One row of `audit_entries`, bound by position.

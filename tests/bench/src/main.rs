@@ -238,8 +238,8 @@ fn probe(generator: &LoadGenerator, kind: Kind, target: &Target) -> anyhow::Resu
     }
     if kind == Kind::CourtyardProfile {
         anyhow::ensure!(
-            body.starts_with(b"Hello, ") && body.len() > "Hello, ".len(),
-            "the profile read was not answered: {}",
+            body == format!("Hello, {}", platform::RESIDENT_NAME).as_bytes(),
+            "the app did not get the resident's display name: {}",
             load::snippet(&body)
         );
     }

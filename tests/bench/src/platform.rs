@@ -52,6 +52,9 @@ fields = ["display-name"]
 purpose = "To greet you by name."
 "#;
 
+/// The benchmark resident's display name, which case (e) reads.
+pub const RESIDENT_NAME: &str = "Bench Resident";
+
 /// The request case (e) sends: one consented profile field.
 pub const PROFILE_PATH: &str = "/apps/profile-reader/";
 
@@ -93,7 +96,7 @@ async fn sign_in_resident(server: &Server) -> anyhow::Result<caller::BenchCaller
     let property = database.insert_property(&customer.id, None, "Bench Court", &address).await?;
     let unit = database.insert_unit(&property, None, "flat", "1.1", None).await?;
     let occupancy = database.insert_occupancy(&unit, None, "2020-01-01", None).await?;
-    let user = database.insert_user("resident@bench.example", "Bench Resident", "en", None, true).await?;
+    let user = database.insert_user("resident@bench.example", RESIDENT_NAME, "en", None, true).await?;
     database.add_occupant(&occupancy.id, &user.id).await?;
     let (session, _) = server.identity().open_session(&user.id, false).await?;
     let token = server.identity().access_token(&user.id, &session);

@@ -1,8 +1,8 @@
 //! Builds guest crates of the Courtyard workspace into WebAssembly components
 //! from a build script, so that `cargo build` and `cargo test` need no extra step.
 //!
-//! The guest crates are compiled by a nested `cargo build --release --target
-//! wasm32-wasip2` with its own target dir (`target/wasm-apps`), which avoids
+//! The guest crates are compiled by a nested `cargo build --profile guest
+//! --target wasm32-wasip2` with its own target dir (`target/wasm-apps`), which avoids
 //! waiting on the lock the outer build holds. The target is listed in
 //! `rust-toolchain.toml`; rustup adds it when it installs the toolchain, but
 //! not to a toolchain that is already there, so the build adds it itself
@@ -21,6 +21,8 @@ use std::process::Command;
 
 /// The target every Courtyard guest is built for.
 pub const GUEST_TARGET: &str = "wasm32-wasip2";
+/// The workspace profile guests are built with (see the root `Cargo.toml`).
+pub const GUEST_PROFILE: &str = "guest";
 
 /// A component the build produced.
 #[derive(Debug, Clone)]
@@ -71,17 +73,14 @@ pub fn build_components(packages: &[&str], watch: &[&str]) -> Vec<BuiltComponent
     let mut command = Command::new(cargo);
     command
         .current_dir(&root)
-        .args(["build", "--release", "--locked", "--target", GUEST_TARGET, "--target-dir"])
+        .args(["build", "--profile", GUEST_PROFILE, "--locked", "--target", GUEST_TARGET, "--target-dir"])
         .arg(&target_dir)
         // Flags meant for the native build must not leak into the guest build.
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
         .env_remove("CARGO_TARGET_DIR")
-        .env_remove("CARGO_BUILD_TARGET")
-        // Small, fast-loading components: no DWARF, keep the name section for traps.
-        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
-        .env("CARGO_PROFILE_RELEASE_STRIP", "debuginfo");
+        .env_remove("CARGO_BUILD_TARGET");
     for package in packages {
         command.args(["-p", package]);
     }
@@ -98,7 +97,7 @@ pub fn build_components(packages: &[&str], watch: &[&str]) -> Vec<BuiltComponent
         .iter()
         .map(|package| {
             let file = format!("{}.wasm", package.replace('-', "_"));
-            let path = target_dir.join(GUEST_TARGET).join("release").join(file);
+            let path = target_dir.join(GUEST_TARGET).join(GUEST_PROFILE).join(file);
             assert!(path.exists(), "the build reported success but {} is missing", path.display());
             BuiltComponent { package: (*package).to_owned(), path }
         })

@@ -104,10 +104,18 @@ async fn deliver(delivery: &Delivery, from: &Mailbox, mail: &OutgoingMail) -> an
                 httpdate(std::time::SystemTime::now()),
                 mail.body
             );
-            tokio::fs::create_dir_all(folder).await?;
+            // The outbox holds sign-in and reset links: private to the host.
             let name = format!("{:010}.eml", mail.id);
             let partial = folder.join(format!(".{name}.partial"));
-            tokio::fs::write(&partial, text).await?;
+            let (dir, draft) = (folder.clone(), partial.clone());
+            tokio::task::spawn_blocking(move || {
+                crate::storage::create_private_dir(&dir)?;
+                let mut file =
+                    crate::storage::private_file_options().write(true).create(true).truncate(true).open(&draft)?;
+                std::io::Write::write_all(&mut file, text.as_bytes())?;
+                file.sync_all()
+            })
+            .await??;
             tokio::fs::rename(&partial, folder.join(name)).await?;
         }
     }

@@ -43,7 +43,7 @@ impl std::fmt::Debug for Server {
 /// listening.
 pub async fn start(config: Config) -> anyhow::Result<Server> {
     config.validate()?;
-    std::fs::create_dir_all(&config.data_dir)
+    crate::storage::create_data_dir(&config.data_dir)
         .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
     let database = Database::connect(&config.database_url()).await?;
     let runtime = Arc::new(Runtime::new(config.runtime.clone(), config.cache_dir())?);

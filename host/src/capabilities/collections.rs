@@ -4,70 +4,93 @@
 //! here before anything reaches storage, and every document is confined to
 //! the app, the caller's customer and property, and what the caller may see.
 
-use super::Access;
-use crate::catalog::is_app_id;
-use crate::policy::grant;
-use crate::runtime::RequestState;
-use crate::runtime::bindings::collections::{Criteria, Document, Filter, Host, Order, Page, Value, Visibility};
-use crate::runtime::bindings::types::Error;
+use super::{Access, CallContext, CallError, Power};
+use crate::capabilities::bindings::collections::{Criteria, Document, Filter, Host, Order, Page, Value, Visibility};
+use crate::capabilities::bindings::types::Error;
+use crate::catalog::{AppKind, is_app_id};
+use crate::policy::{grant, owners_who_allow};
+use crate::runtime::Acting;
 use crate::storage::{self, DocumentScope, StorageError, StoredDocument};
 
 const MAX_NAME: usize = 64;
 const MAX_FILTERS: usize = 8;
 
-impl Host for RequestState {
-    fn get(&mut self, collection: String, id: String) -> Result<Document, Error> {
-        let (scope, name) = self.document_scope(&collection)?;
-        let mut access = Access::new("collections.get", "document", vec![grant::reading(&collection)]);
+impl Host for CallContext {
+    fn get(&mut self, collection: String, id: String) -> Result<Document, CallError> {
+        let mut access = Access::new("collections.get", Power::ReadDocuments, "document", reading(&collection));
         access.resource_id = Some(format!("{collection}/{id}"));
-        let entry = self.admit_access(access)?;
-        let result = if is_document_id(&id) {
-            let database = self.services.database.clone();
-            let stored = self.block_on(async move { database.get_document(&scope, &name, &id).await });
-            finish(self, "get", stored).map(|stored| self.to_wit(stored))
-        } else {
-            Err(Error::NotFound)
+        let (scope, name) = match self.document_scope(&collection, Power::ReadDocuments) {
+            Ok(scoped) => scoped,
+            Err(error) => return Err(self.reject(access, error)),
         };
+        let entry = self.admit_access(access)?;
+        let result = match self.internal_document_id(&id) {
+            Some(id) => {
+                let database = self.services.database.clone();
+                let stored = self.block_on(async move { database.get_document(&scope, &name, &id).await });
+                finish(self, "get", stored).map(|stored| self.to_wit(stored))
+            }
+            None => Err(Error::NotFound),
+        };
+        let result = result.map_err(CallError::from);
         self.settle(entry, &result);
         result
     }
 
-    fn query(&mut self, collection: String, criteria: Criteria) -> Result<Page, Error> {
-        let (scope, name) = self.document_scope(&collection)?;
-        let criteria = to_storage_criteria(criteria)?;
-        let mut access = Access::new("collections.query", "collection", vec![grant::reading(&collection)]);
+    fn query(&mut self, collection: String, criteria: Criteria) -> Result<Page, CallError> {
+        let mut access = Access::new("collections.query", Power::ReadDocuments, "collection", reading(&collection));
         access.resource_id = Some(collection.clone());
+        let checked = self
+            .document_scope(&collection, Power::ReadDocuments)
+            .and_then(|scoped| Ok((scoped, self.to_storage_criteria(criteria)?)));
+        let ((scope, name), criteria) = match checked {
+            Ok(checked) => checked,
+            Err(error) => return Err(self.reject(access, error)),
+        };
         let entry = self.admit_access(access)?;
         let database = self.services.database.clone();
         let page = self.block_on(async move { database.query_documents(&scope, &name, &criteria).await });
-        let result = finish(self, "query", page).map(|page| Page {
-            documents: page.documents.into_iter().map(|document| self.to_wit(document)).collect(),
-            next_cursor: page.next_cursor,
-        });
+        let result = finish(self, "query", page)
+            .map(|page| Page {
+                documents: page.documents.into_iter().map(|document| self.to_wit(document)).collect(),
+                next_cursor: page.next_cursor.map(|seq| self.cursor_for_app(seq)),
+            })
+            .map_err(CallError::from);
         self.settle(entry, &result);
         result
     }
 
-    fn insert(&mut self, collection: String, body: String, visibility: Visibility) -> Result<Document, Error> {
-        let (scope, name) = self.document_scope(&collection)?;
-        self.check_body(&body)?;
-        let mut access =
-            Access::new("collections.insert", "collection", vec![vec![grant::collection_write(&collection)]]);
+    fn insert(&mut self, collection: String, body: String, visibility: Visibility) -> Result<Document, CallError> {
+        let mut access = Access::new(
+            "collections.insert",
+            Power::CreateDocument,
+            "collection",
+            vec![vec![grant::collection_write(&collection)]],
+        );
         access.resource_id = Some(collection.clone());
+        let checked = self.document_scope(&collection, Power::CreateDocument).and_then(|scoped| {
+            self.check_body(&body)?;
+            Ok(scoped)
+        });
+        let (scope, name) = match checked {
+            Ok(checked) => checked,
+            Err(error) => return Err(self.reject(access, error)),
+        };
         let mut entry = self.admit_access(access)?;
-        let result = self.require_subject(&scope).and_then(|()| {
+        let result = require_subject(&scope).and_then(|()| {
             let visibility = match visibility {
                 Visibility::Private => storage::Visibility::Private,
                 Visibility::Property => storage::Visibility::Property,
             };
             let database = self.services.database.clone();
             let stored = self.block_on(async move { database.insert_document(&scope, &name, &body, visibility).await });
-            finish(self, "insert", stored).map(|stored| self.to_wit(stored))
+            finish(self, "insert", stored).map(|stored| {
+                entry.resource_type = "document".to_owned();
+                entry.resource_id = Some(format!("{collection}/{}", stored.id));
+                self.to_wit(stored)
+            })
         });
-        if let Ok(document) = &result {
-            entry.resource_type = "document".to_owned();
-            entry.resource_id = Some(format!("{collection}/{}", document.id));
-        }
+        let result = result.map_err(CallError::from);
         self.settle(entry, &result);
         result
     }
@@ -78,50 +101,80 @@ impl Host for RequestState {
         id: String,
         body: String,
         expected_revision: Option<u64>,
-    ) -> Result<Document, Error> {
-        let (scope, name) = self.document_scope(&collection)?;
-        self.check_body(&body)?;
-        let mut access =
-            Access::new("collections.update", "document", vec![vec![grant::collection_write(&collection)]]);
+    ) -> Result<Document, CallError> {
+        let mut access = Access::new(
+            "collections.update",
+            Power::ChangeOwnDocument,
+            "document",
+            vec![vec![grant::collection_write(&collection)]],
+        );
         access.resource_id = Some(format!("{collection}/{id}"));
+        let checked = self.document_scope(&collection, Power::ChangeOwnDocument).and_then(|scoped| {
+            self.check_body(&body)?;
+            Ok(scoped)
+        });
+        let (scope, name) = match checked {
+            Ok(checked) => checked,
+            Err(error) => return Err(self.reject(access, error)),
+        };
         let entry = self.admit_access(access)?;
-        let result = self.require_subject(&scope).and_then(|()| {
-            if !is_document_id(&id) {
-                return Err(Error::NotFound);
-            }
+        let result = require_subject(&scope).and_then(|()| {
+            let id = self.internal_document_id(&id).ok_or(Error::NotFound)?;
             let database = self.services.database.clone();
             let stored = self
                 .block_on(async move { database.update_document(&scope, &name, &id, &body, expected_revision).await });
             finish(self, "update", stored).map(|stored| self.to_wit(stored))
         });
+        let result = result.map_err(CallError::from);
         self.settle(entry, &result);
         result
     }
 
-    fn delete(&mut self, collection: String, id: String) -> Result<(), Error> {
-        let (scope, name) = self.document_scope(&collection)?;
-        let mut access =
-            Access::new("collections.delete", "document", vec![vec![grant::collection_write(&collection)]]);
+    fn delete(&mut self, collection: String, id: String) -> Result<(), CallError> {
+        let mut access = Access::new(
+            "collections.delete",
+            Power::ChangeOwnDocument,
+            "document",
+            vec![vec![grant::collection_write(&collection)]],
+        );
         access.resource_id = Some(format!("{collection}/{id}"));
+        let (scope, name) = match self.document_scope(&collection, Power::ChangeOwnDocument) {
+            Ok(scoped) => scoped,
+            Err(error) => return Err(self.reject(access, error)),
+        };
         let entry = self.admit_access(access)?;
-        let result = self.require_subject(&scope).and_then(|()| {
-            if !is_document_id(&id) {
-                return Err(Error::NotFound);
-            }
+        let result = require_subject(&scope).and_then(|()| {
+            let id = self.internal_document_id(&id).ok_or(Error::NotFound)?;
             let database = self.services.database.clone();
             let deleted = self.block_on(async move { database.delete_document(&scope, &name, &id).await });
             finish(self, "delete", deleted)
         });
+        let result = result.map_err(CallError::from);
         self.settle(entry, &result);
         result
     }
 }
 
-impl RequestState {
+/// The grants that allow reading `collection` as an app names it; none for
+/// a name that is not one, which the gate then refuses.
+fn reading(collection: &str) -> Vec<Vec<String>> {
+    vec![grant::reading(collection)]
+}
+
+fn require_subject(scope: &DocumentScope) -> Result<(), Error> {
+    match scope.subject {
+        Some(_) => Ok(()),
+        None => Err(Error::Denied("sign in first".to_owned())),
+    }
+}
+
+impl CallContext {
     /// Pins the call to an app, the customer and property of the request and
-    /// the caller; never to anything the guest names except a collection.
-    /// `app/name` addresses another app's collection (read under a grant).
-    fn document_scope(&mut self, collection: &str) -> Result<(DocumentScope, String), Error> {
+    /// the acting person; never to anything the guest names except a
+    /// collection. `app/name` addresses another app's collection (read under
+    /// a grant). Reads by a third-party app see only the documents of owners
+    /// who consented to them and do not restrict processing.
+    fn document_scope(&self, collection: &str, power: Power) -> Result<(DocumentScope, String), Error> {
         let (app, name) = match collection.split_once('/') {
             Some((app, name)) if is_app_id(app) => (app.to_owned(), name),
             Some(_) => return Err(Error::Invalid("`app/name` must start with an app id".to_owned())),
@@ -131,20 +184,19 @@ impl RequestState {
         let (Some(customer), Some(property)) = (&self.caller.customer, &self.caller.property) else {
             return Err(Error::Denied("the request is not about a property; choose one first".to_owned()));
         };
+        let owners = match power {
+            Power::ReadDocuments => owners_who_allow(&self.policy, &grant::reading(collection)),
+            _ => None,
+        };
         let scope = DocumentScope {
             app,
             customer: customer.clone(),
             property: property.clone(),
-            subject: if self.caller.for_platform { None } else { self.caller.user_id.clone() },
+            subject: self.caller.user_id.clone(),
+            own_only: matches!(self.caller.acting, Acting::Hook(_)),
+            owners,
         };
         Ok((scope, name.to_owned()))
-    }
-
-    fn require_subject(&self, scope: &DocumentScope) -> Result<(), Error> {
-        match scope.subject {
-            Some(_) => Ok(()),
-            None => Err(Error::Denied("sign in first".to_owned())),
-        }
     }
 
     fn check_body(&self, body: &str) -> Result<(), Error> {
@@ -162,11 +214,15 @@ impl RequestState {
         }
     }
 
-    /// A stored document as this app sees it: owners become its subjects.
+    /// A stored document as this app sees it: owners become its subjects,
+    /// and for a third-party app the id becomes its own.
     fn to_wit(&self, document: StoredDocument) -> Document {
         Document {
             owner: self.subject_for_app(&document.owner),
-            id: document.id,
+            id: match self.policy.kind {
+                AppKind::Core => document.id,
+                AppKind::ThirdParty => self.services.policy.ids.document_for_app(&self.app_id, &document.id),
+            },
             visibility: match document.visibility {
                 storage::Visibility::Private => Visibility::Private,
                 storage::Visibility::Property => Visibility::Property,
@@ -176,6 +232,42 @@ impl RequestState {
             updated_at: document.updated_at,
             revision: document.revision,
         }
+    }
+
+    /// The stored document an app's id names, if it can name one at all.
+    fn internal_document_id(&self, id: &str) -> Option<String> {
+        if !is_document_id(id) {
+            return None;
+        }
+        match self.policy.kind {
+            AppKind::Core => Some(id.to_owned()),
+            AppKind::ThirdParty => self.services.policy.ids.document_from_app(&self.app_id, id),
+        }
+    }
+
+    fn cursor_for_app(&self, seq: i64) -> String {
+        match self.policy.kind {
+            AppKind::Core => format!("c{seq}"),
+            AppKind::ThirdParty => self.services.policy.ids.cursor_for_app(&self.app_id, seq),
+        }
+    }
+
+    fn cursor_from_app(&self, cursor: &str) -> Option<i64> {
+        match self.policy.kind {
+            AppKind::Core => cursor.strip_prefix('c').and_then(|digits| digits.parse().ok()).filter(|seq| *seq >= 0),
+            AppKind::ThirdParty => self.services.policy.ids.cursor_from_app(&self.app_id, cursor),
+        }
+    }
+
+    fn to_storage_criteria(&self, criteria: Criteria) -> Result<storage::Criteria, Error> {
+        let cursor = match criteria.cursor.as_deref() {
+            Some(cursor) => Some(
+                self.cursor_from_app(cursor)
+                    .ok_or_else(|| Error::Invalid("cursor is not one this host issued".to_owned()))?,
+            ),
+            None => None,
+        };
+        to_storage_criteria(criteria, cursor)
     }
 }
 
@@ -208,7 +300,7 @@ fn check_name(what: &str, name: &str) -> Result<(), Error> {
     }
 }
 
-fn to_storage_criteria(criteria: Criteria) -> Result<storage::Criteria, Error> {
+fn to_storage_criteria(criteria: Criteria, cursor: Option<i64>) -> Result<storage::Criteria, Error> {
     if criteria.filters.len() > MAX_FILTERS {
         return Err(Error::Invalid(format!("at most {MAX_FILTERS} filters per query")));
     }
@@ -245,13 +337,13 @@ fn to_storage_criteria(criteria: Criteria) -> Result<storage::Criteria, Error> {
             Order::OldestFirst => storage::Order::OldestFirst,
         },
         limit: criteria.limit,
-        cursor: criteria.cursor,
+        cursor,
     })
 }
 
 /// Maps a storage result to what the guest sees, and logs the outcome
 /// (never the document contents).
-fn finish<T>(state: &RequestState, op: &'static str, result: Option<Result<T, StorageError>>) -> Result<T, Error> {
+fn finish<T>(state: &CallContext, op: &'static str, result: Option<Result<T, StorageError>>) -> Result<T, Error> {
     let Some(result) = result else {
         tracing::warn!(app = %state.app_id, op, "collections call ran out of the request's time");
         return Err(Error::Unavailable("storage did not answer in time".to_owned()));

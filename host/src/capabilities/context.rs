@@ -1,20 +1,28 @@
 //! `courtyard:platform/context`: who is calling.
 
-use crate::catalog::PlatformInterface;
-use crate::runtime::RequestState;
-use crate::runtime::bindings::context::{Caller, Host};
+use super::{CallContext, CallError};
+use crate::capabilities::bindings::context::{Caller, Host};
+use crate::catalog::{AppKind, PlatformInterface};
 
-impl Host for RequestState {
-    fn current(&mut self) -> Caller {
+impl Host for CallContext {
+    fn current(&mut self) -> wasmtime::Result<Caller> {
         // The caller is the app's own request context; refusing it would only
-        // make the app guess. The call still counts against the quota.
-        let _ = self.admit(PlatformInterface::Context);
-        Caller {
+        // make the app guess. The call still counts against the quota, and
+        // the one past it ends the request.
+        if let Err(CallError::QuotaSpent) = self.admit(PlatformInterface::Context) {
+            return Err(wasmtime::Error::new(super::QuotaSpent));
+        }
+        // A third-party app sees the property by an id of its own.
+        let property = self.caller.property.as_deref().map(|property| match self.policy.kind {
+            AppKind::Core => property.to_owned(),
+            AppKind::ThirdParty => self.services.policy.ids.property_for_app(&self.app_id, property),
+        });
+        Ok(Caller {
             subject: self.caller.subject.clone(),
-            property: self.caller.property.clone(),
+            property,
             roles: self.caller.roles.clone(),
             locale: self.caller.locale.clone(),
             request_id: self.caller.request_id.clone(),
-        }
+        })
     }
 }

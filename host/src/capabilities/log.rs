@@ -1,16 +1,16 @@
 //! `courtyard:platform/log`: guest diagnostics into the host's log.
 
+use super::{CallContext, CallError, QuotaSpent};
+use crate::capabilities::bindings::log::{Host, Level};
 use crate::catalog::PlatformInterface;
-use crate::runtime::RequestState;
-use crate::runtime::bindings::log::{Host, Level};
 
 /// Longest message kept; the rest is cut at a character boundary.
 const MAX_MESSAGE: usize = 4 << 10;
 
-impl Host for RequestState {
-    fn write(&mut self, level: Level, message: String) {
-        if self.admit(PlatformInterface::Log).is_err() {
-            return;
+impl Host for CallContext {
+    fn write(&mut self, level: Level, message: String) -> wasmtime::Result<()> {
+        if let Err(CallError::QuotaSpent) = self.admit(PlatformInterface::Log) {
+            return Err(wasmtime::Error::new(QuotaSpent));
         }
         let mut end = message.len().min(MAX_MESSAGE);
         while !message.is_char_boundary(end) {
@@ -33,5 +33,6 @@ impl Host for RequestState {
                 tracing::error!(target: "courtyard::guest", app, request_id, "{message}")
             }
         }
+        Ok(())
     }
 }

@@ -1,26 +1,35 @@
 //! `courtyard:platform/notifications`: in-app notifications to people of
 //! the caller's property, rate-limited per app and person.
 
-use super::Access;
+use super::{Access, CallContext, CallError, Power};
+use crate::capabilities::bindings::notifications::{Host, Notification};
+use crate::capabilities::bindings::types::Error;
 use crate::policy::grant;
-use crate::runtime::RequestState;
-use crate::runtime::bindings::notifications::{Host, Notification};
-use crate::runtime::bindings::types::Error;
 
 const MAX_TITLE: usize = 120;
 const MAX_BODY: usize = 2_000;
 const MAX_LINK: usize = 500;
 
-impl Host for RequestState {
-    fn send(&mut self, subject: String, notification: Notification) -> Result<(), Error> {
-        check_notification(&notification)?;
-        let recipient = self.resolve_subject(&subject)?;
-        let mut access = Access::new("notifications.send", "notification", vec![vec![grant::NOTIFICATIONS.to_owned()]]);
-        access.subject = recipient.clone();
+impl Host for CallContext {
+    fn send(&mut self, subject: String, notification: Notification) -> Result<(), CallError> {
+        let mut access = Access::new(
+            "notifications.send",
+            Power::Notify,
+            "notification",
+            vec![vec![grant::NOTIFICATIONS.to_owned()]],
+        );
         access.fields = Some("title,body,link".to_owned());
+        if let Err(error) = check_notification(&notification) {
+            return Err(self.reject(access, error));
+        }
+        let recipient = match self.resolve_subject(&subject) {
+            Ok(recipient) => recipient,
+            Err(error) => return Err(self.reject(access, error)),
+        };
+        access.subject = recipient.clone();
         let Some(recipient) = recipient else {
             let entry = self.admit_access(access)?;
-            let result = Err(Error::NotFound);
+            let result = Err(Error::NotFound.into());
             self.settle(entry, &result);
             return result;
         };
@@ -42,7 +51,7 @@ impl Host for RequestState {
                 .await
                 .map(Some)
         });
-        let result = match stored {
+        let result: Result<(), Error> = match stored {
             Some(Ok(Some(true))) => Ok(()),
             Some(Ok(Some(false))) => Err(Error::Limit(format!("at most {per_hour} notifications per person and hour"))),
             Some(Ok(None)) => Err(Error::NotFound),
@@ -52,6 +61,7 @@ impl Host for RequestState {
             }
             None => Err(Error::Unavailable("the request ran out of time".to_owned())),
         };
+        let result = result.map_err(CallError::from);
         self.settle(entry, &result);
         result
     }

@@ -10,12 +10,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::Access;
+use super::{Access, CallContext, CallError, Power};
+use crate::capabilities::bindings::outbound_http::{Host, Request, Response};
+use crate::capabilities::bindings::types::Error;
 use crate::config::OutboundSettings;
 use crate::policy::grant;
-use crate::runtime::RequestState;
-use crate::runtime::bindings::outbound_http::{Host, Request, Response};
-use crate::runtime::bindings::types::Error;
 
 const MAX_REQUEST_BODY: usize = 1 << 20;
 const MAX_HEADERS: usize = 64;
@@ -99,30 +98,21 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-impl Host for RequestState {
-    fn send(&mut self, request: Request) -> Result<Response, Error> {
+impl Host for CallContext {
+    fn send(&mut self, request: Request) -> Result<Response, CallError> {
         let settings = Arc::clone(&self.services.outbound.settings);
         let method = request.method.to_ascii_uppercase();
-        if !METHODS.contains(&method.as_str()) {
-            return Err(Error::Invalid(format!("method must be one of {}", METHODS.join(", "))));
-        }
-        let url = reqwest::Url::parse(&request.url).map_err(|err| Error::Invalid(format!("bad URL: {err}")))?;
-        let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && settings.allow_plain_http);
-        if !scheme_ok || !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::Invalid("use an https:// URL without credentials".to_owned()));
-        }
-        let host = url.host_str().unwrap_or_default().trim_end_matches('.').to_ascii_lowercase();
-        if request.body.len() > MAX_REQUEST_BODY {
-            return Err(Error::Limit(format!("request bodies are limited to {MAX_REQUEST_BODY} bytes")));
-        }
-        if request.headers.len() > MAX_HEADERS {
-            return Err(Error::Limit(format!("at most {MAX_HEADERS} headers")));
-        }
-        let mut access = Access::new("outbound-http.send", "host", vec![vec![grant::outbound(&host)]]);
+        let mut access = Access::new("outbound-http.send", Power::Outbound, "host", Vec::new());
+        access.fields = Some(format!("method={} sent={}", printable_method(&method), request.body.len()));
+        let target = check_request(&settings, &method, &request);
+        let (url, host) = match target {
+            Ok(target) => target,
+            Err(error) => return Err(self.reject(access, error)),
+        };
+        access.grants = vec![vec![grant::outbound(&host)]];
         access.resource_id = Some(host.clone());
-        access.fields = Some(format!("method={method} sent={}", request.body.len()));
         let mut entry = self.admit_access(access)?;
-        let result = self.send_admitted(&settings, &method, url, &host, request);
+        let result = self.send_admitted(&settings, &method, url, &host, request).map_err(CallError::from);
         let (status, received) = match &result {
             Ok(response) => (response.status.to_string(), response.body.len()),
             Err(_) => ("none".to_owned(), 0),
@@ -133,7 +123,47 @@ impl Host for RequestState {
     }
 }
 
-impl RequestState {
+/// The method as the audit names it: one of the allowed ones, or `other`.
+fn printable_method(method: &str) -> &str {
+    if METHODS.contains(&method) { method } else { "other" }
+}
+
+/// Checks a request before it reaches the gate's decision: the URL, the
+/// method and the sizes. Returns the URL and the grant's host (with the port
+/// when it is not 443).
+fn check_request(
+    settings: &OutboundSettings,
+    method: &str,
+    request: &Request,
+) -> Result<(reqwest::Url, String), Error> {
+    if !METHODS.contains(&method) {
+        return Err(Error::Invalid(format!("method must be one of {}", METHODS.join(", "))));
+    }
+    let url = reqwest::Url::parse(&request.url).map_err(|err| Error::Invalid(format!("bad URL: {err}")))?;
+    let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && settings.allow_plain_http);
+    if !scheme_ok || !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Invalid("use an https:// URL without credentials".to_owned()));
+    }
+    let Some(name) = url.host_str().map(|host| host.trim_end_matches('.').to_ascii_lowercase()) else {
+        return Err(Error::Invalid("the URL names no host".to_owned()));
+    };
+    if request.body.len() > MAX_REQUEST_BODY {
+        return Err(Error::Limit(format!("request bodies are limited to {MAX_REQUEST_BODY} bytes")));
+    }
+    if request.headers.len() > MAX_HEADERS {
+        return Err(Error::Limit(format!("at most {MAX_HEADERS} headers")));
+    }
+    // The grant is host and port: an approved host is reachable on 443, or
+    // on the one port its manifest names.
+    let host = match url.port_or_known_default() {
+        Some(443) => name,
+        Some(port) => format!("{name}:{port}"),
+        None => return Err(Error::Invalid("the URL names no port".to_owned())),
+    };
+    Ok((url, host))
+}
+
+impl CallContext {
     fn send_admitted(
         &self,
         settings: &OutboundSettings,
@@ -148,7 +178,7 @@ impl RequestState {
             let _ = url.set_scheme(target.scheme());
             let _ = url.set_host(target.host_str());
             let _ = url.set_port(target.port());
-        } else if let Ok(ip) = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>()
+        } else if let Some(ip) = literal_address(&url)
             && !settings.allow_private_addresses
             && !is_public(ip)
         {
@@ -194,6 +224,11 @@ impl RequestState {
             None => Err(Error::Unavailable("the request ran out of time".to_owned())),
         }
     }
+}
+
+/// The address a URL names literally, if it names one rather than a host name.
+fn literal_address(url: &reqwest::Url) -> Option<IpAddr> {
+    url.host_str()?.trim_start_matches('[').trim_end_matches(']').parse().ok()
 }
 
 /// The error's description without the URL, which may carry data.

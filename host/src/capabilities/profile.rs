@@ -6,12 +6,14 @@
 
 use std::sync::Arc;
 
-use super::Access;
+use super::{Access, CallContext, CallError, Power};
+use crate::capabilities::bindings::profile::{Entry, Field, Host};
+use crate::capabilities::bindings::types::Error;
 use crate::catalog::ProfileField;
 use crate::policy::grant;
-use crate::runtime::RequestState;
-use crate::runtime::bindings::profile::{Entry, Field, Host};
-use crate::runtime::bindings::types::Error;
+
+/// Most fields one read may ask for: every field once.
+const MAX_FIELDS: usize = 8;
 
 fn to_field(field: Field) -> ProfileField {
     match field {
@@ -26,37 +28,41 @@ fn to_field(field: Field) -> ProfileField {
     }
 }
 
-impl Host for RequestState {
-    fn read(&mut self, subject: Option<String>, fields: Vec<Field>) -> Result<Vec<Entry>, Error> {
-        if fields.is_empty() || fields.len() > 16 {
-            return Err(Error::Invalid("ask for 1 to 8 fields".to_owned()));
-        }
+impl Host for CallContext {
+    fn read(&mut self, subject: Option<String>, fields: Vec<Field>) -> Result<Vec<Entry>, CallError> {
         let mut wanted: Vec<Field> = Vec::new();
-        for field in fields {
-            if !wanted.contains(&field) {
-                wanted.push(field);
+        for field in &fields {
+            if !wanted.contains(field) {
+                wanted.push(*field);
             }
         }
-        let target = match &subject {
-            None => match &self.caller.user_id {
-                Some(user) if !self.caller.for_platform => Some(user.clone()),
-                _ => return Err(Error::Denied("no one is signed in".to_owned())),
-            },
-            Some(subject) => self.resolve_subject(subject)?,
-        };
         let names: Vec<&str> = wanted.iter().map(|field| to_field(*field).as_str()).collect();
         let mut access = Access::new(
             "profile.read",
+            Power::ReadProfile,
             "profile",
             wanted.iter().map(|field| vec![grant::profile(to_field(*field))]).collect(),
         );
         access.fields = Some(names.join(","));
+        if fields.is_empty() || fields.len() > MAX_FIELDS {
+            return Err(self.reject(access, Error::Invalid(format!("ask for 1 to {MAX_FIELDS} fields"))));
+        }
+        let target = match &subject {
+            None => match &self.caller.user_id {
+                Some(user) => Some(user.clone()),
+                None => return Err(self.reject(access, Error::Denied("no one is signed in".to_owned()))),
+            },
+            Some(subject) => match self.resolve_subject(subject) {
+                Ok(target) => target,
+                Err(error) => return Err(self.reject(access, error)),
+            },
+        };
         access.resource_id = target.clone();
         // An unknown subject is refused like any other, and audited.
         let Some(user) = target else {
             access.subject = None;
             let entry = self.admit_access(access)?;
-            let result = Err(Error::NotFound);
+            let result = Err(Error::NotFound.into());
             self.settle(entry, &result);
             return result;
         };
@@ -76,12 +82,12 @@ impl Host for RequestState {
                 .iter()
                 .filter_map(|field| record.value(to_field(*field)).map(|value| Entry { field: *field, value }))
                 .collect()),
-            Some(Ok(None)) => Err(Error::NotFound),
+            Some(Ok(None)) => Err(Error::NotFound.into()),
             Some(Err(err)) => {
                 tracing::error!(app = %self.app_id, error = %err, "profile read failed");
-                Err(Error::Unavailable("profiles are temporarily unavailable".to_owned()))
+                Err(Error::Unavailable("profiles are temporarily unavailable".to_owned()).into())
             }
-            None => Err(Error::Unavailable("the request ran out of time".to_owned())),
+            None => Err(Error::Unavailable("the request ran out of time".to_owned()).into()),
         };
         self.settle(entry, &result);
         result

@@ -177,6 +177,11 @@ impl Manifest {
                 return Err(field(name, &format!("must be 1 to {max} printable characters")));
             }
         }
+        if self.kind == AppKind::ThirdParty
+            && let Some(reason) = super::naming::impersonation(&self.name, &self.vendor)
+        {
+            return Err(field("name", &reason));
+        }
         match (&self.privacy_policy, self.kind) {
             (Some(link), _) if !is_https_link(link) => {
                 return Err(field("privacy_policy", "must be an https:// link of at most 500 characters"));
@@ -249,10 +254,13 @@ impl Manifest {
                 &format!("collection `{bad}`: use 1 to 64 ASCII letters, digits, `-` or `_`"),
             ));
         }
-        if let Some(bad) = capability.hosts.iter().find(|host| !is_host(host)) {
+        if let Some(bad) = capability.hosts.iter().find(|host| !is_host_and_port(host)) {
             return Err(field(
                 "capabilities",
-                &format!("host `{bad}`: use an exact lower-case host name such as api.example.com"),
+                &format!(
+                    "host `{bad}`: use an exact lower-case host name such as api.example.com, with `:PORT` \
+                     only for a port other than 443"
+                ),
             ));
         }
         Ok(())
@@ -282,6 +290,16 @@ pub fn is_collection_name(name: &str) -> bool {
     !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// A host name, optionally with a port other than 443 (`api.example.com:8443`).
+fn is_host_and_port(host: &str) -> bool {
+    match host.split_once(':') {
+        None => is_host(host),
+        Some((name, port)) => {
+            is_host(name) && !port.starts_with('0') && port.parse::<u16>().is_ok_and(|port| port != 0 && port != 443)
+        }
+    }
+}
+
 fn is_host(host: &str) -> bool {
     host.len() <= 253
         && host.split('.').count() >= 2
@@ -294,8 +312,12 @@ fn is_host(host: &str) -> bool {
         })
 }
 
+/// Printable text: no control characters, and no invisible format
+/// characters that would make it display other than it reads.
 fn is_text(value: &str, max: usize) -> bool {
-    !value.trim().is_empty() && value.chars().count() <= max && !value.chars().any(char::is_control)
+    !value.trim().is_empty()
+        && value.chars().count() <= max
+        && !value.chars().any(|c| c.is_control() || super::naming::is_format_char(c))
 }
 
 fn is_https_link(link: &str) -> bool {
@@ -414,7 +436,9 @@ mod tests {
             ("collections = [\"quotes\"]", "collections = [\"a/b\"]"),
             ("app = \"pinboard\"", "app = \"movers\""),
             ("hosts = [\"api.movers.example\"]", "hosts = [\"*.movers.example\"]"),
-            ("hosts = [\"api.movers.example\"]", "hosts = [\"api.movers.example:8443\"]"),
+            ("hosts = [\"api.movers.example\"]", "hosts = [\"api.movers.example:443\"]"),
+            ("hosts = [\"api.movers.example\"]", "hosts = [\"api.movers.example:0\"]"),
+            ("hosts = [\"api.movers.example\"]", "hosts = [\"api.movers.example:99999\"]"),
             ("kind = \"collections.write\"", "kind = \"collections.write\"\napp = \"pinboard\""),
         ] {
             assert!(Manifest::parse(&GOOD.replace(from, to)).is_err(), "{to} must be refused");
@@ -424,6 +448,8 @@ mod tests {
             "location = \"Switzerland\"\nlegal_basis = \"adequacy decision of the European Commission\"",
         );
         assert!(Manifest::parse(&third_country).is_ok());
+        let other_port = GOOD.replace("hosts = [\"api.movers.example\"]", "hosts = [\"api.movers.example:8443\"]");
+        assert!(Manifest::parse(&other_port).is_ok(), "a port other than 443 is named in the grant");
         assert!(Manifest::parse("not toml at all [").is_err());
     }
 }

@@ -3,6 +3,7 @@
 
 mod capability;
 mod manifest;
+mod naming;
 mod validate;
 
 use std::collections::HashMap;

@@ -11,20 +11,30 @@
 //! 4. **not restricted**: that person does not restrict processing of their
 //!    data (GDPR Art. 18).
 //!
-//! The host-call gate (`capabilities::RequestState::admit_grant`) asks
-//! [`decide`] and writes the audit entry right beside it, allowed or not.
+//! Conditions 3 and 4 are about **the person the data is about**, never only
+//! the caller: a profile read is decided on its subject's standing, and a
+//! document read by a third-party app returns only documents whose owners
+//! consented and do not restrict processing ([`owners_who_allow`], checked
+//! inside the storage query). A resident's consent covers their own data,
+//! never their neighbours'.
+//!
+//! The host-call gate (`capabilities/gate.rs`) asks [`decide`] and writes
+//! the audit entry right beside it, allowed or not.
 
 pub mod grant;
+mod pairwise;
 mod pseudonym;
 mod store;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+pub use pairwise::PairwiseIds;
 pub use pseudonym::Pseudonyms;
 pub use store::{PolicyStore, spawn_invalidation};
 
 use crate::catalog::{AppKind, Manifest, RequestedGrant};
+use crate::storage::OwnerConsent;
 
 /// What an app version asks for, derived from its manifest.
 #[derive(Debug)]
@@ -203,6 +213,17 @@ pub fn decide(
         verdict.consent_ref = Some(subject.consent_ids.join(","));
     }
     verdict
+}
+
+/// Whose documents `app` may receive when it reads under one of
+/// `candidates`: for a third-party app only those of owners who consented
+/// to a declared one of them and do not restrict processing; for a core app
+/// (the customer's contract with its residents) every visible one.
+pub fn owners_who_allow(app: &AppPolicy, candidates: &[String]) -> Option<OwnerConsent> {
+    (app.kind == AppKind::ThirdParty).then(|| OwnerConsent {
+        app_id: app.app_id.to_string(),
+        grants: candidates.iter().filter(|grant| app.requests(grant)).cloned().collect(),
+    })
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use super::{Approval, Pseudonyms, Standing};
+use super::{Approval, PairwiseIds, Pseudonyms, Standing};
 use crate::storage::{Database, Dialect, POLICY_CHANNEL, PolicyChange, StorageError};
 
 /// Outer key, then inner key: looked up by `&str` without allocating.
@@ -35,6 +35,8 @@ pub struct PolicyStore {
     /// Every change this node heard of, as it heard it.
     heard: tokio::sync::broadcast::Sender<String>,
     pub pseudonyms: Pseudonyms,
+    /// The ids third-party apps see instead of the platform's own.
+    pub ids: PairwiseIds,
 }
 
 impl std::fmt::Debug for PolicyStore {
@@ -50,6 +52,7 @@ impl PolicyStore {
     /// [`spawn_invalidation`]); on SQLite that is at once.
     pub async fn new(database: Database) -> Result<PolicyStore, StorageError> {
         let pseudonyms = Pseudonyms::load(database.clone()).await?;
+        let ids = PairwiseIds::new(database.deployment_key("pairwise-ids").await?.into_bytes());
         let live = database.dialect() == Dialect::Sqlite;
         Ok(PolicyStore {
             database,
@@ -59,6 +62,7 @@ impl PolicyStore {
             live: AtomicBool::new(live),
             heard: tokio::sync::broadcast::channel(1024).0,
             pseudonyms,
+            ids,
         })
     }
 

@@ -49,7 +49,7 @@ impl ArtifactCache {
 
     fn store(&self, path: &std::path::Path, component: &Component) -> std::io::Result<()> {
         let serialized = component.serialize().map_err(|err| std::io::Error::other(format!("{err:#}")))?;
-        std::fs::create_dir_all(&self.dir)?;
+        crate::storage::create_private_dir(&self.dir)?;
         let mut file = tempfile::NamedTempFile::new_in(&self.dir)?;
         std::io::Write::write_all(&mut file, &Sha256::digest(&serialized))?;
         std::io::Write::write_all(&mut file, &serialized)?;

@@ -6,11 +6,13 @@ use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::WasiCtxBuilder;
 
 use super::Runtime;
-use super::bindings::{MicroappPre, handler};
 use super::output::GuestOutput;
 use super::placement::{Quarantine, hand_off_worker};
-use super::state::{CallerContext, GuestClock, HostServices, RequestState};
+use super::state::{GuestClock, RequestState};
 use crate::audit::Receipt;
+use crate::capabilities::bindings::{MicroappPre, handler};
+use crate::capabilities::{CallContext, QuotaSpent};
+use crate::capabilities::{CallerContext, HostServices};
 use crate::policy::AppPolicy;
 
 /// Most response headers a guest may return.
@@ -57,6 +59,8 @@ pub enum GuestFailure {
          and {MAX_RESPONSE_HEADER_BYTES} bytes"
     )]
     OversizedHeaders { count: usize, bytes: usize },
+    #[error("the app went past its quota of host calls for one request")]
+    HostCallQuota,
     #[error("all sandbox slots on this node are busy")]
     Busy,
     #[error("the app could not be started: {0}")]
@@ -80,7 +84,7 @@ impl Runtime {
     ) -> (Result<GuestResponse, GuestFailure>, Vec<Receipt>) {
         let mut store = self.store(services, policy, caller, placement);
         let result = self.run_handler(&mut store, pre, request);
-        let receipts = std::mem::take(&mut store.data_mut().receipts);
+        let receipts = store.data_mut().calls.take_receipts();
         (result, receipts)
     }
 
@@ -106,7 +110,7 @@ impl Runtime {
             let answer = answer.map_err(|err| self.classify(&store, err, false))?;
             Ok(answer.map_err(|err| format!("{err:?}")))
         })();
-        let receipts = std::mem::take(&mut store.data_mut().receipts);
+        let receipts = store.data_mut().calls.take_receipts();
         (result, receipts)
     }
 
@@ -121,17 +125,16 @@ impl Runtime {
         // No arguments, no environment, no preopened directories, no network:
         // the guest reaches the world through platform imports only.
         let wasi = WasiCtxBuilder::new().stdout(stdout).stderr(stderr).build();
+        let wall_deadline = std::time::Instant::now() + std::time::Duration::from_millis(self.limits.deadline_ms);
+        let calls = CallContext::new(services, policy, caller, self.limits.host_calls_per_request, wall_deadline);
         let state = RequestState::new(
             wasi,
-            services,
-            policy,
-            caller,
+            calls,
             self.limits.memory_bytes,
-            self.limits.host_calls_per_request,
             GuestClock {
                 ticks: 0,
                 deadline_ticks: self.deadline_ticks(),
-                wall_deadline: std::time::Instant::now() + std::time::Duration::from_millis(self.limits.deadline_ms),
+                wall_deadline,
                 inline: placement.inline,
                 cpu_at_first_tick: None,
                 handoffs: 0,
@@ -183,6 +186,9 @@ impl Runtime {
         }
         if err.downcast_ref::<PoolConcurrencyLimitError>().is_some() {
             return GuestFailure::Busy;
+        }
+        if err.downcast_ref::<QuotaSpent>().is_some() || store.data().calls.quota_spent() {
+            return GuestFailure::HostCallQuota;
         }
         match err.downcast_ref::<Trap>() {
             Some(Trap::Interrupt) => GuestFailure::Deadline(self.limits.deadline_ms),

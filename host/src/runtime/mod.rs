@@ -5,7 +5,6 @@
 //! from the on-disk cache) and pre-linked into an `InstancePre`, so a request
 //! only pays for instantiation from the pooling allocator and the call itself.
 
-pub(crate) mod bindings;
 mod cache;
 mod invoke;
 mod output;
@@ -19,14 +18,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
-pub use bindings::MicroappPre;
+pub use crate::capabilities::bindings::MicroappPre;
+pub use crate::capabilities::{Acting, CallerContext, Hook, HostServices};
 pub use invoke::{GuestFailure, GuestRequest, GuestResponse, LifecycleEvent, Placement};
 pub(crate) use output::printable;
+pub(crate) use placement::block_on;
 pub use placement::{QUARANTINE, Quarantine, run_guest};
-pub use state::{CallerContext, HostServices, RequestState};
+pub use state::RequestState;
 
 use crate::config::RuntimeLimits;
 
@@ -163,11 +164,17 @@ fn link_platform(linker: &mut Linker<RequestState>) -> wasmtime::Result<()> {
     cli::terminal_stdout::add_to_linker::<S, WasiCli>(l, S::cli)?;
     cli::terminal_stderr::add_to_linker::<S, WasiCli>(l, S::cli)?;
 
-    bindings::Microapp::add_to_linker::<S, HasSelf<S>>(linker, |state| state)
+    crate::capabilities::bindings::Microapp::add_to_linker::<S, crate::capabilities::HasCalls>(linker, |state| {
+        &mut state.calls
+    })
 }
 
 fn guest_io(state: &mut RequestState) -> wasi_io::GuestIo<'_> {
-    wasi_io::GuestIo { table: &mut state.table, tokio: &state.services.tokio, deadline: state.clock.wall_deadline }
+    wasi_io::GuestIo {
+        table: &mut state.table,
+        tokio: &state.calls.services.tokio,
+        deadline: state.clock.wall_deadline,
+    }
 }
 
 /// Advances the engine's epoch every [`EPOCH_TICK`], which is what makes

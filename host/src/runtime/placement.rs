@@ -77,7 +77,7 @@ pub(super) fn hand_off_worker() {
 }
 
 /// Runs `future` to completion from synchronous guest code.
-pub(super) fn block_on<F: Future>(tokio: &Handle, future: F) -> F::Output {
+pub(crate) fn block_on<F: Future>(tokio: &Handle, future: F) -> F::Output {
     if on_multi_thread_runtime() {
         tokio::task::block_in_place(|| tokio.block_on(future))
     } else {

@@ -21,6 +21,21 @@ pub struct DocumentScope {
     /// The person acting; `None` sees only property-wide documents and can
     /// write nothing.
     pub subject: Option<String>,
+    /// Only the acting person's own documents are in scope (a life-cycle
+    /// hook about them).
+    pub own_only: bool,
+    /// For reads by a third-party app: only documents whose owners allow it.
+    pub owners: Option<OwnerConsent>,
+}
+
+/// Whose documents a third-party app may receive: those of owners who gave
+/// a consent to `app_id` covering one of `grants` that they have not
+/// withdrawn, and who do not restrict processing (GDPR Art. 18). Checked per
+/// owner inside the query, so other people's documents are simply absent.
+#[derive(Debug, Clone)]
+pub struct OwnerConsent {
+    pub app_id: String,
+    pub grants: Vec<String>,
 }
 
 /// Who may read a document.
@@ -72,15 +87,16 @@ pub struct Criteria {
     pub order: Order,
     /// Page size; 0 means 20, more than 100 means 100.
     pub limit: u32,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    /// Where the previous page ended (its `next_cursor`).
+    pub cursor: Option<i64>,
 }
 
 /// One page of documents.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
     pub documents: Vec<StoredDocument>,
-    pub next_cursor: Option<String>,
+    /// Where the next page starts; `None` at the end.
+    pub next_cursor: Option<i64>,
 }
 
 /// A document as stored.
@@ -119,21 +135,21 @@ impl Database {
         collection: &str,
         id: &str,
     ) -> Result<StoredDocument, StorageError> {
-        let sql = format!(
+        let mut sql = format!(
             "SELECT {} FROM documents WHERE id = $1 AND app_id = $2 AND customer_id = $3 AND property_id = $4 \
              AND collection = $5 AND (visibility = 'property' OR owner_subject = $6)",
             self.document_columns()
         );
-        let row = sqlx::query::<Any>(&sql)
+        let mut next_param = 7;
+        push_scope_rules(&mut sql, scope, 6, &mut next_param);
+        let query = sqlx::query::<Any>(&sql)
             .bind(id)
             .bind(&scope.app)
             .bind(&scope.customer)
             .bind(&scope.property)
             .bind(collection)
-            .bind(scope.subject.as_deref())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StorageError::NotFound)?;
+            .bind(scope.subject.as_deref());
+        let row = bind_scope_rules(query, scope).fetch_optional(&self.pool).await?.ok_or(StorageError::NotFound)?;
         document_from_row(&row)
     }
 
@@ -157,10 +173,11 @@ impl Database {
             sql.push_str(" AND owner_subject = $5");
         }
         let mut next_param = 6;
-        let cursor = match criteria.cursor.as_deref() {
-            Some(cursor) => Some(parse_cursor(cursor)?),
-            None => None,
-        };
+        push_scope_rules(&mut sql, scope, 5, &mut next_param);
+        let cursor = criteria.cursor.filter(|seq| *seq >= 0);
+        if criteria.cursor.is_some() && cursor.is_none() {
+            return Err(StorageError::Invalid("cursor is not one this host issued".to_owned()));
+        }
         if cursor.is_some() {
             let op = if criteria.order == Order::NewestFirst { "<" } else { ">" };
             sql.push_str(&format!(" AND seq {op} ${next_param}"));
@@ -193,6 +210,7 @@ impl Database {
             .bind(&scope.property)
             .bind(collection)
             .bind(scope.subject.as_deref());
+        query = bind_scope_rules(query, scope);
         if let Some(cursor) = cursor {
             query = query.bind(cursor);
         }
@@ -226,7 +244,7 @@ impl Database {
             last_seq = Some(row.try_get::<i64, _>("seq")?);
             documents.push(document_from_row(row)?);
         }
-        let next_cursor = if more { last_seq.map(|seq| format!("c{seq}")) } else { None };
+        let next_cursor = if more { last_seq } else { None };
         Ok(Page { documents, next_cursor })
     }
 
@@ -345,12 +363,39 @@ impl Database {
     }
 }
 
-fn parse_cursor(cursor: &str) -> Result<i64, StorageError> {
-    cursor
-        .strip_prefix('c')
-        .and_then(|digits| digits.parse::<i64>().ok())
-        .filter(|seq| *seq >= 0)
-        .ok_or_else(|| StorageError::Invalid("cursor is not one this host issued".to_owned()))
+/// Adds the scope's rules beyond app, place and visibility: a hook's own
+/// documents only, and the owners' consent for a third-party app. `subject`
+/// is the parameter number already bound to the acting person.
+fn push_scope_rules(sql: &mut String, scope: &DocumentScope, subject: usize, next_param: &mut usize) {
+    if scope.own_only {
+        sql.push_str(&format!(" AND owner_subject = ${subject}"));
+    }
+    if let Some(owners) = &scope.owners {
+        let app = *next_param;
+        let grants: Vec<String> = (0..owners.grants.len()).map(|i| format!("${}", app + 1 + i)).collect();
+        *next_param = app + 1 + owners.grants.len();
+        let grants = if grants.is_empty() { "NULL".to_owned() } else { grants.join(", ") };
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM consent_grants g WHERE g.user_id = documents.owner_subject \
+             AND g.app_id = ${app} AND g.grant_key IN ({grants})) \
+             AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = documents.owner_subject \
+             AND u.restricted_at IS NOT NULL)"
+        ));
+    }
+}
+
+/// Binds what [`push_scope_rules`] added, in the same order.
+fn bind_scope_rules<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    scope: &'q DocumentScope,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    if let Some(owners) = &scope.owners {
+        query = query.bind(owners.app_id.as_str());
+        for grant in &owners.grants {
+            query = query.bind(grant.as_str());
+        }
+    }
+    query
 }
 
 fn document_from_row(row: &AnyRow) -> Result<StoredDocument, StorageError> {

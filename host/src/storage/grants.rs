@@ -291,6 +291,27 @@ impl Database {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        // What the consent covers now, grant by grant: a refusal takes a
+        // grant back, a consent (re)places it.
+        for grant in grants {
+            sqlx::query::<Any>("DELETE FROM consent_grants WHERE app_id = $1 AND grant_key = $2 AND user_id = $3")
+                .bind(app_id)
+                .bind(grant)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            if given {
+                sqlx::query::<Any>(
+                    "INSERT INTO consent_grants (app_id, grant_key, user_id, consent_id) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(app_id)
+                .bind(grant)
+                .bind(user_id)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         let change = PolicyChange::Standing { user: user_id.to_owned(), app: app_id.to_owned() };
         self.announce(&mut tx, &change).await?;
         tx.commit().await?;
@@ -321,6 +342,11 @@ impl Database {
         .bind(app_id)
         .execute(&mut *tx)
         .await?;
+        sqlx::query::<Any>("DELETE FROM consent_grants WHERE user_id = $1 AND app_id = $2")
+            .bind(user_id)
+            .bind(app_id)
+            .execute(&mut *tx)
+            .await?;
         let ids: Vec<String> = sqlx::query_scalar::<Any, String>(
             "SELECT id FROM consents WHERE user_id = $1 AND app_id = $2 AND withdrawn_at = $3 ORDER BY id",
         )

@@ -19,6 +19,7 @@ mod documents;
 mod grants;
 mod onboarding;
 mod privacy;
+mod private_files;
 mod sessions;
 mod tenancy;
 mod units;
@@ -35,10 +36,16 @@ pub use accounts::{RoleAssignment, User, normalize_email};
 pub use audit::AuditQuery;
 pub use audit_sqlite::SqliteAppender;
 pub use catalog::{AppVersionRow, InstallOutcome};
-pub use documents::{Criteria, DocumentScope, Filter, FilterValue, Order, Page, StoredDocument, Visibility};
+pub use documents::{
+    Criteria, DocumentScope, Filter, FilterValue, Order, OwnerConsent, Page, StoredDocument, Visibility,
+};
 pub use grants::{ConsentRecord, POLICY_CHANNEL, PolicyChange};
 pub use onboarding::{AccessRequest, ActivationCodeInfo, OutgoingMail};
 pub use privacy::{Notification, ProfileRecord};
+pub use private_files::{
+    create_data_dir, create_dir as create_private_dir, open_options as private_file_options,
+    restrict_file as restrict_private_file,
+};
 pub use sessions::{RedeemedToken, SessionRow, TokenPurpose};
 pub use tenancy::{Address, Customer, MAX_PAGE, Property, address_key, new_id};
 pub use units::{Occupancy, UNIT_KINDS, Unit};
@@ -101,7 +108,17 @@ impl Database {
         };
         let sqlite_file = if dialect == Dialect::Sqlite { sqlite_path(url) } else { None };
         if let Some(parent) = sqlite_file.as_deref().and_then(Path::parent).filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
+            private_files::create_dir(parent)?;
+        }
+        if let Some(file) = &sqlite_file {
+            // SQLite gives its journal files the database file's mode, so a
+            // private database keeps its WAL private too.
+            private_files::open_options().create(true).truncate(false).write(true).open(file)?;
+            for suffix in ["", "-wal", "-shm"] {
+                let mut name = file.clone().into_os_string();
+                name.push(suffix);
+                private_files::restrict_file(Path::new(&name))?;
+            }
         }
         let options = AnyConnectOptions::from_str(url)?;
         let pool = AnyPoolOptions::new()
@@ -176,7 +193,7 @@ fn sqlite_path(url: &str) -> Option<PathBuf> {
 /// Takes an exclusive lock on `path` (created if missing), released on drop.
 async fn lock_file(path: PathBuf) -> Result<std::fs::File, StorageError> {
     tokio::task::spawn_blocking(move || {
-        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+        let file = private_files::open_options().create(true).truncate(false).write(true).open(&path)?;
         file.lock()?;
         Ok(file)
     })

@@ -4,17 +4,16 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::api::Actor;
 use super::entry::{Barrier, enter};
 use super::{ApiError, AppState, REQUEST_ID_HEADER};
 use crate::catalog::AppKind;
-use crate::runtime::{CallerContext, GuestFailure, GuestRequest, GuestResponse, Placement, run_guest};
+use crate::runtime::{Acting, CallerContext, GuestFailure, GuestRequest, Placement, run_guest};
 
 /// Request headers a guest never sees: credentials and hop-by-hop headers.
 const STRIPPED_REQUEST_HEADERS: &[&str] = &[
@@ -29,38 +28,6 @@ const STRIPPED_REQUEST_HEADERS: &[&str] = &[
     "upgrade",
     "proxy-connection",
 ];
-
-/// Response headers a guest may not set: cookies on the platform's origin,
-/// framing the host owns, and the security headers the host sets itself.
-const STRIPPED_RESPONSE_HEADERS: &[&str] = &[
-    "set-cookie",
-    "set-cookie2",
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "upgrade",
-    "content-length",
-    "content-security-policy",
-    "x-content-type-options",
-    "x-frame-options",
-    "strict-transport-security",
-    "x-request-id",
-    "service-worker-allowed",
-    "clear-site-data",
-    "access-control-allow-origin",
-    "access-control-allow-credentials",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-    "access-control-expose-headers",
-    "access-control-max-age",
-];
-
-/// Pages of core apps may use their own styles and forms, nothing foreign.
-const CORE_CSP: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-                        frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-/// Third-party pages additionally run in a sandbox: no scripts, no same-origin access.
-const THIRD_PARTY_CSP: &str = "sandbox allow-forms; default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
-                               frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 pub(super) async fn dispatch_root(
     state: State<AppState>,
@@ -124,7 +91,8 @@ async fn serve(
     let request_id =
         request.headers().get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).unwrap_or_default().to_owned();
     let (parts, body) = request.into_parts();
-    let path = app_path(parts.uri.path());
+    let request_path = parts.uri.path().to_owned();
+    let path = app_path(&request_path);
     let body = axum::body::to_bytes(body, state.request_body_bytes).await.map_err(|err| {
         if is_length_limit(&err) {
             ApiError::new(
@@ -151,7 +119,7 @@ async fn serve(
     let context = CallerContext {
         subject: Some(subject),
         user_id: Some(caller.user_id.clone()),
-        for_platform: false,
+        acting: Acting::Request,
         roles: caller.roles_at(&customer, &property),
         customer: Some(customer),
         property: Some(property),
@@ -179,7 +147,7 @@ async fn serve(
         }
     }
     match outcome {
-        Ok(response) => Ok(into_http(response, kind)),
+        Ok(response) => Ok(super::app_response::into_http(response, kind, &app_id, &request_path)),
         Err(failure) => Err(failure_error(&app_id, failure)),
     }
 }
@@ -205,103 +173,42 @@ fn guest_headers(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-fn into_http(guest: GuestResponse, kind: AppKind) -> Response {
-    let status = StatusCode::from_u16(guest.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = Response::new(Body::from(guest.body));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    for (name, value) in guest.headers {
-        let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
-            continue;
-        };
-        if STRIPPED_RESPONSE_HEADERS.contains(&name.as_str()) {
-            continue;
-        }
-        let Ok(value) = HeaderValue::from_str(&value) else { continue };
-        // One content type, so the host and the browser agree on what the
-        // response is (browsers honour the last of several).
-        if name == header::CONTENT_TYPE {
-            headers.insert(name, value);
-        } else {
-            headers.append(name, value);
-        }
-    }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    // Every response a browser might render gets the page policy; only
-    // known-inert types (which `nosniff` keeps inert) go without.
-    if !is_inert(headers) {
-        let csp = match kind {
-            AppKind::ThirdParty => THIRD_PARTY_CSP,
-            AppKind::Core => CORE_CSP,
-        };
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    }
-    response
-}
-
-/// Content types a browser never renders as a page when `nosniff` is set.
-const INERT_TYPES: &[&str] = &[
-    "application/json",
-    "application/octet-stream",
-    "text/plain",
-    "text/csv",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/webp",
-    "image/avif",
-];
-
-/// Whether the response's one content type is known to be inert. Anything
-/// else — HTML, XML, SVG, multipart, unknown types or none — may become a
-/// page and gets the page policy.
-fn is_inert(headers: &HeaderMap) -> bool {
-    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()) else {
-        return false;
-    };
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    INERT_TYPES.contains(&essence.as_str()) || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
+/// The caller's answer when the app failed. It names what kind of failure
+/// it was, never the guest's own words or backtrace: those go to the log.
 fn failure_error(app_id: &str, failure: GuestFailure) -> ApiError {
     tracing::warn!(app = %app_id, %failure, "app request failed");
-    let (status, code) = match failure {
-        GuestFailure::Deadline(_) => (StatusCode::GATEWAY_TIMEOUT, "app_timeout"),
+    let (status, code, message) = match failure {
+        GuestFailure::Deadline(_) => (StatusCode::GATEWAY_TIMEOUT, "app_timeout", "the app took too long to answer"),
         GuestFailure::Busy => {
             return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", failure.to_string()).with_retry_after(1);
         }
         GuestFailure::ResponseTooLarge { .. }
         | GuestFailure::InvalidStatus(_)
-        | GuestFailure::OversizedHeaders { .. } => (StatusCode::BAD_GATEWAY, "app_bad_response"),
-        GuestFailure::MemoryCap(_)
-        | GuestFailure::StackOverflow
-        | GuestFailure::Trap(_)
-        | GuestFailure::Instantiate(_) => (StatusCode::INTERNAL_SERVER_ERROR, "app_failed"),
+        | GuestFailure::OversizedHeaders { .. } => {
+            (StatusCode::BAD_GATEWAY, "app_bad_response", "the app gave an answer the platform cannot pass on")
+        }
+        GuestFailure::HostCallQuota => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "app_failed", "the app was stopped: it made too many platform calls")
+        }
+        // What the host measured may be said; a trap's own words (a panic
+        // message, a wasm backtrace) may not.
+        GuestFailure::MemoryCap(_) | GuestFailure::StackOverflow => {
+            return ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "app_failed",
+                format!("app `{app_id}`: {failure}"),
+            );
+        }
+        GuestFailure::Trap(_) | GuestFailure::Instantiate(_) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "app_failed", "the app failed")
+        }
     };
-    ApiError::new(status, code, format!("app `{app_id}` failed: {failure}"))
+    ApiError::new(status, code, format!("app `{app_id}`: {message}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::app_path;
-
-    #[test]
-    fn only_known_inert_types_go_without_the_page_policy() {
-        use axum::http::{HeaderMap, HeaderValue, header};
-        let with = |content_type: &'static str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            super::is_inert(&headers)
-        };
-        assert!(with("application/json; charset=utf-8"));
-        assert!(with("application/problem+json"));
-        assert!(with("TEXT/PLAIN"));
-        for page in ["text/html", "application/xhtml+xml", "image/svg+xml", "multipart/x-mixed-replace", "text/xsl"] {
-            assert!(!with(page), "{page}");
-        }
-        assert!(!super::is_inert(&HeaderMap::new()), "no type at all may be sniffed as a page");
-    }
 
     #[test]
     fn the_app_sees_its_own_path_still_encoded() {

@@ -9,8 +9,9 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use super::api::Path;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,7 @@ use super::entry::{Barrier, ConsentRequest, consent_request, enter};
 use super::{ApiError, AppState};
 use crate::catalog::AppKind;
 use crate::identity::{Permission, Principal};
-use crate::runtime::{CallerContext, LifecycleEvent, Placement, run_guest};
+use crate::runtime::{Acting, CallerContext, Hook, LifecycleEvent, Placement, run_guest};
 use crate::storage::{ConsentRecord, Notification};
 
 pub(crate) fn declare(routes: &mut Routes) {
@@ -196,7 +197,9 @@ async fn withdraw(
     State(state): State<AppState>,
     Actor(principal): Actor,
     Path(app_id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let request_id = headers.get(super::REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).unwrap_or_default();
     let policy = Arc::clone(&state.services.policy);
     let withdrawn = policy.withdraw_consent(&principal.user_id, &app_id).await?;
     if withdrawn.is_empty() {
@@ -204,13 +207,14 @@ async fn withdraw(
     }
     let database = &state.services.database;
     let documents_deleted = database.delete_documents_of(&app_id, &principal.user_id).await?;
-    let app_notified = notify_app(&state, &principal, &app_id).await;
+    let app_notified = notify_app(&state, &principal, &app_id, request_id).await;
     Ok(axum::Json(Withdrawal { withdrawn, documents_deleted, app_notified }).into_response())
 }
 
-/// Calls the app's `consent-withdrawn` hook, as the platform, and waits for
-/// the audit entries of what the hook did.
-async fn notify_app(state: &AppState, principal: &Principal, app_id: &str) -> String {
+/// Calls the app's `consent-withdrawn` hook about the person, with a
+/// hook's powers only (see `capabilities::Acting::Hook`), and waits for the
+/// audit entries of what the hook did.
+async fn notify_app(state: &AppState, principal: &Principal, app_id: &str, request_id: &str) -> String {
     let Some(app) = state.catalog.get(app_id) else { return "the app is no longer installed".to_owned() };
     let Some((customer, property)) = current_property(principal) else {
         return "no property to run the app in".to_owned();
@@ -220,14 +224,14 @@ async fn notify_app(state: &AppState, principal: &Principal, app_id: &str) -> St
         Err(err) => return format!("failed: {err}"),
     };
     let caller = CallerContext {
-        subject: None,
+        subject: Some(subject.clone()),
         user_id: Some(principal.user_id.clone()),
-        for_platform: true,
+        acting: Acting::Hook(Hook::ConsentWithdrawn),
         customer: Some(customer),
         property: Some(property),
         roles: Vec::new(),
         locale: principal.locale.clone(),
-        request_id: String::new(),
+        request_id: request_id.to_owned(),
     };
     let runtime = Arc::clone(&state.runtime);
     let services = state.services.clone();

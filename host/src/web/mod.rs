@@ -2,6 +2,7 @@
 
 mod account;
 pub mod api;
+mod app_response;
 mod apps;
 mod consent;
 mod entry;
@@ -138,17 +139,20 @@ impl tower::Service<Request> for WithRequestContext {
     }
 
     fn call(&mut self, mut request: Request) -> Self::Future {
-        let id = match request.headers().get(REQUEST_ID_HEADER) {
-            Some(value) if is_sane_request_id(value.as_bytes()) => value.clone(),
-            _ => {
-                let fresh = HeaderValue::from_str(&request_ids::next()).expect("request ids are ASCII");
-                request.headers_mut().insert(REQUEST_ID_HEADER, fresh.clone());
-                fresh
-            }
-        };
+        // The host assigns every request its own id: one a client sent could
+        // collide with another customer's request in the audit log. The
+        // client's is kept in the log span only, for correlating.
+        let client_id = request
+            .headers_mut()
+            .remove(REQUEST_ID_HEADER)
+            .filter(|value| is_sane_request_id(value.as_bytes()))
+            .map(|value| value.to_str().unwrap_or_default().to_owned());
+        let id = HeaderValue::from_str(&request_ids::next()).expect("request ids are ASCII");
+        request.headers_mut().insert(REQUEST_ID_HEADER, id.clone());
         let span = tracing::info_span!(
             "request",
             id = id.to_str().unwrap_or_default(),
+            client_id = client_id.as_deref().unwrap_or_default(),
             method = %request.method(),
             path = %request.uri().path()
         );

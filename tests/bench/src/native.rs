@@ -60,6 +60,8 @@ async fn list(State(database): State<Database>) -> Response {
         customer: caller::get().customer.clone(),
         property: caller::get().property.clone(),
         subject: Some(caller::get().subject.clone()),
+        own_only: false,
+        owners: None,
     };
     let criteria = Criteria { limit: 20, ..Criteria::default() };
     let page = match database.query_documents(&scope, "posts", &criteria).await {
@@ -85,7 +87,7 @@ async fn list(State(database): State<Database>) -> Response {
     }
     let name_of = |owner: &str| names.iter().find(|(known, _)| known == owner).map(|(_, name)| name.as_str());
     let items = page.documents.iter().zip(&posts).map(|(doc, post)| view(doc, post, name_of(&doc.owner))).collect();
-    Json(Page { items, next_cursor: page.next_cursor }).into_response()
+    Json(Page { items, next_cursor: page.next_cursor.map(|seq| format!("c{seq}")) }).into_response()
 }
 
 fn view<'a>(doc: &'a StoredDocument, post: &'a Post, author_name: Option<&'a str>) -> PostView<'a> {

@@ -109,10 +109,12 @@ async fn an_installed_app_is_listed_and_served_by_a_running_node() {
     let (name, value) = world.resident("alice", "acme", "elm-5").await;
     node.wait_for_app(&client, "echo", &(name, value.clone())).await;
     world.enable_for("acme", "echo", &(name, value.clone())).await;
-    let response = client.post(node.url("/apps/echo/some/path")).header(name, value).body("ping").send().await.unwrap();
+    let response =
+        client.post(node.url("/apps/echo/some/path")).header(name, value.clone()).body("ping").send().await.unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["x-echo-path"], "/some/path");
     assert_eq!(response.text().await.unwrap(), "ping");
+    let response = client.get(node.url("/apps/echo/some/path")).header(name, value).send().await.unwrap();
+    assert_eq!(response.text().await.unwrap(), "/some/path");
 }
 
 #[tokio::test]
@@ -148,4 +150,25 @@ async fn nodes_starting_together_on_one_database_all_come_up() {
         let health: serde_json::Value = client.get(node.url("/healthz")).send().await.unwrap().json().await.unwrap();
         assert_eq!(health["apps"], 1, "{health}");
     }
+}
+
+#[tokio::test]
+async fn a_third_party_app_cannot_pass_itself_off_as_the_platform_or_a_core_app() {
+    let deployment = Deployment::new().await;
+    let echo = std::fs::read_to_string(fixture_manifest("echo")).unwrap();
+    for (what, from, to, needle) in [
+        ("a core app's name", "name = \"Echo\"", "name = \"Pinboard\"", "name of a core app"),
+        ("a look-alike of one", "name = \"Echo\"", "name = \"Pinb\u{043e}ard\"", "name of a core app"),
+        ("the platform as vendor", "vendor = \"Fixture Works\"", "vendor = \"Courtyard\"", "reserved"),
+        ("a right-to-left override", "vendor = \"Fixture Works\"", "vendor = \"Fixture \u{202e}skroW\"", "printable"),
+        ("a zero-width space", "name = \"Echo\"", "name = \"Ec\u{200b}ho\"", "printable"),
+    ] {
+        assert!(echo.contains(from), "{from}");
+        let manifest = deployment.manifest("impostor", &echo.replace(from, to));
+        let output = deployment.install(ECHO_WASM, &manifest);
+        assert!(!output.status.success(), "{what} must be refused");
+        assert!(stderr(&output).contains(needle), "{what}: expected `{needle}` in:\n{}", stderr(&output));
+    }
+    let list = deployment.cli(&["app", "list"]);
+    assert!(!String::from_utf8_lossy(&list.stdout).contains("echo"), "no impostor is listed");
 }

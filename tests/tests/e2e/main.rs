@@ -9,6 +9,7 @@ mod support;
 
 mod audit;
 mod collections;
+mod data_subjects;
 mod durability;
 mod http;
 mod import;

@@ -96,6 +96,20 @@ async fn a_resident_consents_uses_and_withdraws() {
         .unwrap();
     assert_eq!(given.status(), 303);
     assert_eq!(given.headers()["location"], "/apps/moving-service/");
+    // The form's consent is in the audit log like the API's, once.
+    let form_request = given.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let pool = deployment.pool().await;
+    let recorded: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT action, subject_id FROM audit_entries WHERE request_id = $1")
+            .bind(&form_request)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        recorded,
+        [("POST /account/apps/{app}/consent".to_owned(), Some(anna.user_id.clone()))],
+        "the form's consent is audited once"
+    );
 
     // Use: a quote, sent to the vendor under a pseudonym, kept, notified.
     let moving_on = days_from_today(30);

@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 
+use super::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;

@@ -2,8 +2,9 @@
 //! customer's entries; residents see who accessed their data, in plain
 //! words. Every read of the log is itself audited.
 
+use super::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;

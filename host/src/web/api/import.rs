@@ -8,8 +8,9 @@
 //! changed one is updated, a new one created. Every rejected record is
 //! reported with its position and the reason, and does not stop the rest.
 
+use super::Path;
 use axum::Json;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -12,6 +12,7 @@
 mod accounts;
 mod approvals;
 mod audit;
+mod extract;
 mod import;
 mod onboarding;
 mod openapi;
@@ -21,13 +22,12 @@ mod tenancy;
 mod units;
 mod validate;
 
-use axum::extract::rejection::JsonRejection;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -36,9 +36,9 @@ use axum::{Json, Router};
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 pub(crate) use accounts::current_property;
+pub(crate) use extract::{Body, Path, Query};
 pub use openapi::document as openapi_document;
 pub(crate) use openapi::publish;
 pub(crate) use validate::{date, email, optional_text, present, text};
@@ -392,29 +392,6 @@ impl FromRequestParts<AppState> for Actor {
             .cloned()
             .map(Actor)
             .ok_or_else(|| ApiError::unauthorized("sign in first"))
-    }
-}
-
-/// A JSON body whose rejections use the platform's error shape.
-pub(crate) struct Body<T>(pub T);
-
-impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send JSON with Content-Type: application/json",
-            )),
-            Err(rejection) => Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                rejection.body_text().chars().take(300).collect::<String>(),
-            )),
-        }
     }
 }
 

@@ -2,8 +2,9 @@
 //! (b) an invitation from someone you live with, (c) an access request the
 //! property manager approves.
 
+use super::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use schemars::JsonSchema;

@@ -1,8 +1,9 @@
 //! Residents and staff: who is linked to a customer, staff accounts, role
 //! assignments, and residents inviting the people they live with.
 
+use super::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use schemars::JsonSchema;

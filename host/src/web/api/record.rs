@@ -49,7 +49,9 @@ pub(super) async fn person_action(
     target: Target,
     response: Response,
 ) -> Response {
-    if !response.status().is_success() {
+    // A form post that worked answers with a redirect (303 See Other).
+    let done = response.status().is_success() || (response.status().is_redirection() && target.method != Method::GET);
+    if !done {
         return response;
     }
     let params = path_params(gate.path, &target.path);

@@ -1,7 +1,8 @@
 //! Customers, properties, units and occupancies.
 
+use super::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
 use schemars::JsonSchema;

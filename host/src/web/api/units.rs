@@ -1,7 +1,8 @@
 //! Units of a property and the occupancies that put residents in them.
 
+use super::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use schemars::JsonSchema;

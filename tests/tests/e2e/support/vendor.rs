@@ -22,19 +22,36 @@ pub struct VendorCall {
 pub struct Vendor {
     pub port: u16,
     calls: Arc<Mutex<Vec<VendorCall>>>,
+    answers: Answers,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// Bodies the vendor answers `GET path` with, set by the test.
+type Answers = Arc<Mutex<std::collections::HashMap<String, String>>>;
+
+#[derive(Clone)]
+struct Recorded {
+    calls: Arc<Mutex<Vec<VendorCall>>>,
+    answers: Answers,
 }
 
 impl Vendor {
     pub async fn start() -> Vendor {
         let calls: Arc<Mutex<Vec<VendorCall>>> = Arc::default();
-        let app = Router::new().fallback(answer).with_state(Arc::clone(&calls));
+        let answers: Answers = Arc::default();
+        let state = Recorded { calls: Arc::clone(&calls), answers: Arc::clone(&answers) };
+        let app = Router::new().fallback(answer).with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind vendor");
         let port = listener.local_addr().unwrap().port();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Vendor { port, calls, task }
+        Vendor { port, calls, answers, task }
+    }
+
+    /// From now on, `GET path` answers `body` (as JSON).
+    pub fn answer(&self, path: &str, body: &str) {
+        self.answers.lock().unwrap().insert(path.to_owned(), body.to_owned());
     }
 
     /// Configuration that sends apps' requests for these hosts here.
@@ -56,7 +73,7 @@ impl Drop for Vendor {
 }
 
 async fn answer(
-    State(calls): State<Arc<Mutex<Vec<VendorCall>>>>,
+    State(Recorded { calls, answers }): State<Recorded>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -71,6 +88,9 @@ async fn answer(
             .collect(),
         body: String::from_utf8_lossy(&body).into_owned(),
     });
+    if let Some(body) = answers.lock().unwrap().get(uri.path()).filter(|_| method == Method::GET) {
+        return (StatusCode::OK, [("content-type", "application/json")], body.clone()).into_response();
+    }
     match (method, uri.path()) {
         (Method::POST, "/v1/quotes") => (
             StatusCode::CREATED,

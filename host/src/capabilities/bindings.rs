@@ -5,11 +5,20 @@
 //! calls that must wait move off the worker first. That keeps the
 //! per-request path free of fiber stacks, which measured faster for
 //! fresh-instance-per-request than async bindings.
+//!
+//! Every import may trap: a call past the request's host-call quota ends the
+//! request instead of answering. Calls returning the contract's `error`
+//! return [`CallError`](crate::capabilities::CallError), which is either the
+//! refusal the guest sees or that end.
 
 mod generated {
     wasmtime::component::bindgen!({
         world: "microapp",
         path: "../wit",
+        imports: { default: trappable },
+        trappable_error_type: {
+            "courtyard:platform/types.error" => crate::capabilities::CallError,
+        },
     });
 }
 

@@ -117,11 +117,22 @@ impl Default for RuntimeLimits {
 pub struct HttpLimits {
     /// Largest request body accepted for an app.
     pub request_body_bytes: usize,
+    /// How long a client may take to send a request's headers.
+    pub header_timeout_ms: u64,
+    /// How long a request body may pause between two chunks.
+    pub body_timeout_ms: u64,
+    /// Connections open at once; further clients wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for HttpLimits {
     fn default() -> Self {
-        HttpLimits { request_body_bytes: 1 << 20 }
+        HttpLimits {
+            request_body_bytes: 1 << 20,
+            header_timeout_ms: 10_000,
+            body_timeout_ms: 10_000,
+            max_connections: 1024,
+        }
     }
 }
 
@@ -303,6 +314,9 @@ impl Config {
             (limits.max_concurrent_instances == 0, "runtime.max_concurrent_instances must be positive"),
             (limits.document_bytes == 0, "runtime.document_bytes must be positive"),
             (self.http.request_body_bytes == 0, "http.request_body_bytes must be positive"),
+            (self.http.header_timeout_ms == 0, "http.header_timeout_ms must be positive"),
+            (self.http.body_timeout_ms == 0, "http.body_timeout_ms must be positive"),
+            (self.http.max_connections == 0, "http.max_connections must be positive"),
             (self.catalog_refresh_ms == 0, "catalog_refresh_ms must be positive"),
             (self.auth.access_token_secs < 30, "auth.access_token_secs must be at least 30"),
             (self.auth.session_days < 1, "auth.session_days must be at least 1"),

@@ -94,14 +94,11 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     }
     let mail_delivery = tokio::spawn(mailer.deliver_forever(delivery, from));
     let (shutdown, stop) = oneshot::channel::<()>();
-    let app = tower::make::Shared::new(service(state));
-    let serving = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop.await;
-            })
-            .await
-    });
+    let app = service(state);
+    let limits = config.http.clone();
+    let serving = tokio::spawn(crate::web::serve(listener, app, limits, async move {
+        let _ = stop.await;
+    }));
     let refresher = tokio::spawn(refresh_catalog(
         Arc::clone(&catalog),
         services_for_refresh,

@@ -172,31 +172,38 @@ impl Database {
 
     /// Users linked to a customer: its staff and the residents of its
     /// properties (`properties`, or all with `None`).
-    pub async fn people(&self, customer_id: &str, properties: Option<&[String]>) -> Result<Vec<User>, StorageError> {
-        let rows = sqlx::query::<Any>(
-            "SELECT DISTINCT u.*, o.property_id AS via_property FROM users u \
-             JOIN occupants m ON m.user_id = u.id JOIN occupancies o ON o.id = m.occupancy_id \
-             WHERE o.customer_id = $1 \
-             UNION SELECT DISTINCT u.*, r.property_id AS via_property FROM users u \
-             JOIN role_assignments r ON r.user_id = u.id WHERE r.customer_id = $1 \
-             ORDER BY id LIMIT 2000",
-        )
-        .bind(customer_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut people = Vec::new();
-        for row in &rows {
-            let via: Option<String> = row.try_get("via_property")?;
-            let visible = match properties {
-                None => true,
-                Some(allowed) => via.is_some_and(|p| allowed.contains(&p)),
-            };
-            let user = user_from(row)?;
-            if visible && people.last().is_none_or(|last: &User| last.id != user.id) {
-                people.push(user);
+    pub async fn people(
+        &self,
+        customer_id: &str,
+        properties: Option<&[String]>,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<User>, StorageError> {
+        // Staff limited to some properties see the people linked through
+        // those; customer-wide staff (no property) only customer-wide readers.
+        let within = |column: &str| match properties {
+            None => String::new(),
+            Some([]) => " AND 1 = 0".to_owned(),
+            Some(list) => {
+                let params: Vec<String> = (0..list.len()).map(|i| format!("${}", i + 4)).collect();
+                format!(" AND {column} IN ({})", params.join(", "))
             }
+        };
+        let sql = format!(
+            "SELECT u.* FROM users u WHERE u.id > $2 AND (\
+             EXISTS (SELECT 1 FROM occupants m JOIN occupancies o ON o.id = m.occupancy_id \
+             WHERE m.user_id = u.id AND o.customer_id = $1{}) \
+             OR EXISTS (SELECT 1 FROM role_assignments r WHERE r.user_id = u.id AND r.customer_id = $1{})) \
+             ORDER BY u.id LIMIT $3",
+            within("o.property_id"),
+            within("r.property_id"),
+        );
+        let mut query = sqlx::query::<Any>(&sql).bind(customer_id).bind(after).bind(limit);
+        for property in properties.unwrap_or_default() {
+            query = query.bind(property);
         }
-        Ok(people)
+        let rows = query.fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(user_from).collect::<Result<_, _>>()?)
     }
 
     /// The properties through which `user_id` is linked to `customer_id`

@@ -52,6 +52,8 @@ pub struct AuditQuery {
     /// Entries by this user (as actor, or as the person an app acted for).
     pub actor_id: Option<String>,
     pub action: Option<String>,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: Option<String>,
     pub from_ms: Option<i64>,
     pub until_ms: Option<i64>,
     /// Leave out entries the subject made themselves ("who accessed my data").
@@ -198,6 +200,7 @@ impl Database {
         text("subject_id = ?", &query.subject_id);
         text("(actor_kind = 'app' AND actor_id = ?)", &query.app_id);
         text("action = ?", &query.action);
+        text("outcome = ?", &query.outcome);
         if let Some(actor) = &query.actor_id {
             values.push(actor.clone());
             let n = values.len();

@@ -4,6 +4,7 @@ mod account;
 pub mod api;
 mod app_response;
 mod apps;
+mod connections;
 mod consent;
 mod entry;
 pub use entry::reconcile_core_app;
@@ -21,6 +22,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
+pub use connections::serve;
 pub use error::ApiError;
 
 use crate::catalog::Catalog;

@@ -263,3 +263,103 @@ async fn no_id_a_third_party_app_sees_can_be_joined_with_another_apps() {
         through(&world, "overreach-twin", &alice, &format!("/collection?name=pinboard/posts&cursor={}", first.2)).await;
     assert_eq!(crossed["outcome"], "invalid", "{crossed}");
 }
+
+#[tokio::test]
+async fn a_flood_of_refusals_cannot_bury_who_read_a_residents_data() {
+    let deployment = Deployment::new().await;
+    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
+    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident_person("alice", "acme", "elm-5").await;
+    node.wait_for_app(&world.client, APP, &alice.auth).await;
+    // Everything approved but her phone number, to which the app is refused.
+    let without_phone: Vec<&str> = [
+        "profile.read:display-name",
+        "profile.read:email",
+        "collections.write:notes",
+        "collections.read:pinboard/posts",
+        "notifications.send",
+        "outbound-http:vendor.example",
+    ]
+    .to_vec();
+    world.approve("acme", APP, Some(&without_phone)).await;
+    world.consent(&alice.auth, APP, None).await;
+    let (read, _) = through(&world, APP, &alice, "/profile?fields=email").await;
+    assert_eq!(read["outcome"], "ok", "{read}");
+    let (flood, _) = through(&world, APP, &alice, "/refusals?n=300").await;
+    assert_eq!(flood["detail"]["refused"], 300, "{flood}");
+
+    let log = |query: &'static str| {
+        let world = &world;
+        let auth = alice.auth.clone();
+        async move { world.expect(200, Method::GET, &format!("/api/me/access-log{query}"), Some(&auth), None).await }
+    };
+    // Filtered by outcome, the one allowed read is right there.
+    let allowed = log("?outcome=allowed&app=overreach").await;
+    let items = allowed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{allowed}");
+    assert!(items[0]["text"].as_str().unwrap().ends_with("read your email"), "{allowed}");
+    assert_eq!(items[0]["app"], APP);
+    // Unfiltered, paging reaches it behind the 300 refusals.
+    let mut pages = 0;
+    let mut found = false;
+    let mut before: Option<i64> = None;
+    while !found && pages < 10 {
+        let query = match before {
+            Some(seq) => format!("?limit=100&before={seq}"),
+            None => "?limit=100".to_owned(),
+        };
+        let page = world.expect(200, Method::GET, &format!("/api/me/access-log{query}"), Some(&alice.auth), None).await;
+        let items = page["items"].as_array().unwrap();
+        found = items.iter().any(|item| item["outcome"] == "allowed");
+        before = page["next"].as_i64();
+        pages += 1;
+        if before.is_none() {
+            break;
+        }
+    }
+    assert!(found, "the allowed read is reachable by paging");
+    assert_eq!(pages, 4, "three pages of refusals, then the read");
+    // Malformed filters answer in the platform's error shape.
+    for bad in ["?outcome=maybe", "?before=yesterday", "?limit=ten", "?colour=red"] {
+        let (status, body) =
+            world.call(Method::GET, &format!("/api/me/access-log{bad}"), Some(&alice.auth), None).await;
+        assert!(status == 400 || status == 422, "{bad}: {status}");
+        assert!(body["error"]["code"].is_string(), "{bad}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_calls_pass_the_gate_and_leave_one_entry_each() {
+    let vendor = Vendor::start().await;
+    let deployment = Deployment::with_config(&vendor.config(&["vendor.example"])).await;
+    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
+    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident_person("alice", "acme", "elm-5").await;
+    node.wait_for_app(&world.client, APP, &alice.auth).await;
+    world.approve("acme", APP, None).await;
+    world.consent(&alice.auth, APP, None).await;
+    for (path, outcome) in [
+        ("/flood?fields=0", "invalid"),
+        ("/flood?fields=17", "invalid"),
+        ("/collection?name=../loot", "invalid"),
+        ("/collection?name=Pinboard/posts", "invalid"),
+        ("/collection?name=pinboard/../posts", "invalid"),
+        ("/http?url=https://vendor.example@evil.example/", "invalid"),
+        ("/http?url=https://user:pass@vendor.example/", "invalid"),
+        ("/http?url=http://vendor.example/", "denied"),
+        ("/http?url=file:///etc/passwd", "invalid"),
+        ("/http?url=https://vendor.example/&method=CONNECT", "invalid"),
+        ("/http?url=https://vendor.example:8443/", "denied"),
+    ] {
+        let (answer, request_id) = through(&world, APP, &alice, path).await;
+        assert_eq!(answer["outcome"], outcome, "{path}: {answer}");
+        let entries = app_entries_of(&deployment, &request_id).await;
+        assert_eq!(entries.len(), 1, "{path}: one entry, {entries:?}");
+        assert_eq!(entries[0].1, "denied", "{path}: {entries:?}");
+    }
+    assert!(vendor.calls().is_empty(), "nothing malformed or on another port reached the vendor");
+}

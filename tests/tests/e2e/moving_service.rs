@@ -152,7 +152,8 @@ async fn a_resident_consents_uses_and_withdraws() {
 
     // Anna sees who accessed her data, in plain words.
     let log = world.expect(200, Method::GET, "/api/me/access-log", Some(&anna.auth), None).await;
-    let sentences: Vec<&str> = log.as_array().unwrap().iter().map(|record| record["text"].as_str().unwrap()).collect();
+    let sentences: Vec<&str> =
+        log["items"].as_array().unwrap().iter().map(|record| record["text"].as_str().unwrap()).collect();
     assert!(
         sentences.iter().any(|s| s.starts_with("Moving Service (third-party app by Meier Removals Ltd) read your")),
         "{sentences:?}"

@@ -28,8 +28,13 @@ pub(super) fn declare(routes: &mut Routes) {
         query,
     );
     routes.add(
-        route(Method::GET, "/api/me/access-log", P::Authenticated, "Who accessed your data, in plain words")
-            .returns::<Vec<AccessRecord>>(),
+        route(
+            Method::GET,
+            "/api/me/access-log",
+            P::Authenticated,
+            "Who accessed your data, in plain words, newest first; filter by `app` and `outcome`, page with `before`",
+        )
+        .returns::<AccessLogPage>(),
         access_log,
     );
 }
@@ -42,6 +47,8 @@ pub(crate) struct Filters {
     app: Option<String>,
     actor: Option<String>,
     action: Option<String>,
+    /// `allowed`, `denied` or `failed`.
+    outcome: Option<String>,
     /// Milliseconds since the epoch, or RFC 3339.
     from: Option<String>,
     until: Option<String>,
@@ -91,6 +98,7 @@ async fn query(
         app_id: filters.app.clone(),
         actor_id: filters.actor.clone(),
         action: filters.action.clone(),
+        outcome: filters.outcome.clone(),
         from_ms: instant("from", filters.from.as_deref())?,
         until_ms: instant("until", filters.until.as_deref())?,
         others_only: false,
@@ -104,6 +112,7 @@ async fn query(
         ("app", filters.app.is_some()),
         ("actor", filters.actor.is_some()),
         ("action", filters.action.is_some()),
+        ("outcome", filters.outcome.is_some()),
         ("from", filters.from.is_some()),
         ("until", filters.until.is_some()),
     ]
@@ -144,6 +153,8 @@ pub(crate) struct AccessRecord {
     who: String,
     /// What they did, e.g. `read your email address`.
     what: String,
+    /// The app, when an app did it.
+    app: Option<String>,
     /// `allowed`, `denied` or `failed`.
     outcome: String,
     /// The sentence to show.
@@ -154,16 +165,46 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).map(str::to_owned)
 }
 
+/// `GET /api/me/access-log` filters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccessLogFilters {
+    /// Only what this app did.
+    app: Option<String>,
+    /// `allowed`, `denied` or `failed`.
+    outcome: Option<String>,
+    /// The `next` of the previous page: older records.
+    before: Option<i64>,
+    /// 1 to 200; 50 by default.
+    limit: Option<i64>,
+}
+
+/// One page of a person's access log, newest first.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct AccessLogPage {
+    items: Vec<AccessRecord>,
+    /// Pass as `before` for older records; absent on the last page.
+    next: Option<i64>,
+}
+
 async fn access_log(
     State(state): State<AppState>,
     Actor(actor): Actor,
+    Query(filters): Query<AccessLogFilters>,
     headers: HeaderMap,
-) -> Result<Json<Vec<AccessRecord>>, ApiError> {
+) -> Result<Json<AccessLogPage>, ApiError> {
+    if let Some(outcome) = filters.outcome.as_deref().filter(|o| !["allowed", "denied", "failed"].contains(o)) {
+        return Err(ApiError::invalid(format!("`outcome` is `allowed`, `denied` or `failed`, not `{outcome}`")));
+    }
+    let limit = filters.limit.unwrap_or(50).clamp(1, 200);
     let query = AuditQuery {
         subject_id: Some(actor.user_id.clone()),
+        app_id: filters.app.clone(),
+        outcome: filters.outcome.clone(),
         others_only: true,
         newest_first: true,
-        limit: 200,
+        cursor: filters.before,
+        limit,
         ..AuditQuery::default()
     };
     let mut entry = AuditEntry::new("user", &actor.user_id, "audit.read", "access-log");
@@ -173,11 +214,12 @@ async fn access_log(
     entry.purpose = Some("A person seeing who accessed their data".to_owned());
     state.services.auditor.write(entry).await.map_err(ApiError::internal)?;
     let entries = state.services.database.audit_entries(&query).await?;
-    let mut records = Vec::with_capacity(entries.len());
+    let next = (entries.len() as i64 >= limit).then(|| entries.last().map(|entry| entry.seq)).flatten();
+    let mut items = Vec::with_capacity(entries.len());
     for entry in entries {
-        records.push(describe(&state, &actor, entry).await);
+        items.push(describe(&state, &actor, entry).await);
     }
-    Ok(Json(records))
+    Ok(Json(AccessLogPage { items, next }))
 }
 
 async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> AccessRecord {
@@ -217,6 +259,12 @@ async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> Access
         "outbound-http.send" => {
             (format!("sent a request to {host} on your behalf"), format!("send a request to {host} on your behalf"))
         }
+        "audit.read" | "audit.export" => {
+            ("looked at the audit log about you".to_owned(), "look at the audit log about you".to_owned())
+        }
+        action if action.starts_with("GET ") && action.ends_with("/people") => {
+            ("listed your account among the customer's people".to_owned(), "list your account".to_owned())
+        }
         action if action.starts_with("GET ") => {
             ("looked at your account".to_owned(), "look at your account".to_owned())
         }
@@ -226,5 +274,6 @@ async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> Access
         "denied" => (tried.clone(), format!("{who} tried to {tried} and was refused")),
         _ => (done.clone(), format!("{who} {done}")),
     };
-    AccessRecord { at: entry.at, who, what, outcome: entry.outcome, text }
+    let app = (entry.actor_kind == "app").then(|| entry.actor_id.clone());
+    AccessRecord { at: entry.at, who, what, app, outcome: entry.outcome, text }
 }

@@ -1,16 +1,16 @@
 //! Residents and staff: who is linked to a customer, staff accounts, role
 //! assignments, and residents inviting the people they live with.
 
-use super::Path;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::tenancy::{customer_for, foreign, property_for};
-use super::{Actor, Body, Page, Routes, created, date, email, route, text};
+use super::{Actor, Body, Page, Paging, Path, Query, Routes, created, date, email, route, text};
+use crate::audit::AuditEntry;
 use crate::identity::{Permission as P, Principal, PropertyReach, Role, Scope, Target, digest, random_token};
 use crate::storage::{RoleAssignment, TokenPurpose, User, now_ms};
 use crate::web::{ApiError, AppState};
@@ -128,13 +128,38 @@ async fn list_people(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path(customer): Path<String>,
+    Query(paging): Query<Paging>,
+    headers: HeaderMap,
 ) -> Result<Json<Page<User>>, ApiError> {
     let customer = customer_for(&state, &actor, P::PeopleRead, &customer).await?;
+    let database = &state.services.database;
+    let limit = paging.limit();
     let people = match actor.property_reach(P::PeopleRead, &customer.id) {
-        PropertyReach::All => state.services.database.people(&customer.id, None).await?,
-        PropertyReach::Some(properties) => state.services.database.people(&customer.id, Some(&properties)).await?,
+        PropertyReach::All => database.people(&customer.id, None, &paging.after, limit).await?,
+        PropertyReach::Some(properties) => {
+            database.people(&customer.id, Some(&properties), &paging.after, limit).await?
+        }
     };
-    Ok(Json(Page { items: people, next: None }))
+    // Each person listed sees it in their access log; the list is shown
+    // only once every entry is durable.
+    let request_id = headers.get(crate::web::REQUEST_ID_HEADER).and_then(|id| id.to_str().ok());
+    let receipts: Vec<_> = people
+        .iter()
+        .filter(|person| person.id != actor.user_id)
+        .map(|person| {
+            let mut entry = AuditEntry::new("user", &actor.user_id, "GET /api/customers/{customer}/people", "person");
+            entry.customer_id = Some(customer.id.clone());
+            entry.subject_id = Some(person.id.clone());
+            entry.resource_id = Some(person.id.clone());
+            entry.request_id = request_id.map(str::to_owned);
+            entry.purpose = Some("List a customer's residents and staff".to_owned());
+            state.services.auditor.record(entry)
+        })
+        .collect();
+    for receipt in receipts {
+        receipt.settled().await.map_err(ApiError::internal)?;
+    }
+    Ok(Json(Page::of(people, limit, |person| person.id.clone())))
 }
 
 async fn get_user(

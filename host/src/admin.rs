@@ -7,7 +7,7 @@ use std::io::Read;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 
-use crate::audit::AuditEntry;
+use crate::audit::{ActorKind, AuditEntry};
 use crate::cli::NodeArgs;
 use crate::identity::{Role, hash_password};
 use crate::mail::Mailer;
@@ -60,7 +60,7 @@ pub(crate) async fn run(command: AdminCommand) -> anyhow::Result<()> {
             let database = Database::connect(&config.database_url()).await?;
             let (user, created) = account_for(&database, &account, &config, "the Courtyard platform").await?;
             grant(&database, &user, Role::Operator, None).await?;
-            let mut entry = AuditEntry::new("system", "courtyard-cli", "operator.appoint", "role-assignments");
+            let mut entry = AuditEntry::new(ActorKind::System, "courtyard-cli", "operator.appoint", "role-assignments");
             entry.subject_id = Some(user.id.clone());
             entry.fields = Some("role".to_owned());
             crate::audit::record_cli_actions(&database, &config, vec![entry]).await?;
@@ -76,12 +76,12 @@ pub(crate) async fn run(command: AdminCommand) -> anyhow::Result<()> {
             let customer = database.insert_customer(name, resident_invites).await?;
             let (user, _) = account_for(&database, &admin, &config, name).await?;
             grant(&database, &user, Role::CustomerAdmin, Some(&customer.id)).await?;
-            let mut created = AuditEntry::new("system", "courtyard-cli", "customer.create", "customers");
+            let mut created = AuditEntry::new(ActorKind::System, "courtyard-cli", "customer.create", "customers");
             created.customer_id = Some(customer.id.clone());
             created.resource_id = Some(customer.id.clone());
             created.fields = Some("name,resident_invites".to_owned());
             let mut appointed =
-                AuditEntry::new("system", "courtyard-cli", "customer-admin.appoint", "role-assignments");
+                AuditEntry::new(ActorKind::System, "courtyard-cli", "customer-admin.appoint", "role-assignments");
             appointed.customer_id = Some(customer.id.clone());
             appointed.subject_id = Some(user.id.clone());
             appointed.fields = Some("role".to_owned());

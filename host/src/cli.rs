@@ -154,7 +154,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 InstallOutcome::Unchanged => "already installed",
             };
             if report.outcome == InstallOutcome::Installed {
-                let mut entry = crate::audit::AuditEntry::new("system", "courtyard-cli", "app.install", "apps");
+                let mut entry = crate::audit::AuditEntry::new(
+                    crate::audit::ActorKind::System,
+                    "courtyard-cli",
+                    "app.install",
+                    "apps",
+                );
                 entry.resource_id = Some(format!("{}@{}", report.id, report.version));
                 entry.app_version = Some(report.version.clone());
                 entry.app_digest = Some(report.digest.clone());

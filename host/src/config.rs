@@ -244,6 +244,10 @@ pub struct OutboundSettings {
     /// system: `"api.vendor.example" = "http://127.0.0.1:9000"`. Grants and
     /// audit entries still name the original host.
     pub redirect: std::collections::BTreeMap<String, String>,
+    /// Addresses for host names, used instead of DNS (split-horizon set-ups,
+    /// pinning a vendor): `"api.vendor.example" = "203.0.113.7"`. The
+    /// private-address rule still applies to them.
+    pub resolve: std::collections::BTreeMap<String, std::net::IpAddr>,
     /// Longest wait for an answer (also bounded by the request's deadline).
     pub timeout_ms: u64,
     /// Largest answer an app may receive.
@@ -256,6 +260,7 @@ impl Default for OutboundSettings {
             allow_plain_http: false,
             allow_private_addresses: false,
             redirect: std::collections::BTreeMap::new(),
+            resolve: std::collections::BTreeMap::new(),
             timeout_ms: 10_000,
             response_bytes: 1 << 20,
         }

@@ -26,6 +26,7 @@ pub mod capabilities;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod grant;
 pub mod identity;
 pub mod mail;
 pub mod policy;

@@ -49,7 +49,7 @@ impl AuditEntry {
             Integer(self.seq),
             Integer(self.at),
             text(&self.customer_id),
-            required(&self.actor_kind),
+            required(self.actor_kind.as_str()),
             required(&self.actor_id),
             text(&self.app_version),
             text(&self.app_digest),
@@ -63,7 +63,7 @@ impl AuditEntry {
             text(&self.legal_basis),
             text(&self.grant_ref),
             text(&self.consent_ref),
-            required(&self.outcome),
+            required(self.outcome.as_str()),
             text(&self.reason),
             text(&self.request_id),
             required(&self.prev_hash),
@@ -106,10 +106,11 @@ pub fn link(entries: &mut [AuditEntry], head_seq: i64, head_hash: String) -> (i6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::ActorKind;
 
     #[test]
     fn every_column_and_the_link_count() {
-        let mut entry = AuditEntry::new("user", "u1", "property.update", "property");
+        let mut entry = AuditEntry::new(ActorKind::User, "u1", "property.update", "property");
         entry.seq = 7;
         entry.prev_hash = GENESIS.to_owned();
         let original = entry_hash(&entry);
@@ -122,7 +123,7 @@ mod tests {
         assert_ne!(entry_hash(&relinked), original);
         // Moving text between neighbouring columns changes the hash too.
         let mut a = entry.clone();
-        a.actor_kind = "us".into();
+        a.actor_kind = ActorKind::App;
         a.actor_id = "eru1".into();
         assert_ne!(entry_hash(&a), original);
     }
@@ -131,7 +132,7 @@ mod tests {
     /// the streamed form must produce the very same bytes.
     #[test]
     fn same_text_as_a_json_array() {
-        let mut entry = AuditEntry::new("app", "moving-service", "profile.read", "profile");
+        let mut entry = AuditEntry::new(ActorKind::App, "moving-service", "profile.read", "profile");
         entry.seq = -3;
         entry.at = i64::MAX;
         entry.customer_id = Some("c\"1\\".into());
@@ -142,7 +143,7 @@ mod tests {
             entry.seq,
             entry.at,
             entry.customer_id,
-            entry.actor_kind,
+            entry.actor_kind.as_str(),
             entry.actor_id,
             entry.app_version,
             entry.app_digest,
@@ -156,7 +157,7 @@ mod tests {
             entry.legal_basis,
             entry.grant_ref,
             entry.consent_ref,
-            entry.outcome,
+            entry.outcome.as_str(),
             entry.reason,
             entry.request_id,
         ]);

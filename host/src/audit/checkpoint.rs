@@ -148,7 +148,14 @@ pub async fn verify(database: &Database, signer: &CheckpointSigner) -> Result<Ve
     let mut expected_prev = String::new();
     let mut after = 0;
     loop {
-        let page = database.audit_page(after, PAGE).await?;
+        let page = match database.audit_page(after, PAGE).await {
+            Ok(page) => page,
+            Err(StorageError::CorruptAudit(corrupt)) => {
+                report.broken = Some(Broken { seq: corrupt.seq, problem: corrupt.to_string() });
+                return Ok(report);
+            }
+            Err(err) => return Err(err),
+        };
         let Some(last) = page.last() else { break };
         after = last.seq;
         for entry in page {

@@ -35,6 +35,67 @@ const GATHER_YIELDS: usize = 2;
 /// Pause before the one retry of a failed batch.
 const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
 
+/// Who acted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    /// A signed-in person.
+    User,
+    /// A micro-app, in a request or a hook.
+    App,
+    /// The platform itself: jobs, the CLI, defaults.
+    #[default]
+    System,
+    /// Someone not signed in (signing up, asking for access).
+    Anonymous,
+}
+
+/// How it went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Done as asked.
+    #[default]
+    Allowed,
+    /// Refused before it happened.
+    Denied,
+    /// Allowed, but it went wrong.
+    Failed,
+}
+
+impl ActorKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::User => "user",
+            ActorKind::App => "app",
+            ActorKind::System => "system",
+            ActorKind::Anonymous => "anonymous",
+        }
+    }
+
+    /// The kind a stored word names; `None` for a word no writer writes.
+    pub fn from_stored(text: &str) -> Option<ActorKind> {
+        [ActorKind::User, ActorKind::App, ActorKind::System, ActorKind::Anonymous]
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+    }
+}
+
+impl Outcome {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    /// The outcome a word names, stored or in a filter; `None` for others.
+    pub fn from_name(text: &str) -> Option<Outcome> {
+        [Outcome::Allowed, Outcome::Denied, Outcome::Failed].into_iter().find(|outcome| outcome.as_str() == text)
+    }
+}
+
 /// One audit entry. `seq`, `prev_hash` and `hash` are set by the writer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
@@ -43,8 +104,7 @@ pub struct AuditEntry {
     pub at: i64,
     /// The customer (data controller) the entry belongs to, if any.
     pub customer_id: Option<String>,
-    /// `user`, `app`, `system` or `anonymous`.
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     /// The user id, app id or job name.
     pub actor_id: String,
     pub app_version: Option<String>,
@@ -63,8 +123,7 @@ pub struct AuditEntry {
     pub legal_basis: Option<String>,
     pub grant_ref: Option<String>,
     pub consent_ref: Option<String>,
-    /// `allowed`, `denied` or `failed`.
-    pub outcome: String,
+    pub outcome: Outcome,
     pub reason: Option<String>,
     pub request_id: Option<String>,
     pub prev_hash: String,
@@ -73,14 +132,14 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     /// An entry by `actor_kind`/`actor_id` doing `action` on a resource.
-    pub fn new(actor_kind: &str, actor_id: &str, action: &str, resource_type: &str) -> AuditEntry {
+    pub fn new(actor_kind: ActorKind, actor_id: &str, action: &str, resource_type: &str) -> AuditEntry {
         AuditEntry {
             at: now_ms(),
-            actor_kind: actor_kind.to_owned(),
+            actor_kind,
             actor_id: actor_id.to_owned(),
             action: action.to_owned(),
             resource_type: resource_type.to_owned(),
-            outcome: "allowed".to_owned(),
+            outcome: Outcome::Allowed,
             ..AuditEntry::default()
         }
     }
@@ -100,9 +159,7 @@ fn clean(text: &mut String) {
 
 impl AuditEntry {
     fn cleaned(mut self) -> AuditEntry {
-        for text in
-            [&mut self.actor_kind, &mut self.actor_id, &mut self.action, &mut self.resource_type, &mut self.outcome]
-        {
+        for text in [&mut self.actor_id, &mut self.action, &mut self.resource_type] {
             clean(text);
         }
         for text in [
@@ -305,7 +362,7 @@ pub async fn record_cli_actions(
     let signer = CheckpointSigner::load(config.audit.signing_key.as_deref(), &config.data_dir)?;
     let auditor = Auditor::start(database.clone(), Some(Arc::new(signer)), config.audit.checkpoint_every);
     for mut entry in entries {
-        entry.actor_kind = "system".to_owned();
+        entry.actor_kind = ActorKind::System;
         entry.actor_id = "courtyard-cli".to_owned();
         entry.purpose = entry.purpose.or_else(|| Some("Operator command".to_owned()));
         auditor.write(entry).await?;

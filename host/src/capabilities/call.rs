@@ -1,6 +1,6 @@
 //! What a host call acts with: the context of one request or one hook.
 //!
-//! The sandbox's store ([`crate::runtime::RequestState`]) holds this next to
+//! The sandbox's store (`runtime::RequestState`) holds this next to
 //! the WASI context, and the platform's imports see only this part of it
 //! (linked through [`HasCalls`], as `wasi:io` sees only its table). It says
 //! on whose behalf the calls act ([`Acting`]), which app makes them, the
@@ -177,8 +177,25 @@ impl CallContext {
     /// when the request's time is up.
     pub(crate) fn block_on<F: Future>(&self, future: F) -> Option<F::Output> {
         let deadline = tokio::time::Instant::from_std(self.wall_deadline);
-        crate::runtime::block_on(&self.services.tokio, tokio::time::timeout_at(deadline, future)).ok()
+        block_on(&self.services.tokio, tokio::time::timeout_at(deadline, future)).ok()
     }
+}
+
+/// Runs `future` to completion from synchronous guest code: in place on a
+/// multi-threaded runtime (the worker's other tasks move to another thread),
+/// else on the current thread.
+pub(crate) fn block_on<F: Future>(tokio: &tokio::runtime::Handle, future: F) -> F::Output {
+    if on_multi_thread_runtime() {
+        tokio::task::block_in_place(|| tokio.block_on(future))
+    } else {
+        tokio.block_on(future)
+    }
+}
+
+/// Whether the current thread is a worker of a multi-threaded runtime.
+pub(crate) fn on_multi_thread_runtime() -> bool {
+    tokio::runtime::Handle::try_current()
+        .is_ok_and(|handle| handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
 }
 
 /// The platform's imports work on the call context alone.

@@ -4,12 +4,13 @@
 //! here before anything reaches storage, and every document is confined to
 //! the app, the caller's customer and property, and what the caller may see.
 
+use super::Acting;
 use super::{Access, CallContext, CallError, Power};
 use crate::capabilities::bindings::collections::{Criteria, Document, Filter, Host, Order, Page, Value, Visibility};
 use crate::capabilities::bindings::types::Error;
-use crate::catalog::{AppKind, is_app_id};
-use crate::policy::{grant, owners_who_allow};
-use crate::runtime::Acting;
+use crate::grant;
+use crate::grant::{AppKind, is_app_id};
+use crate::policy::owners_who_allow;
 use crate::storage::{self, DocumentScope, StorageError, StoredDocument};
 
 const MAX_NAME: usize = 64;

@@ -2,7 +2,7 @@
 
 use super::{CallContext, CallError};
 use crate::capabilities::bindings::context::{Caller, Host};
-use crate::catalog::{AppKind, PlatformInterface};
+use crate::grant::{AppKind, PlatformInterface};
 
 impl Host for CallContext {
     fn current(&mut self) -> wasmtime::Result<Caller> {

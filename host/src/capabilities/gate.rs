@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
+use super::Acting;
 use super::{Access, CallContext, CallError, describe};
-use crate::audit::AuditEntry;
+use crate::audit::{ActorKind, AuditEntry, Outcome};
 use crate::capabilities::bindings::types::Error;
-use crate::catalog::{AppKind, PlatformInterface};
+use crate::grant::{AppKind, PlatformInterface};
 use crate::policy::{Approval, Refusal, Standing, decide};
-use crate::runtime::Acting;
 
 /// What a decision needs: the customer's approval and, when consent
 /// matters, the data subject's standing.
@@ -22,7 +22,7 @@ impl CallContext {
         if self.count_host_call() {
             return Ok(());
         }
-        let entry = AuditEntry::new("app", &self.app_id, interface.name(), "request");
+        let entry = AuditEntry::new(ActorKind::App, &self.app_id, interface.name(), "request");
         Err(self.end_request(entry))
     }
 
@@ -127,7 +127,7 @@ impl CallContext {
     /// Finishes the audit entry of an admitted call with how it went.
     pub(crate) fn settle<T>(&mut self, mut entry: AuditEntry, result: &Result<T, CallError>) {
         if let Err(CallError::Refused(err)) = result {
-            entry.outcome = "failed".to_owned();
+            entry.outcome = Outcome::Failed;
             entry.reason = Some(describe(err));
         }
         self.record(entry);
@@ -136,7 +136,7 @@ impl CallContext {
     /// Records a refused call and hands back the error for the guest.
     fn refuse(&mut self, mut entry: AuditEntry, error: Error) -> Error {
         tracing::info!(app = %self.app_id, action = %entry.action, reason = %describe(&error), "host call refused");
-        entry.outcome = "denied".to_owned();
+        entry.outcome = Outcome::Denied;
         entry.reason = Some(describe(&error));
         self.record(entry);
         error
@@ -148,7 +148,7 @@ impl CallContext {
     }
 
     fn draft(&self, access: &Access, subject: Option<&str>) -> AuditEntry {
-        let mut entry = AuditEntry::new("app", &self.app_id, access.action, access.resource_type);
+        let mut entry = AuditEntry::new(ActorKind::App, &self.app_id, access.action, access.resource_type);
         entry.customer_id = self.caller.customer.clone();
         entry.app_version = Some(self.policy.version.clone());
         entry.app_digest = Some(self.policy.digest.to_string());

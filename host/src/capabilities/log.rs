@@ -2,7 +2,7 @@
 
 use super::{CallContext, CallError, QuotaSpent};
 use crate::capabilities::bindings::log::{Host, Level};
-use crate::catalog::PlatformInterface;
+use crate::grant::PlatformInterface;
 
 /// Longest message kept; the rest is cut at a character boundary.
 const MAX_MESSAGE: usize = 4 << 10;
@@ -18,7 +18,7 @@ impl Host for CallContext {
         }
         // Line breaks and other control characters would let a guest forge
         // log lines of its own; they are shown escaped.
-        let message = crate::runtime::printable(&message[..end]);
+        let message = printable(&message[..end]);
         let (app, request_id) = (&*self.app_id, &self.caller.request_id);
         match level {
             Level::Trace => {
@@ -34,5 +34,31 @@ impl Host for CallContext {
             }
         }
         Ok(())
+    }
+}
+
+/// `text` with control characters (line breaks included) escaped, so guest
+/// text cannot forge log lines; everything else is kept as it is.
+pub(crate) fn printable(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_control() {
+            shown.extend(ch.escape_default());
+        } else {
+            shown.push(ch);
+        }
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        let forged = "ok\n2026-11-28T00:00:00Z ERROR courtyard::web: fake\r\u{1b}[31m Grüezi";
+        assert_eq!(
+            super::printable(forged),
+            "ok\\n2026-11-28T00:00:00Z ERROR courtyard::web: fake\\r\\u{1b}[31m Grüezi"
+        );
     }
 }

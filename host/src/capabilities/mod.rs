@@ -22,6 +22,8 @@ mod profile;
 mod profile_cache;
 
 pub use call::{Acting, CallContext, CallerContext, HasCalls, Hook, HostServices, Power};
+pub(crate) use call::{block_on, on_multi_thread_runtime};
+pub(crate) use log::printable;
 pub use outbound_http::OutboundClient;
 pub use profile_cache::ProfileCache;
 

@@ -4,7 +4,7 @@
 use super::{Access, CallContext, CallError, Power};
 use crate::capabilities::bindings::notifications::{Host, Notification};
 use crate::capabilities::bindings::types::Error;
-use crate::policy::grant;
+use crate::grant;
 
 const MAX_TITLE: usize = 120;
 const MAX_BODY: usize = 2_000;

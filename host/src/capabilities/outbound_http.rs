@@ -14,7 +14,7 @@ use super::{Access, CallContext, CallError, Power};
 use crate::capabilities::bindings::outbound_http::{Host, Request, Response};
 use crate::capabilities::bindings::types::Error;
 use crate::config::OutboundSettings;
-use crate::policy::grant;
+use crate::grant;
 
 const MAX_REQUEST_BODY: usize = 1 << 20;
 const MAX_HEADERS: usize = 64;
@@ -44,7 +44,10 @@ impl OutboundClient {
     pub fn new(settings: OutboundSettings) -> anyhow::Result<OutboundClient> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .dns_resolver(Arc::new(PublicOnly { allow_private: settings.allow_private_addresses }))
+            .dns_resolver(Arc::new(PublicOnly {
+                allow_private: settings.allow_private_addresses,
+                pinned: settings.resolve.clone(),
+            }))
             .timeout(Duration::from_millis(settings.timeout_ms))
             .user_agent("Courtyard")
             .build()?;
@@ -55,18 +58,29 @@ impl OutboundClient {
 /// Resolves names, dropping private addresses unless they are allowed.
 struct PublicOnly {
     allow_private: bool,
+    /// Addresses the operator set for some names, used instead of DNS.
+    pinned: std::collections::BTreeMap<String, IpAddr>,
 }
+
+/// Why a name was not connected to: it resolves to private addresses only.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} resolves to no public address")]
+struct PrivateOnly(String);
 
 impl reqwest::dns::Resolve for PublicOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let allow_private = self.allow_private;
         let host = name.as_str().to_owned();
+        let pinned = self.pinned.get(&host).copied();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let found: Vec<SocketAddr> = match pinned {
+                Some(address) => vec![SocketAddr::new(address, 0)],
+                None => tokio::net::lookup_host((host.as_str(), 0)).await?.collect(),
+            };
             let usable: Vec<SocketAddr> =
                 found.into_iter().filter(|address| allow_private || is_public(address.ip())).collect();
             if usable.is_empty() {
-                return Err(format!("{host} resolves to no public address").into());
+                return Err(Box::new(PrivateOnly(host)) as Box<dyn std::error::Error + Send + Sync>);
             }
             Ok(Box::new(usable.into_iter()) as reqwest::dns::Addrs)
         })
@@ -217,6 +231,9 @@ impl CallContext {
         match answer {
             Some(Ok(Ok(response))) => Ok(response),
             Some(Ok(Err(cap))) => Err(Error::Limit(format!("the answer exceeds {cap} bytes"))),
+            Some(Err(err)) if resolved_privately(&err) => {
+                Err(Error::Denied("requests to private addresses are not allowed".to_owned()))
+            }
             Some(Err(err)) => {
                 tracing::info!(app = %self.app_id, host, error = %err, "outbound request failed");
                 Err(Error::Unavailable(format!("{host} did not answer: {}", without_url(&err))))
@@ -229,6 +246,19 @@ impl CallContext {
 /// The address a URL names literally, if it names one rather than a host name.
 fn literal_address(url: &reqwest::Url) -> Option<IpAddr> {
     url.host_str()?.trim_start_matches('[').trim_end_matches(']').parse().ok()
+}
+
+/// Whether the request failed because its host resolves to private
+/// addresses only.
+fn resolved_privately(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(error) = source {
+        if error.downcast_ref::<PrivateOnly>().is_some() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }
 
 /// The error's description without the URL, which may carry data.

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use super::{Access, CallContext, CallError, Power};
 use crate::capabilities::bindings::profile::{Entry, Field, Host};
 use crate::capabilities::bindings::types::Error;
-use crate::catalog::ProfileField;
-use crate::policy::grant;
+use crate::grant;
+use crate::grant::ProfileField;
 
 /// Most fields one read may ask for: every field once.
 const MAX_FIELDS: usize = 8;

@@ -23,25 +23,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use super::capability::{Capability, CapabilityKind, PlatformInterface, ProfileField};
-
-/// Who builds and answers for an app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AppKind {
-    /// Built by the platform.
-    Core,
-    /// Built by a vendor; sees residents only through consent and pseudonyms.
-    ThirdParty,
-}
-
-impl AppKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AppKind::Core => "core",
-            AppKind::ThirdParty => "third-party",
-        }
-    }
-}
+pub use crate::grant::{AppKind, RequestedGrant, is_app_id, is_collection_name};
 
 /// Where the app processes personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,18 +60,6 @@ pub struct Manifest {
     pub processing: Processing,
     #[serde(default)]
     pub capabilities: Vec<Capability>,
-}
-
-/// One grant the manifest asks for: the unit customers approve and residents
-/// consent to (a single field, collection or host), with its purpose.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RequestedGrant {
-    /// The grant key, e.g. `profile.read:email` (see `policy::grant`).
-    pub key: String,
-    pub kind: CapabilityKind,
-    /// What it gets, in words people understand.
-    pub label: String,
-    pub purpose: String,
 }
 
 /// A manifest that cannot be used.
@@ -130,7 +100,7 @@ impl Manifest {
             match capability.kind {
                 CapabilityKind::ProfileRead => {
                     for field in &capability.fields {
-                        push(crate::policy::grant::profile(*field), field.label().to_owned());
+                        push(crate::grant::profile(*field), field.label().to_owned());
                     }
                 }
                 CapabilityKind::CollectionsRead => {
@@ -139,23 +109,23 @@ impl Manifest {
                             Some(app) => format!("reading the `{collection}` data of the app `{app}`"),
                             None => format!("reading its own `{collection}` data"),
                         };
-                        push(crate::policy::grant::collection_read(capability.app.as_deref(), collection), label);
+                        push(crate::grant::collection_read(capability.app.as_deref(), collection), label);
                     }
                 }
                 CapabilityKind::CollectionsWrite => {
                     for collection in &capability.collections {
                         push(
-                            crate::policy::grant::collection_write(collection),
+                            crate::grant::collection_write(collection),
                             format!("keeping `{collection}` data for you"),
                         );
                     }
                 }
                 CapabilityKind::NotificationsSend => {
-                    push(crate::policy::grant::NOTIFICATIONS.to_owned(), "sending you notifications".to_owned())
+                    push(crate::grant::NOTIFICATIONS.to_owned(), "sending you notifications".to_owned())
                 }
                 CapabilityKind::OutboundHttp => {
                     for host in &capability.hosts {
-                        push(crate::policy::grant::outbound(host), format!("sending data to {host}"));
+                        push(crate::grant::outbound(host), format!("sending data to {host}"));
                     }
                 }
             }
@@ -276,18 +246,6 @@ pub fn version_order(version: &str) -> (u64, u64, u64, bool) {
     let mut parts = core.split('.').map(|part| part.parse::<u64>().unwrap_or(0));
     let mut next = || parts.next().unwrap_or(0);
     (next(), next(), next(), !pre)
-}
-
-/// Whether `id` is a valid app id.
-pub fn is_app_id(id: &str) -> bool {
-    id.len() <= 48
-        && id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-/// Whether `name` is a valid collection name.
-pub fn is_collection_name(name: &str) -> bool {
-    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// A host name, optionally with a port other than 443 (`api.example.com:8443`).

@@ -108,7 +108,13 @@ pub fn prepare(runtime: &Runtime, component: &[u8], manifest: Manifest) -> Resul
     check_component(runtime.engine(), &compiled, &manifest)?;
     let pre = runtime.prepare(&compiled)?;
     Ok(LoadedApp {
-        policy: Arc::new(AppPolicy::from_manifest(&manifest, &digest)),
+        policy: Arc::new(AppPolicy::new(
+            &manifest.id,
+            &manifest.version,
+            manifest.kind,
+            &digest,
+            manifest.requested_grants(),
+        )),
         manifest,
         digest,
         pre,

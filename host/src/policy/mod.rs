@@ -21,7 +21,7 @@
 //! The host-call gate (`capabilities/gate.rs`) asks [`decide`] and writes
 //! the audit entry right beside it, allowed or not.
 
-pub mod grant;
+pub use crate::grant;
 mod pairwise;
 mod pseudonym;
 mod store;
@@ -29,11 +29,12 @@ mod store;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+pub use crate::storage::{Approval, Standing};
 pub use pairwise::PairwiseIds;
 pub use pseudonym::Pseudonyms;
 pub use store::{PolicyStore, spawn_invalidation};
 
-use crate::catalog::{AppKind, Manifest, RequestedGrant};
+use crate::grant::{AppKind, RequestedGrant};
 use crate::storage::OwnerConsent;
 
 /// What an app version asks for, derived from its manifest.
@@ -45,57 +46,6 @@ pub struct AppPolicy {
     /// SHA-256 of the component, for audit entries.
     pub digest: Arc<str>,
     requested: HashMap<String, RequestedGrant>,
-}
-
-/// A customer's approval of an app, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Approval {
-    pub customer_id: String,
-    pub app_id: String,
-    /// The version the customer approved; later versions asking for nothing
-    /// more run under the same approval.
-    pub version: String,
-    pub grants: BTreeSet<String>,
-    pub all_properties: bool,
-    pub property_ids: Vec<String>,
-    pub enabled: bool,
-    /// `None`: the platform's default approval of a core app.
-    pub approved_by: Option<String>,
-    pub approved_at: i64,
-}
-
-impl Approval {
-    /// Whether the app is enabled for `property`.
-    pub fn covers(&self, property: &str) -> bool {
-        self.enabled && (self.all_properties || self.property_ids.iter().any(|id| id == property))
-    }
-
-    /// A reference for audit entries.
-    pub fn reference(&self) -> String {
-        format!("approval:{}/{}@{}", self.customer_id, self.app_id, self.version)
-    }
-}
-
-/// A person's standing towards one app: what they consented to and whether
-/// they restrict processing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Standing {
-    pub user_id: String,
-    /// Grants of every given, not withdrawn consent record.
-    pub consented: BTreeSet<String>,
-    /// Ids of those records, for audit references.
-    pub consent_ids: Vec<String>,
-    /// Grants they declined and have not given since.
-    pub declined: BTreeSet<String>,
-    /// They restrict processing of their data (GDPR Art. 18).
-    pub restricted: bool,
-}
-
-impl Standing {
-    /// Whether the person consented to anything at all.
-    pub fn has_consent(&self) -> bool {
-        !self.consent_ids.is_empty()
-    }
 }
 
 /// Why a host call was refused.
@@ -130,13 +80,15 @@ pub fn legal_basis(kind: AppKind) -> &'static str {
 }
 
 impl AppPolicy {
-    pub fn from_manifest(manifest: &Manifest, digest: &str) -> AppPolicy {
+    /// The policy of one app version: its id, version and kind, the digest
+    /// of its component, and every grant its manifest asks for.
+    pub fn new(app_id: &str, version: &str, kind: AppKind, digest: &str, requested: Vec<RequestedGrant>) -> AppPolicy {
         AppPolicy {
-            app_id: Arc::from(manifest.id.as_str()),
-            version: manifest.version.clone(),
-            kind: manifest.kind,
+            app_id: Arc::from(app_id),
+            version: version.to_owned(),
+            kind,
             digest: Arc::from(digest),
-            requested: manifest.requested_grants().into_iter().map(|grant| (grant.key.clone(), grant)).collect(),
+            requested: requested.into_iter().map(|grant| (grant.key.clone(), grant)).collect(),
         }
     }
 
@@ -229,6 +181,7 @@ pub fn owners_who_allow(app: &AppPolicy, candidates: &[String]) -> Option<OwnerC
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Manifest;
 
     fn app(kind: &str) -> AppPolicy {
         let manifest = Manifest::parse(&format!(
@@ -249,7 +202,7 @@ mod tests {
             "#
         ))
         .unwrap();
-        AppPolicy::from_manifest(&manifest, "digest")
+        AppPolicy::new(&manifest.id, &manifest.version, manifest.kind, "digest", manifest.requested_grants())
     }
 
     fn approval(grants: &[&str]) -> Approval {

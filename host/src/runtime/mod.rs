@@ -24,8 +24,6 @@ use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, Po
 pub use crate::capabilities::bindings::MicroappPre;
 pub use crate::capabilities::{Acting, CallerContext, Hook, HostServices};
 pub use invoke::{GuestFailure, GuestRequest, GuestResponse, LifecycleEvent, Placement};
-pub(crate) use output::printable;
-pub(crate) use placement::block_on;
 pub use placement::{QUARANTINE, Quarantine, run_guest};
 pub use state::RequestState;
 

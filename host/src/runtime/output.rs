@@ -3,6 +3,7 @@
 //! A guest that prints in a loop must not fill the operator's disk: once the
 //! budget is spent, further output is dropped and one warning says so.
 
+use crate::capabilities::printable;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -118,31 +119,5 @@ impl AsyncWrite for GuestOutput {
 
     fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Poll::Ready(Ok(()))
-    }
-}
-
-/// `text` with control characters (line breaks included) escaped, so guest
-/// text cannot forge log lines; everything else is kept as it is.
-pub(crate) fn printable(text: &str) -> String {
-    let mut shown = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if ch.is_control() {
-            shown.extend(ch.escape_default());
-        } else {
-            shown.push(ch);
-        }
-    }
-    shown
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn control_characters_are_escaped_and_the_rest_kept() {
-        let forged = "ok\n2026-11-28T00:00:00Z ERROR courtyard::web: fake\r\u{1b}[31m Grüezi";
-        assert_eq!(
-            super::printable(forged),
-            "ok\\n2026-11-28T00:00:00Z ERROR courtyard::web: fake\\r\\u{1b}[31m Grüezi"
-        );
     }
 }

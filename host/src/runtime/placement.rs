@@ -13,7 +13,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use tokio::runtime::{Handle, RuntimeFlavor};
+use crate::capabilities::on_multi_thread_runtime;
 
 /// How long an app that ran slow keeps running off the async workers.
 pub const QUARANTINE: Duration = Duration::from_secs(60);
@@ -45,10 +45,6 @@ fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_millis() as u64).unwrap_or(0)
 }
 
-fn on_multi_thread_runtime() -> bool {
-    Handle::try_current().is_ok_and(|handle| handle.runtime_flavor() == RuntimeFlavor::MultiThread)
-}
-
 /// Runs `work`, which blocks, from async code: inline when `inline` (and the
 /// runtime allows blocking in place), otherwise without holding up the tasks
 /// of this worker.
@@ -73,14 +69,5 @@ pub(super) fn hand_off_worker() {
         // reclaim it on exit. If it was not taken in time, the next tick
         // tries again.
         tokio::task::block_in_place(|| std::thread::sleep(HANDOFF_GRACE));
-    }
-}
-
-/// Runs `future` to completion from synchronous guest code.
-pub(crate) fn block_on<F: Future>(tokio: &Handle, future: F) -> F::Output {
-    if on_multi_thread_runtime() {
-        tokio::task::block_in_place(|| tokio.block_on(future))
-    } else {
-        tokio.block_on(future)
     }
 }

@@ -48,7 +48,7 @@ fn complete<F: Future>(tokio: &Handle, deadline: Instant, future: F) -> Option<F
     if let Poll::Ready(output) = future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         return Some(output);
     }
-    super::placement::block_on(tokio, tokio::time::timeout_at(deadline.into(), future)).ok()
+    crate::capabilities::block_on(tokio, tokio::time::timeout_at(deadline.into(), future)).ok()
 }
 
 fn out_of_time() -> wasmtime::Error {

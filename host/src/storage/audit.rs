@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
 use super::{Database, StorageError};
-use crate::audit::{AuditEntry, ColumnValue, SignedCheckpoint, link};
+use crate::audit::{ActorKind, AuditEntry, ColumnValue, Outcome, SignedCheckpoint, link};
 
 /// In the order of [`AuditEntry::column_values`].
 pub(super) const COLUMNS: [&str; 22] = [
@@ -64,12 +64,28 @@ pub struct AuditQuery {
     pub limit: i64,
 }
 
+/// A stored entry holding a word no writer writes: the log was tampered with.
+#[derive(Debug, thiserror::Error)]
+#[error("audit entry {seq} holds `{value}` in `{column}`, which no writer writes")]
+pub struct CorruptEntry {
+    pub seq: i64,
+    pub column: &'static str,
+    pub value: String,
+}
+
 fn entry_from(row: &AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    let seq: i64 = row.try_get("seq")?;
+    let corrupt =
+        |column: &'static str, value: String| sqlx::Error::Decode(Box::new(CorruptEntry { seq, column, value }));
+    let actor_kind: String = row.try_get("actor_kind")?;
+    let actor_kind = ActorKind::from_stored(&actor_kind).ok_or_else(|| corrupt("actor_kind", actor_kind))?;
+    let outcome: String = row.try_get("outcome")?;
+    let outcome = Outcome::from_name(&outcome).ok_or_else(|| corrupt("outcome", outcome))?;
     Ok(AuditEntry {
-        seq: row.try_get("seq")?,
+        seq,
         at: row.try_get("at")?,
         customer_id: row.try_get("customer_id")?,
-        actor_kind: row.try_get("actor_kind")?,
+        actor_kind,
         actor_id: row.try_get("actor_id")?,
         app_version: row.try_get("app_version")?,
         app_digest: row.try_get("app_digest")?,
@@ -83,7 +99,7 @@ fn entry_from(row: &AnyRow) -> Result<AuditEntry, sqlx::Error> {
         legal_basis: row.try_get("legal_basis")?,
         grant_ref: row.try_get("grant_ref")?,
         consent_ref: row.try_get("consent_ref")?,
-        outcome: row.try_get("outcome")?,
+        outcome,
         reason: row.try_get("reason")?,
         request_id: row.try_get("request_id")?,
         prev_hash: row.try_get("prev_hash")?,
@@ -167,7 +183,13 @@ impl Database {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(entry_from).collect::<Result<_, _>>()?)
+        rows.iter().map(entry_from).collect::<Result<_, _>>().map_err(|err| match err {
+            sqlx::Error::Decode(source) if source.is::<CorruptEntry>() => match source.downcast::<CorruptEntry>() {
+                Ok(corrupt) => StorageError::CorruptAudit(*corrupt),
+                Err(other) => StorageError::Unavailable(sqlx::Error::Decode(other)),
+            },
+            other => StorageError::Unavailable(other),
+        })
     }
 
     pub async fn audit_checkpoints(&self) -> Result<Vec<SignedCheckpoint>, StorageError> {

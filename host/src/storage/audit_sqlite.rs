@@ -119,7 +119,9 @@ mod tests {
     use crate::storage::Database;
 
     fn entries(writer: &str, count: usize) -> Vec<AuditEntry> {
-        (0..count).map(|n| AuditEntry::new("system", writer, &format!("test.{n}"), "test")).collect()
+        (0..count)
+            .map(|n| AuditEntry::new(crate::audit::ActorKind::System, writer, &format!("test.{n}"), "test"))
+            .collect()
     }
 
     /// Two appenders on one file, as two processes would be, still make one

@@ -12,7 +12,57 @@ use sqlx::{Any, AnyConnection, Row};
 
 use super::tenancy::new_id;
 use super::{Database, Dialect, StorageError, now_ms};
-use crate::policy::{Approval, Standing};
+
+/// A customer's approval of an app, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    pub customer_id: String,
+    pub app_id: String,
+    /// The version the customer approved; later versions asking for nothing
+    /// more run under the same approval.
+    pub version: String,
+    pub grants: BTreeSet<String>,
+    pub all_properties: bool,
+    pub property_ids: Vec<String>,
+    pub enabled: bool,
+    /// `None`: the platform's default approval of a core app.
+    pub approved_by: Option<String>,
+    pub approved_at: i64,
+}
+
+impl Approval {
+    /// Whether the app is enabled for `property`.
+    pub fn covers(&self, property: &str) -> bool {
+        self.enabled && (self.all_properties || self.property_ids.iter().any(|id| id == property))
+    }
+
+    /// A reference for audit entries.
+    pub fn reference(&self) -> String {
+        format!("approval:{}/{}@{}", self.customer_id, self.app_id, self.version)
+    }
+}
+
+/// A person's standing towards one app: what they consented to and whether
+/// they restrict processing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub user_id: String,
+    /// Grants of every given, not withdrawn consent record.
+    pub consented: BTreeSet<String>,
+    /// Ids of those records, for audit references.
+    pub consent_ids: Vec<String>,
+    /// Grants they declined and have not given since.
+    pub declined: BTreeSet<String>,
+    /// They restrict processing of their data (GDPR Art. 18).
+    pub restricted: bool,
+}
+
+impl Standing {
+    /// Whether the person consented to anything at all.
+    pub fn has_consent(&self) -> bool {
+        !self.consent_ids.is_empty()
+    }
+}
 
 /// The channel policy invalidations travel on (PostgreSQL).
 pub const POLICY_CHANNEL: &str = "courtyard_policy";

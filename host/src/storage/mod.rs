@@ -39,7 +39,7 @@ pub use catalog::{AppVersionRow, InstallOutcome};
 pub use documents::{
     Criteria, DocumentScope, Filter, FilterValue, Order, OwnerConsent, Page, StoredDocument, Visibility,
 };
-pub use grants::{ConsentRecord, POLICY_CHANNEL, PolicyChange};
+pub use grants::{Approval, ConsentRecord, POLICY_CHANNEL, PolicyChange, Standing};
 pub use onboarding::{AccessRequest, ActivationCodeInfo, OutgoingMail};
 pub use privacy::{Notification, ProfileRecord};
 pub use private_files::{
@@ -76,6 +76,8 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot prepare the database file: {0}")]
     File(#[from] std::io::Error),
+    #[error("{0}")]
+    CorruptAudit(audit::CorruptEntry),
 }
 
 /// A connection pool to the platform database. Cheap to clone.

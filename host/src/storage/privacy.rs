@@ -7,7 +7,7 @@ use sqlx::{Any, Row};
 
 use super::tenancy::new_id;
 use super::{Database, StorageError, now_ms};
-use crate::catalog::ProfileField;
+use crate::grant::ProfileField;
 
 /// A person's profile as apps may see it in one property.
 #[derive(Debug, Clone, Default)]

@@ -15,7 +15,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{ApiError, AppState};
-use crate::audit::AuditEntry;
+use crate::audit::{ActorKind, AuditEntry};
 use crate::catalog::{AppKind, LoadedApp, RequestedGrant};
 use crate::policy::{Approval, Standing};
 use crate::runtime::HostServices;
@@ -186,7 +186,7 @@ pub async fn reconcile_core_app(services: &HostServices, app: &LoadedApp) -> any
         created.iter().map(|c| (c, "approval.create")).chain(followed.iter().map(|c| (c, "approval.update")))
     {
         services.policy.apply(&crate::storage::PolicyChange::Approval { customer: customer.clone(), app: id.clone() });
-        let mut entry = AuditEntry::new("system", "core-apps", action, "app-approval");
+        let mut entry = AuditEntry::new(ActorKind::System, "core-apps", action, "app-approval");
         entry.customer_id = Some(customer.clone());
         entry.resource_id = Some(format!("{id}@{version}"));
         entry.fields = Some(grants.iter().cloned().collect::<Vec<_>>().join(","));

@@ -248,3 +248,82 @@ async fn residents_see_who_accessed_their_data() {
     assert_eq!(hers[0]["actor_id"], alice.user_id.as_str());
     assert!(hers[0]["request_id"].is_string(), "{}", hers[0]);
 }
+
+#[tokio::test]
+async fn every_api_write_and_every_refused_attempt_is_audited_exactly_once() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let acme = world.customer("acme").await;
+    let other = world.customer("other-co").await;
+    let elm = world.property("acme", "elm-5").await;
+    let pool = deployment.pool().await;
+    let entries_of = |request_id: String| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, String, Option<String>)>(
+                "SELECT action, outcome, customer_id FROM audit_entries WHERE request_id = $1",
+            )
+            .bind(request_id)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let send = |method: Method, path: String, who: Auth, body: Value| {
+        let request = world.client.request(method, node.url(&path)).header(who.0, who.1).json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            (status, id, body)
+        }
+    };
+    let (status, id, unit) = send(
+        Method::POST,
+        format!("/api/properties/{elm}/units"),
+        acme.admin.clone(),
+        json!({"kind": "flat", "label": "9"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let unit = unit["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        entries_of(id).await,
+        [("POST /api/properties/{property}/units".to_owned(), "allowed".to_owned(), Some(acme.id.clone()))]
+    );
+    let (status, id, _) =
+        send(Method::PATCH, format!("/api/units/{unit}"), acme.admin.clone(), json!({"label": "9a"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(entries_of(id).await.len(), 1, "one update, one entry");
+    let (status, id, _) = send(
+        Method::POST,
+        format!("/api/units/{unit}/occupancies"),
+        acme.admin.clone(),
+        json!({"starts_on": "2026-01-01"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(entries_of(id).await.len(), 1, "one create, one entry");
+
+    // Another customer's admin tries the same: refused, recorded once, in
+    // the actor's own log; acme's log learns nothing of it.
+    for (method, path, body) in [
+        (Method::PATCH, format!("/api/units/{unit}"), json!({"label": "taken"})),
+        (Method::POST, format!("/api/units/{unit}/occupancies"), json!({"starts_on": "2026-01-01"})),
+        (Method::GET, format!("/api/users/{}", acme.admin_id), json!({})),
+    ] {
+        let (status, id, _) = send(method.clone(), path.clone(), other.admin.clone(), body).await;
+        assert_eq!(status, 404, "{method} {path}");
+        let entries = entries_of(id).await;
+        assert_eq!(entries.len(), 1, "{method} {path}: {entries:?}");
+        assert_eq!(
+            (entries[0].1.as_str(), entries[0].2.as_deref()),
+            ("denied", Some(other.id.as_str())),
+            "{entries:?}"
+        );
+    }
+    let label = world.expect(200, Method::GET, &format!("/api/units/{unit}"), Some(&acme.admin), None).await;
+    assert_eq!(label["label"], "9a", "nothing the refused attempts tried happened");
+}

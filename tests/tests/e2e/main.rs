@@ -8,6 +8,7 @@
 mod support;
 
 mod audit;
+mod bola;
 mod collections;
 mod data_subjects;
 mod durability;

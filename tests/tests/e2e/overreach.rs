@@ -152,6 +152,11 @@ async fn every_overreach_is_refused_and_audited_exactly_once() {
     s.refused(&alice, Method::GET, &format!("/profile?fields=display-name&subject={dave_here}"), None, "not-found")
         .await;
     s.refused(&alice, Method::POST, &format!("/notify?subject={dave_here}"), None, "not-found").await;
+    // Another property's resident of the same customer, who did consent: not found either.
+    let carol_here = s.whoami(&carol, APP).await;
+    s.refused(&alice, Method::GET, &format!("/profile?fields=display-name&subject={carol_here}"), None, "not-found")
+        .await;
+    s.refused(&alice, Method::POST, &format!("/notify?subject={carol_here}"), None, "not-found").await;
     // A made-up subject, or an internal user id instead of a pseudonym.
     s.refused(&alice, Method::GET, "/profile?subject=ps-00000000000000000000000000000000", None, "not-found").await;
     s.refused(&alice, Method::GET, &format!("/profile?subject={}", bob.user_id), None, "not-found").await;
@@ -333,4 +338,42 @@ async fn a_resident_who_restricts_processing_is_off_limits_to_third_party_apps()
         )
         .await;
     assert_eq!(world.expect(200, Method::GET, &read, Some(&alice.auth), None).await["outcome"], "ok");
+}
+
+#[tokio::test]
+async fn a_declared_approved_host_that_resolves_to_a_private_address_is_refused() {
+    // The vendor listens on loopback; the app declares its host and port, the
+    // customer approves them, and the name resolves to the loopback address.
+    let vendor = Vendor::start().await;
+    let host = format!("vendor.example:{}", vendor.port);
+    let manifest = std::fs::read_to_string(fixture_manifest("overreach"))
+        .unwrap()
+        .replace("hosts = [\"vendor.example\"]", &format!("hosts = [{host:?}]"));
+    for allow_private in [false, true] {
+        let deployment = Deployment::with_config(&format!(
+            "[outbound_http]\nallow_plain_http = true\nallow_private_addresses = {allow_private}\n\
+             resolve = {{ \"vendor.example\" = \"127.0.0.1\" }}\n"
+        ))
+        .await;
+        let installed = deployment.install(OVERREACH_WASM, deployment.manifest(APP, &manifest));
+        assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+        let node = deployment.start();
+        let mut world = World::new(&deployment, &node);
+        let alice = world.resident_person("alice", "acme", "elm-5").await;
+        node.wait_for_app(&world.client, APP, &alice.auth).await;
+        world.enable_for("acme", APP, &alice.auth).await;
+        let answer = world
+            .expect(200, Method::GET, &format!("/apps/{APP}/http?url=http://{host}/private"), Some(&alice.auth), None)
+            .await;
+        if allow_private {
+            // The same call where the operator allows private addresses: it
+            // gets through, so the refusal above is the address rule's.
+            assert_eq!(answer["detail"]["status"], 200, "{answer}");
+        } else {
+            assert_eq!(answer["outcome"], "denied", "{answer}");
+            assert!(answer["detail"].as_str().unwrap().contains("private addresses"), "{answer}");
+            assert!(vendor.calls().is_empty(), "the private address was never connected to");
+        }
+    }
+    assert_eq!(vendor.calls().len(), 1);
 }

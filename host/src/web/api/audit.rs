@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Actor, Routes, route};
-use crate::audit::AuditEntry;
+use crate::audit::{ActorKind, AuditEntry, Outcome};
 use crate::identity::{Permission as P, Principal, Target};
 use crate::storage::AuditQuery;
 use crate::web::{ApiError, AppState, REQUEST_ID_HEADER};
@@ -91,6 +91,9 @@ async fn query(
         Some("jsonl") => true,
         Some(_) => return Err(ApiError::invalid("`format` is `json` or `jsonl`")),
     };
+    if filters.outcome.as_deref().is_some_and(|outcome| Outcome::from_name(outcome).is_none()) {
+        return Err(ApiError::invalid("`outcome` is `allowed`, `denied` or `failed`"));
+    }
     let limit = filters.limit.unwrap_or(if export { 1000 } else { 100 }).clamp(1, 1000);
     let query = AuditQuery {
         customer_id: Some(customer.clone()),
@@ -119,8 +122,12 @@ async fn query(
     .into_iter()
     .filter_map(|(name, set)| set.then_some(name))
     .collect();
-    let mut entry =
-        AuditEntry::new("user", &actor.user_id, if export { "audit.export" } else { "audit.read" }, "audit-log");
+    let mut entry = AuditEntry::new(
+        ActorKind::User,
+        &actor.user_id,
+        if export { "audit.export" } else { "audit.read" },
+        "audit-log",
+    );
     entry.customer_id = Some(customer);
     entry.request_id = request_id(&headers);
     entry.subject_id = filters.subject.clone();
@@ -193,7 +200,7 @@ async fn access_log(
     Query(filters): Query<AccessLogFilters>,
     headers: HeaderMap,
 ) -> Result<Json<AccessLogPage>, ApiError> {
-    if let Some(outcome) = filters.outcome.as_deref().filter(|o| !["allowed", "denied", "failed"].contains(o)) {
+    if let Some(outcome) = filters.outcome.as_deref().filter(|outcome| Outcome::from_name(outcome).is_none()) {
         return Err(ApiError::invalid(format!("`outcome` is `allowed`, `denied` or `failed`, not `{outcome}`")));
     }
     let limit = filters.limit.unwrap_or(50).clamp(1, 200);
@@ -207,7 +214,7 @@ async fn access_log(
         limit,
         ..AuditQuery::default()
     };
-    let mut entry = AuditEntry::new("user", &actor.user_id, "audit.read", "access-log");
+    let mut entry = AuditEntry::new(ActorKind::User, &actor.user_id, "audit.read", "access-log");
     entry.subject_id = Some(actor.user_id.clone());
     entry.customer_id = actor.home_customer();
     entry.request_id = request_id(&headers);
@@ -223,8 +230,8 @@ async fn access_log(
 }
 
 async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> AccessRecord {
-    let who = match entry.actor_kind.as_str() {
-        "app" => match state.catalog.get(&entry.actor_id) {
+    let who = match entry.actor_kind {
+        ActorKind::App => match state.catalog.get(&entry.actor_id) {
             Some(app) => format!(
                 "{} ({} app by {})",
                 app.manifest.name,
@@ -233,13 +240,13 @@ async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> Access
             ),
             None => format!("the app {}", entry.actor_id),
         },
-        "user" => match state.services.database.user(&entry.actor_id).await {
+        ActorKind::User => match state.services.database.user(&entry.actor_id).await {
             Ok(Some(user)) if user.id == me.user_id => "you".to_owned(),
             Ok(Some(user)) => format!("{} (staff)", user.name),
             _ => "a former staff member".to_owned(),
         },
-        "system" => "the platform".to_owned(),
-        _ => "someone not signed in".to_owned(),
+        ActorKind::System => "the platform".to_owned(),
+        ActorKind::Anonymous => "someone not signed in".to_owned(),
     };
     let fields = entry.fields.clone().unwrap_or_default().replace(',', ", ");
     let host = entry.resource_id.clone().unwrap_or_else(|| "another server".to_owned());
@@ -270,10 +277,10 @@ async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> Access
         }
         _ => (format!("changed {}", entry.resource_type), format!("change {}", entry.resource_type)),
     };
-    let (what, text) = match entry.outcome.as_str() {
-        "denied" => (tried.clone(), format!("{who} tried to {tried} and was refused")),
+    let (what, text) = match entry.outcome {
+        Outcome::Denied => (tried.clone(), format!("{who} tried to {tried} and was refused")),
         _ => (done.clone(), format!("{who} {done}")),
     };
-    let app = (entry.actor_kind == "app").then(|| entry.actor_id.clone());
-    AccessRecord { at: entry.at, who, what, app, outcome: entry.outcome, text }
+    let app = (entry.actor_kind == ActorKind::App).then(|| entry.actor_id.clone());
+    AccessRecord { at: entry.at, who, what, app, outcome: entry.outcome.as_str().to_owned(), text }
 }

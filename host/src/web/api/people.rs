@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tenancy::{customer_for, foreign, property_for};
 use super::{Actor, Body, Page, Paging, Path, Query, Routes, created, date, email, route, text};
-use crate::audit::AuditEntry;
+use crate::audit::{ActorKind, AuditEntry};
 use crate::identity::{Permission as P, Principal, PropertyReach, Role, Scope, Target, digest, random_token};
 use crate::storage::{RoleAssignment, TokenPurpose, User, now_ms};
 use crate::web::{ApiError, AppState};
@@ -147,7 +147,8 @@ async fn list_people(
         .iter()
         .filter(|person| person.id != actor.user_id)
         .map(|person| {
-            let mut entry = AuditEntry::new("user", &actor.user_id, "GET /api/customers/{customer}/people", "person");
+            let mut entry =
+                AuditEntry::new(ActorKind::User, &actor.user_id, "GET /api/customers/{customer}/people", "person");
             entry.customer_id = Some(customer.id.clone());
             entry.subject_id = Some(person.id.clone());
             entry.resource_id = Some(person.id.clone());

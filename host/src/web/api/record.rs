@@ -11,7 +11,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::Gate;
-use crate::audit::AuditEntry;
+use crate::audit::{ActorKind, AuditEntry, Outcome};
 use crate::identity::Principal;
 use crate::web::{ApiError, REQUEST_ID_HEADER};
 
@@ -51,14 +51,18 @@ pub(super) async fn person_action(
 ) -> Response {
     // A form post that worked answers with a redirect (303 See Other).
     let done = response.status().is_success() || (response.status().is_redirection() && target.method != Method::GET);
+    let refused = matches!(response.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND);
+    if refused && let Some(principal) = principal {
+        return person_refused(gate, &principal, target, response).await;
+    }
     if !done {
         return response;
     }
     let params = path_params(gate.path, &target.path);
     let param = |name: &str| params.iter().find(|(key, _)| *key == name).map(|(_, value)| value.clone());
     let (actor_kind, actor_id) = match &principal {
-        Some(principal) => ("user", principal.user_id.clone()),
-        None => ("anonymous", "anonymous".to_owned()),
+        Some(principal) => (ActorKind::User, principal.user_id.clone()),
+        None => (ActorKind::Anonymous, "anonymous".to_owned()),
     };
     let action = format!("{} {}", target.method, gate.path);
     let mut entry = AuditEntry::new(actor_kind, &actor_id, &action, resource_type(gate.path));
@@ -94,6 +98,29 @@ pub(super) async fn person_action(
     }
 }
 
+/// Records an attempt the handler refused (an object outside the caller's
+/// reach, or an action they may not take there). The entry belongs to the
+/// caller's own customer, never to the one whose object was tried: a
+/// foreign customer's log shows nothing of it, and learns nothing either.
+async fn person_refused(gate: &Gate, principal: &Principal, target: Target, response: Response) -> Response {
+    let params = path_params(gate.path, &target.path);
+    let action = format!("{} {}", target.method, gate.path);
+    let mut entry = AuditEntry::new(ActorKind::User, &principal.user_id, &action, resource_type(gate.path));
+    entry.request_id = target.request_id;
+    entry.purpose = Some(gate.summary.to_owned()).filter(|summary| !summary.is_empty());
+    entry.resource_id = params.last().map(|(_, value)| value.chars().take(200).collect());
+    entry.customer_id = principal.home_customer();
+    entry.outcome = Outcome::Denied;
+    entry.reason = Some(format!("refused: {}", response.status().as_u16()));
+    match gate.state.services.auditor.write(entry).await {
+        Ok(_) => response,
+        Err(err) => {
+            tracing::error!(error = %err, "a refused attempt could not be audited");
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "audit_unavailable", "try again").into_response()
+        }
+    }
+}
+
 /// Reads ids out of a JSON response (the created object's `id`, its
 /// `customer_id`, a `user_id`) and hands the response on unchanged.
 async fn read_back(response: Response, entry: &mut AuditEntry) -> Response {
@@ -117,10 +144,10 @@ async fn read_back(response: Response, entry: &mut AuditEntry) -> Response {
         entry.customer_id = entry.customer_id.take().or_else(|| text("customer_id"));
         entry.subject_id = entry.subject_id.take().or_else(|| text("user_id"));
         // Signing in or up: whoever it was is who the answer names.
-        if entry.actor_kind == "anonymous"
+        if entry.actor_kind == ActorKind::Anonymous
             && let Some(user) = text("user_id")
         {
-            entry.actor_kind = "user".to_owned();
+            entry.actor_kind = ActorKind::User;
             entry.actor_id = user;
         }
         // Approvals and consents: which grants (names of grants, not data).

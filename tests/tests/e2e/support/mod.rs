@@ -230,6 +230,16 @@ impl Node {
         std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
     }
 
+    /// Waits until the node logged `needle` at least `times` times: an event
+    /// the test can synchronise on, where a sleep would only guess.
+    pub async fn wait_for_log(&self, needle: &str, times: usize) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while self.log().matches(needle).count() < times {
+            assert!(std::time::Instant::now() < deadline, "`{needle}` was not logged {times} times:\n{}", self.log());
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Waits until the node has picked up app `id` (installed by the CLI);
     /// `who` is anyone signed in.
     pub async fn wait_for_app(&self, client: &reqwest::Client, id: &str, who: &Auth) {

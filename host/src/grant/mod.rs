@@ -1,4 +1,7 @@
-//! Grant keys: the unit of approval and consent.
+//! Grants: the unit of approval and consent, and the words they are made of.
+//!
+//! This module sits at the bottom of the host: catalog, runtime,
+//! capabilities, policy and storage all use it, and it uses none of them.
 //!
 //! A manifest capability expands into one grant per field, collection or
 //! host, so a customer can approve a subset and a resident can see exactly
@@ -14,7 +17,11 @@
 //! | `notifications.send` | notifying people of the property |
 //! | `outbound-http:api.example.com` | HTTP requests to that host |
 
-use crate::catalog::ProfileField;
+mod vocabulary;
+
+pub use vocabulary::{
+    AppKind, CapabilityKind, PlatformInterface, ProfileField, RequestedGrant, is_app_id, is_collection_name,
+};
 
 /// The grant to send notifications.
 pub const NOTIFICATIONS: &str = "notifications.send";

@@ -198,3 +198,62 @@ impl CallContext {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::bindings::collections::{Host as _, Visibility};
+    use super::super::bindings::log::{Host as _, Level};
+    use super::super::bindings::notifications::{Host as _, Notification};
+    use super::super::bindings::profile::{Field, Host as _};
+    use super::super::bindings::types::Error;
+    use super::super::harness::{Harness, entries, refusal, third_party};
+    use super::super::{Acting, Hook};
+    use crate::audit::Outcome;
+
+    const ASKS: &str = "[[capabilities]]\nkind = \"profile.read\"\nfields = [\"email\"]\npurpose = \"p\"\n\
+                        [[capabilities]]\nkind = \"collections.write\"\ncollections = [\"notes\"]\npurpose = \"p\"\n\
+                        [[capabilities]]\nkind = \"notifications.send\"\npurpose = \"p\"\n";
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_call_past_the_quota_ends_the_request_with_one_entry() {
+        let harness = Harness::new().await;
+        let mut context = harness.context(&third_party(""), Acting::Request, "u1", 3);
+        for _ in 0..3 {
+            context.write(Level::Info, "counted".to_owned()).unwrap();
+        }
+        assert!(context.write(Level::Info, "one too many".to_owned()).is_err(), "the fourth call traps");
+        assert!(context.quota_spent());
+        let entries = entries(&harness, &mut context).await;
+        assert_eq!(entries.len(), 1, "log calls leave no entry; the one past the quota does");
+        assert_eq!(entries[0].outcome, Outcome::Denied);
+        assert!(entries[0].reason.as_deref().unwrap().starts_with("limit: host-call quota of 3 calls"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_hook_reads_no_profile_stores_nothing_and_notifies_no_one() {
+        let harness = Harness::new().await;
+        let mut context = harness.context(&third_party(ASKS), Acting::Hook(Hook::ConsentWithdrawn), "u1", 100);
+        let read = refusal(context.read(None, vec![Field::Email]));
+        assert!(matches!(&read, Error::Denied(reason) if reason.contains("may not read profiles")), "{read:?}");
+        let stored = refusal(context.insert("notes".to_owned(), "{}".to_owned(), Visibility::Private));
+        assert!(matches!(&stored, Error::Denied(reason) if reason.contains("may not store")), "{stored:?}");
+        let note = Notification { title: "Gone".to_owned(), body: String::new(), link: None };
+        let notified = refusal(context.send("ps-u1".to_owned(), note));
+        assert!(matches!(&notified, Error::Denied(_)), "{notified:?}");
+        let entries = entries(&harness, &mut context).await;
+        assert_eq!(entries.len(), 3);
+        assert!(entries.iter().all(|entry| entry.outcome == Outcome::Denied && entry.on_behalf_of.is_none()));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn malformed_calls_are_refused_and_audited_once_each() {
+        let harness = Harness::new().await;
+        let mut context = harness.context(&third_party(ASKS), Acting::Request, "u1", 100);
+        assert!(matches!(refusal(context.read(None, Vec::new())), Error::Invalid(_)));
+        assert!(matches!(refusal(context.read(None, vec![Field::Email; 17])), Error::Invalid(_)));
+        assert!(matches!(refusal(context.get("../loot".to_owned(), "x".to_owned())), Error::Invalid(_)));
+        let entries = entries(&harness, &mut context).await;
+        assert_eq!(entries.len(), 3);
+        assert!(entries.iter().all(|entry| entry.reason.as_deref().unwrap_or_default().starts_with("invalid")));
+    }
+}

@@ -15,6 +15,8 @@ mod call;
 mod collections;
 mod context;
 mod gate;
+#[cfg(test)]
+mod harness;
 mod log;
 mod notifications;
 mod outbound_http;

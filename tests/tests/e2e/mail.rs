@@ -72,3 +72,27 @@ async fn with_smtp_configured_mail_is_sent_over_smtp() {
     assert!(message.contains("reset"), "{message}");
     assert!(deployment.mails_to("admin@acme.example").is_empty(), "nothing goes to the folder");
 }
+
+#[tokio::test]
+async fn the_database_and_the_outbox_are_private_to_the_host() {
+    use std::os::unix::fs::PermissionsExt;
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    // A resident signs up: the database holds a password hash, the outbox a
+    // sign-in link.
+    World::new(&deployment, &node).resident("alice", "acme", "elm-5").await;
+    let data = deployment.data_dir.path();
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(data), 0o700, "the data directory");
+    assert_eq!(mode(&data.join("mail")), 0o700, "the outbox");
+    let mails: Vec<_> = std::fs::read_dir(data.join("mail")).unwrap().map(|entry| entry.unwrap().path()).collect();
+    assert!(!mails.is_empty());
+    for mail in &mails {
+        assert_eq!(mode(mail), 0o600, "{mail:?}");
+    }
+    if deployment.database_url.is_none() {
+        for file in ["courtyard.db", "courtyard.db-wal"] {
+            assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+        }
+    }
+}

@@ -148,9 +148,9 @@ impl Manifest {
             }
         }
         if self.kind == AppKind::ThirdParty
-            && let Some(reason) = super::naming::impersonation(&self.name, &self.vendor)
+            && let Some((at, reason)) = super::naming::impersonation(&self.name, &self.vendor)
         {
-            return Err(field("name", &reason));
+            return Err(field(at, &reason));
         }
         match (&self.privacy_policy, self.kind) {
             (Some(link), _) if !is_https_link(link) => {

@@ -65,20 +65,21 @@ pub fn is_format_char(c: char) -> bool {
     )
 }
 
-/// Why a third-party app may not be called `name` by `vendor`, if it may not.
-pub fn impersonation(name: &str, vendor: &str) -> Option<String> {
+/// Why a third-party app may not be called `name` by `vendor`, if it may
+/// not: the manifest field at fault, and the reason.
+pub fn impersonation(name: &str, vendor: &str) -> Option<(&'static str, String)> {
     let vendor_skeleton = skeleton(vendor);
     if vendor_skeleton.contains(PLATFORM) {
-        return Some(format!("the vendor `{vendor}` is reserved for the platform's own apps"));
+        return Some(("vendor", format!("the vendor `{vendor}` is reserved for the platform's own apps")));
     }
     let name_skeleton = skeleton(name);
     if name_skeleton.contains(PLATFORM) {
-        return Some(format!("the name `{name}` is reserved for the platform"));
+        return Some(("name", format!("the name `{name}` is reserved for the platform")));
     }
     CORE_NAMES
         .iter()
         .find(|core| skeleton(core) == name_skeleton)
-        .map(|core| format!("the name `{name}` is the name of a core app (`{core}`) or looks like it"))
+        .map(|core| ("name", format!("the name `{name}` is the name of a core app (`{core}`) or looks like it")))
 }
 
 /// `text` reduced to what it looks like: lower case, look-alike letters of

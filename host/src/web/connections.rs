@@ -51,7 +51,6 @@ pub async fn serve(
             },
             () = &mut stop => break,
         };
-        let _ = stream.set_nodelay(true);
         let service = service.clone();
         let handler = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
             let mut service = service.clone();
@@ -82,12 +81,14 @@ pub async fn serve(
 struct PacedBody {
     inner: Incoming,
     pause: Duration,
-    deadline: Pin<Box<Sleep>>,
+    /// Armed only once the client makes the host wait: a body that is
+    /// already there costs no timer.
+    deadline: Option<Pin<Box<Sleep>>>,
 }
 
 impl PacedBody {
     fn new(inner: Incoming, pause: Duration) -> PacedBody {
-        PacedBody { inner, pause, deadline: Box::pin(tokio::time::sleep(pause)) }
+        PacedBody { inner, pause, deadline: None }
     }
 }
 
@@ -104,14 +105,19 @@ impl HttpBody for PacedBody {
         let this = &mut *self;
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(frame) => {
-                let next = Instant::now() + this.pause;
-                this.deadline.as_mut().reset(next);
+                // Data came: the next pause starts counting when it begins.
+                this.deadline = None;
                 Poll::Ready(frame.map(|frame| frame.map_err(Into::into)))
             }
-            Poll::Pending => match this.deadline.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyStalled(this.pause))))),
-                Poll::Pending => Poll::Pending,
-            },
+            Poll::Pending => {
+                let pause = this.pause;
+                let deadline =
+                    this.deadline.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(Instant::now() + pause)));
+                match deadline.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyStalled(pause))))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
         }
     }
 

@@ -41,6 +41,8 @@ pub struct World<'a> {
     customers: HashMap<String, CustomerInfo>,
     properties: HashMap<(String, String), String>,
     people: HashMap<String, Person>,
+    /// The deployment's database, to check every write's audit entry.
+    pool: tokio::sync::OnceCell<sqlx::AnyPool>,
 }
 
 impl<'a> World<'a> {
@@ -52,10 +54,15 @@ impl<'a> World<'a> {
             customers: HashMap::new(),
             properties: HashMap::new(),
             people: HashMap::new(),
+            pool: tokio::sync::OnceCell::new(),
         }
     }
 
     /// Calls the platform API; answers the status and the JSON body (or Null).
+    ///
+    /// Every call that changes state and succeeds is checked to have left
+    /// exactly one audit entry, so the whole suite walks the rule for every
+    /// write route it uses.
     pub async fn call(
         &self,
         method: Method,
@@ -63,16 +70,30 @@ impl<'a> World<'a> {
         auth: Option<&Auth>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut request = self.client.request(method, self.node.url(path));
+        let mut request = self.client.request(method.clone(), self.node.url(path));
         if let Some((name, value)) = auth {
             request = request.header(*name, value.clone());
         }
         if let Some(body) = body {
             request = request.json(&body);
         }
+        let writes = method != Method::GET && (path.starts_with("/api/") || path.starts_with("/account/"));
         let response = request.send().await.expect("request");
         let status = response.status();
+        let request_id = response.headers().get("x-request-id").and_then(|id| id.to_str().ok()).map(str::to_owned);
         let text = response.text().await.unwrap_or_default();
+        if writes && (status.is_success() || status.is_redirection()) {
+            let request_id = request_id.expect("every answer carries its request id");
+            let pool = self.pool.get_or_init(|| self.deployment.pool()).await;
+            // The person's action; a hook it set off leaves the app's own entries.
+            let entries: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM audit_entries WHERE request_id = $1 AND actor_kind <> 'app'")
+                    .bind(&request_id)
+                    .fetch_one(pool)
+                    .await
+                    .unwrap();
+            assert_eq!(entries, 1, "{method} {path} answered {status} with {entries} audit entries, not one");
+        }
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 

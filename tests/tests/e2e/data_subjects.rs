@@ -64,8 +64,7 @@ async fn app_entries_of(deployment: &Deployment, request_id: &str) -> Vec<(Strin
 #[tokio::test]
 async fn a_neighbours_documents_need_their_own_consent_and_no_restriction() {
     let deployment = Deployment::new().await;
-    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
-    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
     let alice = world.resident_person("alice", "acme", "elm-5").await;
@@ -122,8 +121,7 @@ async fn a_neighbours_documents_need_their_own_consent_and_no_restriction() {
 async fn hooks_have_no_platform_powers() {
     let vendor = Vendor::start().await;
     let deployment = Deployment::with_config(&vendor.config(&["vendor.example"])).await;
-    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
-    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
     let alice = world.resident_person("alice", "acme", "elm-5").await;
@@ -201,8 +199,7 @@ async fn no_id_a_third_party_app_sees_can_be_joined_with_another_apps() {
         let text = std::fs::read_to_string(fixture_manifest("overreach"))
             .unwrap()
             .replace("id = \"overreach\"", &format!("id = \"{id}\""));
-        let installed = deployment.install(OVERREACH_WASM, deployment.manifest(id, &text));
-        assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+        deployment.install_ok(OVERREACH_WASM, deployment.manifest(id, &text));
     }
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
@@ -267,8 +264,7 @@ async fn no_id_a_third_party_app_sees_can_be_joined_with_another_apps() {
 #[tokio::test]
 async fn a_flood_of_refusals_cannot_bury_who_read_a_residents_data() {
     let deployment = Deployment::new().await;
-    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
-    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
     let alice = world.resident_person("alice", "acme", "elm-5").await;
@@ -334,8 +330,7 @@ async fn a_flood_of_refusals_cannot_bury_who_read_a_residents_data() {
 async fn malformed_calls_pass_the_gate_and_leave_one_entry_each() {
     let vendor = Vendor::start().await;
     let deployment = Deployment::with_config(&vendor.config(&["vendor.example"])).await;
-    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
-    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
     let alice = world.resident_person("alice", "acme", "elm-5").await;

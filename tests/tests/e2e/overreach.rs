@@ -98,8 +98,7 @@ async fn scene<'a>(deployment: &'a Deployment, node: &'a Node, vendor: Vendor) -
 async fn every_overreach_is_refused_and_audited_exactly_once() {
     let vendor = Vendor::start().await;
     let deployment = Deployment::with_config(&vendor.config(&["vendor.example"])).await;
-    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
-    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
     let node = deployment.start();
     let mut s = scene(&deployment, &node, vendor).await;
     let (alice, bob, carol, dave) = (s.alice.clone(), s.bob.clone(), s.carol.clone(), s.dave.clone());
@@ -209,8 +208,7 @@ async fn pseudonyms_differ_across_apps_and_stay_stable_within_one() {
     let deployment = Deployment::with_config(&vendor.config(&["vendor.example"])).await;
     for id in ["overreach", "overreach-twin"] {
         let manifest = deployment.manifest(id, &overreach_manifest(id));
-        let installed = deployment.install(OVERREACH_WASM, manifest);
-        assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+        deployment.install_ok(OVERREACH_WASM, manifest);
     }
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
@@ -251,8 +249,7 @@ async fn pseudonyms_differ_across_apps_and_stay_stable_within_one() {
 #[tokio::test]
 async fn notifications_reach_neighbours_who_consented_and_are_rate_limited() {
     let deployment = Deployment::with_config("[apps]\nnotifications_per_hour = 3\n").await;
-    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
-    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
     let alice = world.resident_person("alice", "acme", "elm-5").await;
@@ -294,8 +291,7 @@ async fn notifications_reach_neighbours_who_consented_and_are_rate_limited() {
 #[tokio::test]
 async fn a_resident_who_restricts_processing_is_off_limits_to_third_party_apps() {
     let deployment = Deployment::new().await;
-    let installed = deployment.install(OVERREACH_WASM, fixture_manifest("overreach"));
-    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
     let alice = world.resident_person("alice", "acme", "elm-5").await;
@@ -355,8 +351,7 @@ async fn a_declared_approved_host_that_resolves_to_a_private_address_is_refused(
              resolve = {{ \"vendor.example\" = \"127.0.0.1\" }}\n"
         ))
         .await;
-        let installed = deployment.install(OVERREACH_WASM, deployment.manifest(APP, &manifest));
-        assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+        deployment.install_ok(OVERREACH_WASM, deployment.manifest(APP, &manifest));
         let node = deployment.start();
         let mut world = World::new(&deployment, &node);
         let alice = world.resident_person("alice", "acme", "elm-5").await;

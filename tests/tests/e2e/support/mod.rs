@@ -162,6 +162,12 @@ impl Deployment {
         child.wait_with_output().expect("wait for courtyard")
     }
 
+    /// Installs an app that must install.
+    pub fn install_ok(&self, component: impl AsRef<Path>, manifest: impl AsRef<Path>) {
+        let installed = self.install(component, manifest);
+        assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    }
+
     /// `courtyard app install <component> --manifest <manifest>`.
     pub fn install(&self, component: impl AsRef<Path>, manifest: impl AsRef<Path>) -> Output {
         let component = component.as_ref().to_str().expect("utf-8 path").to_owned();

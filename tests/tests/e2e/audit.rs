@@ -224,6 +224,8 @@ async fn residents_see_who_accessed_their_data() {
         .expect(200, Method::GET, &format!("/api/customers/{}/people", customer.id), Some(&manager.auth), None)
         .await;
     assert!(listed["items"].as_array().unwrap().iter().any(|person| person["id"] == alice.user_id.as_str()));
+    let elm = world.property("acme", "elm-5").await;
+    world.expect(200, Method::GET, &format!("/api/properties/{elm}/occupancies"), Some(&manager.auth), None).await;
     world
         .expect(
             200,
@@ -237,10 +239,11 @@ async fn residents_see_who_accessed_their_data() {
     let sentences: Vec<&str> =
         log["items"].as_array().unwrap().iter().map(|record| record["text"].as_str().unwrap()).collect();
     // Newest first, each staff read in the words of what was done.
-    assert_eq!(sentences.len(), 3, "her own actions (signing up, signing in) are not access by others: {sentences:?}");
+    assert_eq!(sentences.len(), 4, "her own actions (signing up, signing in) are not access by others: {sentences:?}");
     assert!(sentences[0].ends_with("(staff) looked at the audit log about you"), "{sentences:?}");
-    assert_eq!(sentences[1], "mia (staff) listed your account among the customer's people");
-    assert_eq!(sentences[2], "mia (staff) looked at your account");
+    assert_eq!(sentences[1], "mia (staff) listed where you live among the building's occupancies");
+    assert_eq!(sentences[2], "mia (staff) listed your account among the customer's people");
+    assert_eq!(sentences[3], "mia (staff) looked at your account");
     // Looking was recorded too.
     let reads = world.audit("acme", &format!("subject={}&action=audit.read", alice.user_id)).await;
     let hers: Vec<&Value> = reads.iter().filter(|entry| entry["resource_type"] == "access-log").collect();

@@ -272,6 +272,9 @@ async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> Access
         action if action.starts_with("GET ") && action.ends_with("/people") => {
             ("listed your account among the customer's people".to_owned(), "list your account".to_owned())
         }
+        action if action.starts_with("GET ") && action.ends_with("/occupancies") => {
+            ("listed where you live among the building's occupancies".to_owned(), "list where you live".to_owned())
+        }
         action if action.starts_with("GET ") => {
             ("looked at your account".to_owned(), "look at your account".to_owned())
         }

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use super::tenancy::{customer_for, foreign, property_for};
 use super::{Actor, Body, Page, Paging, Path, Query, Routes, created, date, email, route, text};
-use crate::audit::{ActorKind, AuditEntry};
 use crate::identity::{Permission as P, Principal, PropertyReach, Role, Scope, Target, digest, random_token};
 use crate::storage::{RoleAssignment, TokenPurpose, User, now_ms};
 use crate::web::{ApiError, AppState};
@@ -140,26 +139,9 @@ async fn list_people(
             database.people(&customer.id, Some(&properties), &paging.after, limit).await?
         }
     };
-    // Each person listed sees it in their access log; the list is shown
-    // only once every entry is durable.
-    let request_id = headers.get(crate::web::REQUEST_ID_HEADER).and_then(|id| id.to_str().ok());
-    let receipts: Vec<_> = people
-        .iter()
-        .filter(|person| person.id != actor.user_id)
-        .map(|person| {
-            let mut entry =
-                AuditEntry::new(ActorKind::User, &actor.user_id, "GET /api/customers/{customer}/people", "person");
-            entry.customer_id = Some(customer.id.clone());
-            entry.subject_id = Some(person.id.clone());
-            entry.resource_id = Some(person.id.clone());
-            entry.request_id = request_id.map(str::to_owned);
-            entry.purpose = Some("List a customer's residents and staff".to_owned());
-            state.services.auditor.record(entry)
-        })
-        .collect();
-    for receipt in receipts {
-        receipt.settled().await.map_err(ApiError::internal)?;
-    }
+    let listed: Vec<&str> = people.iter().map(|person| person.id.as_str()).collect();
+    let action = "GET /api/customers/{customer}/people";
+    super::record::people_listed(&state, &actor, &customer.id, action, &listed, &headers).await?;
     Ok(Json(Page::of(people, limit, |person| person.id.clone())))
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::Gate;
@@ -119,6 +119,39 @@ async fn person_refused(gate: &Gate, principal: &Principal, target: Target, resp
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "audit_unavailable", "try again").into_response()
         }
     }
+}
+
+/// Records, for every person in a list staff were shown (`people`, by user
+/// id), one entry in that person's access log; the list is answered only
+/// once every entry is durable.
+pub(crate) async fn people_listed(
+    state: &crate::web::AppState,
+    actor: &Principal,
+    customer_id: &str,
+    action: &str,
+    people: &[&str],
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let request_id = headers.get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok());
+    let mut seen: Vec<&str> = Vec::with_capacity(people.len());
+    let mut receipts = Vec::with_capacity(people.len());
+    for person in people.iter().copied().filter(|person| *person != actor.user_id) {
+        if seen.contains(&person) {
+            continue;
+        }
+        seen.push(person);
+        let mut entry = AuditEntry::new(ActorKind::User, &actor.user_id, action, "person");
+        entry.customer_id = Some(customer_id.to_owned());
+        entry.subject_id = Some(person.to_owned());
+        entry.resource_id = Some(person.to_owned());
+        entry.request_id = request_id.map(str::to_owned);
+        entry.purpose = Some("Staff listing people of the customer".to_owned());
+        receipts.push(state.services.auditor.record(entry));
+    }
+    for receipt in receipts {
+        receipt.settled().await.map_err(ApiError::internal)?;
+    }
+    Ok(())
 }
 
 /// Reads ids out of a JSON response (the created object's `id`, its

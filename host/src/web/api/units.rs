@@ -3,7 +3,7 @@
 use super::{Path, Query};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -185,10 +185,15 @@ async fn list_occupancies(
     Actor(actor): Actor,
     Path(property): Path<String>,
     Query(paging): Query<Paging>,
+    headers: HeaderMap,
 ) -> Result<Json<Page<Occupancy>>, ApiError> {
     let property = property_for(&state, &actor, P::OccupanciesRead, &property).await?;
     let limit = paging.limit();
     let occupancies = state.services.database.occupancies(&property.id, &paging.after, limit).await?;
+    // Who lives where is each resident's data: each sees the listing.
+    let residents: Vec<&str> = occupancies.iter().flat_map(|o| o.residents.iter().map(String::as_str)).collect();
+    let action = "GET /api/properties/{property}/occupancies";
+    super::record::people_listed(&state, &actor, &property.customer_id, action, &residents, &headers).await?;
     Ok(Json(Page::of(occupancies, limit, |o| o.id.clone())))
 }
 

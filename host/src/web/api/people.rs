@@ -131,14 +131,12 @@ async fn list_people(
     headers: HeaderMap,
 ) -> Result<Json<Page<User>>, ApiError> {
     let customer = customer_for(&state, &actor, P::PeopleRead, &customer).await?;
-    let database = &state.services.database;
     let limit = paging.limit();
-    let people = match actor.property_reach(P::PeopleRead, &customer.id) {
-        PropertyReach::All => database.people(&customer.id, None, &paging.after, limit).await?,
-        PropertyReach::Some(properties) => {
-            database.people(&customer.id, Some(&properties), &paging.after, limit).await?
-        }
+    let reach = match actor.property_reach(P::PeopleRead, &customer.id) {
+        PropertyReach::All => None,
+        PropertyReach::Some(properties) => Some(properties),
     };
+    let people = state.services.database.people(&customer.id, reach.as_deref(), &paging.after, limit).await?;
     let listed: Vec<&str> = people.iter().map(|person| person.id.as_str()).collect();
     let action = "GET /api/customers/{customer}/people";
     super::record::people_listed(&state, &actor, &customer.id, action, &listed, &headers).await?;

@@ -250,6 +250,14 @@ async fn residents_see_who_accessed_their_data() {
     assert_eq!(hers.len(), 1, "{reads:?}");
     assert_eq!(hers[0]["actor_id"], alice.user_id.as_str());
     assert!(hers[0]["request_id"].is_string(), "{}", hers[0]);
+
+    // Which roles staff hold is their data too: a listing shows in each holder's log.
+    let roles = format!("/api/customers/{}/role-assignments", customer.id);
+    let assignments = world.expect(200, Method::GET, &roles, Some(&customer.admin), None).await;
+    assert!(assignments["items"].as_array().unwrap().iter().any(|a| a["user_id"] == manager.user_id.as_str()));
+    let log = world.expect(200, Method::GET, "/api/me/access-log", Some(&manager.auth), None).await;
+    let newest = log["items"][0]["text"].as_str().unwrap();
+    assert!(newest.ends_with("(staff) listed the roles you hold among the customer's staff"), "{log}");
 }
 
 #[tokio::test]

@@ -337,6 +337,14 @@ async fn operators_create_customers_and_appoint_each_other_but_never_remove_the_
     deployment.wait_for_mail("otto@platform.example", "Your Courtyard account").await;
     let operators = world.expect(200, Method::GET, "/api/operators", Some(&olga), None).await;
     assert_eq!(operators["items"].as_array().unwrap().len(), 2);
+    // Otto was listed, and his log says so; Olga listing herself is not access by another.
+    let listed: Vec<(Option<String>, String)> =
+        sqlx::query_as("SELECT subject_id, actor_id FROM audit_entries WHERE action = 'GET /api/operators'")
+            .fetch_all(&deployment.pool().await)
+            .await
+            .unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].0.as_deref(), appointed["user_id"].as_str());
     let olga_assignment =
         operators["items"].as_array().unwrap().iter().find(|a| a["id"] != appointed["id"]).unwrap()["id"].clone();
     world

@@ -236,8 +236,10 @@ async fn someone_without_a_code_asks_and_the_property_manager_decides() {
     assert_eq!(items[0]["unit_label"], "3rd floor left");
     let request = items[0]["id"].as_str().unwrap().to_owned();
 
-    // Nora can sign in but has no building yet.
+    // Nora can sign in but has no building yet; she sees that her request was looked at.
     let (nora, _) = world.login("nora@example.org", PASSWORD).await;
+    let log = world.expect(200, Method::GET, "/api/me/access-log", Some(&nora), None).await;
+    assert!(log["items"][0]["text"].as_str().unwrap().ends_with("(staff) looked at your request for access"), "{log}");
     assert_eq!(world.call(Method::GET, "/apps/pinboard/posts", Some(&nora), None).await.0, 403);
 
     // A manager of another building cannot see or decide it.

@@ -275,6 +275,13 @@ async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> Access
         action if action.starts_with("GET ") && action.ends_with("/occupancies") => {
             ("listed where you live among the building's occupancies".to_owned(), "list where you live".to_owned())
         }
+        action if action.starts_with("GET ") && action.ends_with("/role-assignments") => {
+            ("listed the roles you hold among the customer's staff".to_owned(), "list your roles".to_owned())
+        }
+        "GET /api/operators" => ("listed you among the platform's operators".to_owned(), "list you".to_owned()),
+        action if action.starts_with("GET ") && action.ends_with("/access-requests") => {
+            ("looked at your request for access".to_owned(), "look at your request for access".to_owned())
+        }
         action if action.starts_with("GET ") => {
             ("looked at your account".to_owned(), "look at your account".to_owned())
         }

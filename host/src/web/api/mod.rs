@@ -16,6 +16,7 @@ mod extract;
 mod import;
 mod onboarding;
 mod openapi;
+mod operators;
 mod people;
 mod record;
 mod tenancy;
@@ -180,6 +181,7 @@ pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
     tenancy::declare(&mut routes);
     units::declare(&mut routes);
     people::declare(&mut routes);
+    operators::declare(&mut routes);
     onboarding::declare(&mut routes);
     import::declare(&mut routes);
     approvals::declare(&mut routes);

@@ -5,12 +5,13 @@
 use super::{Path, Query};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::accounts::send_verification;
+use super::record::Listing;
 use super::tenancy::{foreign, occupancy_for, property_for, unit_for};
 use super::units::period;
 use super::{Actor, Body, Page, Routes, created, email, optional_text, route, text};
@@ -348,17 +349,48 @@ async fn list_requests(
     Actor(actor): Actor,
     Path(property): Path<String>,
     Query(filter): Query<StatusFilter>,
+    headers: HeaderMap,
 ) -> Result<Json<Page<AccessRequest>>, ApiError> {
     let property = property_for(&state, &actor, P::AccessRequestsDecide, &property).await?;
     let status = filter.status.unwrap_or_else(|| "pending".to_owned());
     if !["pending", "approved", "rejected"].contains(&status.as_str()) {
         return Err(ApiError::invalid("`status` must be pending, approved or rejected"));
     }
-    Ok(Json(Page { items: state.services.database.access_requests(&property.id, &status).await?, next: None }))
+    let requests = state.services.database.access_requests(&property.id, &status).await?;
+    let listing = Listing {
+        customer_id: Some(&property.customer_id),
+        action: "GET /api/properties/{property}/access-requests",
+        purpose: "Staff deciding requests for access to a property",
+    };
+    requests_listed(&state, &actor, listing, &requests, &headers).await?;
+    Ok(Json(Page { items: requests, next: None }))
 }
 
-async fn list_unrouted(State(state): State<AppState>) -> Result<Json<Page<AccessRequest>>, ApiError> {
-    Ok(Json(Page { items: state.services.database.unrouted_access_requests().await?, next: None }))
+async fn list_unrouted(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    headers: HeaderMap,
+) -> Result<Json<Page<AccessRequest>>, ApiError> {
+    let requests = state.services.database.unrouted_access_requests().await?;
+    let listing = Listing {
+        customer_id: None,
+        action: "GET /api/access-requests",
+        purpose: "An operator routing requests for access no property matched",
+    };
+    requests_listed(&state, &actor, listing, &requests, &headers).await?;
+    Ok(Json(Page { items: requests, next: None }))
+}
+
+/// Each requester sees, in their access log, that staff looked at their request.
+async fn requests_listed(
+    state: &AppState,
+    actor: &Principal,
+    listing: Listing<'_>,
+    requests: &[AccessRequest],
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let requesters: Vec<&str> = requests.iter().map(|request| request.user_id.as_str()).collect();
+    super::record::people_listed(state, actor, listing, &requesters, headers).await
 }
 
 async fn request_for(state: &AppState, actor: &Principal, id: &str) -> Result<AccessRequest, ApiError> {

@@ -8,6 +8,7 @@ use axum::response::Response;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::record::Listing;
 use super::tenancy::{customer_for, foreign, property_for};
 use super::{Actor, Body, Page, Paging, Path, Query, Routes, created, date, email, route, text};
 use crate::identity::{Permission as P, Principal, PropertyReach, Role, Scope, Target, digest, random_token};
@@ -64,31 +65,6 @@ pub(super) fn declare(routes: &mut Routes) {
         revoke_role,
     );
     routes.add(
-        route(Method::GET, "/api/operators", P::OperatorsManage, "List the platform operators")
-            .returns::<Page<RoleAssignment>>(),
-        list_operators,
-    );
-    routes.add(
-        route(
-            Method::POST,
-            "/api/operators",
-            P::OperatorsManage,
-            "Appoint a platform operator (new accounts get a set-password mail)",
-        )
-        .takes::<NewOperator>()
-        .returns::<RoleAssignment>(),
-        appoint_operator,
-    );
-    routes.add(
-        route(
-            Method::DELETE,
-            "/api/operators/{assignment}",
-            P::OperatorsManage,
-            "Remove an operator (never the last one)",
-        ),
-        remove_operator,
-    );
-    routes.add(
         route(Method::POST, "/api/me/invitations", P::ResidentsInvite, "Invite someone who lives with you")
             .takes::<Invitation>()
             .status(202),
@@ -138,8 +114,12 @@ async fn list_people(
     };
     let people = state.services.database.people(&customer.id, reach.as_deref(), &paging.after, limit).await?;
     let listed: Vec<&str> = people.iter().map(|person| person.id.as_str()).collect();
-    let action = "GET /api/customers/{customer}/people";
-    super::record::people_listed(&state, &actor, &customer.id, action, &listed, &headers).await?;
+    let listing = Listing {
+        customer_id: Some(&customer.id),
+        action: "GET /api/customers/{customer}/people",
+        purpose: "Staff listing people of the customer",
+    };
+    super::record::people_listed(&state, &actor, listing, &listed, &headers).await?;
     Ok(Json(Page::of(people, limit, |person| person.id.clone())))
 }
 
@@ -318,6 +298,7 @@ async fn list_assignments(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path(customer): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<Page<RoleAssignment>>, ApiError> {
     let customer = customer_for(&state, &actor, P::RolesAssign, &customer).await?;
     let mut assignments = state.services.database.assignments_of_customer(&customer.id).await?;
@@ -325,6 +306,13 @@ async fn list_assignments(
         Some(p) => actor.may(P::RolesAssign, Target::property(&customer.id, p)),
         None => actor.may(P::RolesAssign, Target::customer(&customer.id)),
     });
+    let holders: Vec<&str> = assignments.iter().map(|a| a.user_id.as_str()).collect();
+    let listing = Listing {
+        customer_id: Some(&customer.id),
+        action: "GET /api/customers/{customer}/role-assignments",
+        purpose: "Staff listing who holds which role",
+    };
+    super::record::people_listed(&state, &actor, listing, &holders, &headers).await?;
     Ok(Json(Page { items: assignments, next: None }))
 }
 
@@ -373,65 +361,6 @@ async fn revoke_role(
     }
     if assignment.role.permissions().iter().any(|p| !actor.may(*p, target)) {
         return Err(ApiError::forbidden("this role carries permissions you do not hold"));
-    }
-    database.delete_assignment(&assignment.id).await?;
-    state.identity.forget_user(&assignment.user_id);
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn list_operators(State(state): State<AppState>) -> Result<Json<Page<RoleAssignment>>, ApiError> {
-    Ok(Json(Page { items: state.services.database.platform_assignments().await?, next: None }))
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct NewOperator {
-    email: String,
-    name: String,
-}
-
-async fn appoint_operator(
-    State(state): State<AppState>,
-    Actor(actor): Actor,
-    Body(body): Body<NewOperator>,
-) -> Result<Response, ApiError> {
-    let address = email(&body.email)?;
-    let name = text("name", &body.name, 200)?;
-    let database = &state.services.database;
-    let user = match database.user_by_email(&address).await? {
-        Some(user) => user,
-        None => {
-            let user = database.insert_user(&address, &name, "en", None, false).await?;
-            send_welcome(&state, &user, "The Courtyard platform").await?;
-            user
-        }
-    };
-    let existing = database.platform_assignments().await?;
-    if let Some(already) = existing.into_iter().find(|a| a.user_id == user.id) {
-        return Ok(created(already));
-    }
-    let assignment = RoleAssignment {
-        id: crate::storage::new_id(),
-        user_id: user.id.clone(),
-        role: Role::Operator,
-        customer_id: None,
-        property_id: None,
-        valid_from: None,
-        valid_until: None,
-        granted_by: Some(actor.user_id.clone()),
-        created_at: now_ms(),
-    };
-    database.insert_assignment(&assignment).await?;
-    state.identity.forget_user(&user.id);
-    Ok(created(assignment))
-}
-
-async fn remove_operator(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    let database = &state.services.database;
-    let operators = database.platform_assignments().await?;
-    let assignment = operators.iter().find(|a| a.id == id).ok_or_else(foreign)?;
-    if operators.iter().filter(|a| a.user_id != assignment.user_id).count() == 0 {
-        return Err(ApiError::conflict("the platform keeps at least one operator"));
     }
     database.delete_assignment(&assignment.id).await?;
     state.identity.forget_user(&assignment.user_id);

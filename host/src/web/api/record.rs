@@ -121,14 +121,21 @@ async fn person_refused(gate: &Gate, principal: &Principal, target: Target, resp
     }
 }
 
+/// A list of people's data that staff were shown: which route, in which
+/// customer (none for the platform's own operators), and why.
+pub(crate) struct Listing<'a> {
+    pub customer_id: Option<&'a str>,
+    pub action: &'a str,
+    pub purpose: &'a str,
+}
+
 /// Records, for every person in a list staff were shown (`people`, by user
 /// id), one entry in that person's access log; the list is answered only
 /// once every entry is durable.
 pub(crate) async fn people_listed(
     state: &crate::web::AppState,
     actor: &Principal,
-    customer_id: &str,
-    action: &str,
+    listing: Listing<'_>,
     people: &[&str],
     headers: &HeaderMap,
 ) -> Result<(), ApiError> {
@@ -140,12 +147,12 @@ pub(crate) async fn people_listed(
             continue;
         }
         seen.push(person);
-        let mut entry = AuditEntry::new(ActorKind::User, &actor.user_id, action, "person");
-        entry.customer_id = Some(customer_id.to_owned());
+        let mut entry = AuditEntry::new(ActorKind::User, &actor.user_id, listing.action, "person");
+        entry.customer_id = listing.customer_id.map(str::to_owned);
         entry.subject_id = Some(person.to_owned());
         entry.resource_id = Some(person.to_owned());
         entry.request_id = request_id.map(str::to_owned);
-        entry.purpose = Some("Staff listing people of the customer".to_owned());
+        entry.purpose = Some(listing.purpose.to_owned());
         receipts.push(state.services.auditor.record(entry));
     }
     for receipt in receipts {

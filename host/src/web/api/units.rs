@@ -1,5 +1,6 @@
 //! Units of a property and the occupancies that put residents in them.
 
+use super::record::Listing;
 use super::{Path, Query};
 use axum::Json;
 use axum::extract::State;
@@ -192,8 +193,12 @@ async fn list_occupancies(
     let occupancies = state.services.database.occupancies(&property.id, &paging.after, limit).await?;
     // Who lives where is each resident's data: each sees the listing.
     let residents: Vec<&str> = occupancies.iter().flat_map(|o| o.residents.iter().map(String::as_str)).collect();
-    let action = "GET /api/properties/{property}/occupancies";
-    super::record::people_listed(&state, &actor, &property.customer_id, action, &residents, &headers).await?;
+    let listing = Listing {
+        customer_id: Some(&property.customer_id),
+        action: "GET /api/properties/{property}/occupancies",
+        purpose: "Staff listing the occupancies of a property",
+    };
+    super::record::people_listed(&state, &actor, listing, &residents, &headers).await?;
     Ok(Json(Page::of(occupancies, limit, |o| o.id.clone())))
 }
 

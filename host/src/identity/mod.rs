@@ -281,12 +281,13 @@ impl Identity {
         let Some(secret) = cookie(headers, self.cookie_name()) else {
             return Ok(None);
         };
-        let session = self
-            .database
-            .session_by_secret(&digest(secret))
-            .await?
-            .filter(|s| s.kind == "browser")
-            .ok_or(AuthError::SessionEnded)?;
+        // A cookie whose session ended (expired, signed out) is no
+        // credential at all: the browser is simply not signed in, and a page
+        // sends it to the sign-in form rather than answering an error.
+        let Some(session) = self.database.session_by_secret(&digest(secret)).await?.filter(|s| s.kind == "browser")
+        else {
+            return Ok(None);
+        };
         Ok(Some((Arc::new(self.principal(&session).await?), Credential::Cookie)))
     }
 

@@ -218,19 +218,43 @@ impl Database {
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Notification {
-                    id: row.try_get("id")?,
-                    app_id: row.try_get("app_id")?,
-                    property_id: row.try_get("property_id")?,
-                    title: row.try_get("title")?,
-                    body: row.try_get("body")?,
-                    link: row.try_get("link")?,
-                    created_at: row.try_get("created_at")?,
-                    read_at: row.try_get("read_at")?,
-                })
-            })
-            .collect()
+        Ok(rows.iter().map(notification_from).collect::<Result<_, _>>()?)
     }
+
+    /// One of the person's notifications (never someone else's).
+    pub async fn notification_of(&self, user_id: &str, id: &str) -> Result<Option<Notification>, StorageError> {
+        let row = sqlx::query::<Any>("SELECT * FROM notifications WHERE user_id = $1 AND id = $2")
+            .bind(user_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(notification_from).transpose()?)
+    }
+
+    /// Marks the person's notification `id` read, or all of them; answers
+    /// how many were unread.
+    pub async fn mark_notifications_read(&self, user_id: &str, id: Option<&str>) -> Result<u64, StorageError> {
+        let done = sqlx::query::<Any>(
+            "UPDATE notifications SET read_at = $3 WHERE user_id = $1 AND read_at IS NULL AND ($2 IS NULL OR id = $2)",
+        )
+        .bind(user_id)
+        .bind(id)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+fn notification_from(row: &sqlx::any::AnyRow) -> Result<Notification, sqlx::Error> {
+    Ok(Notification {
+        id: row.try_get("id")?,
+        app_id: row.try_get("app_id")?,
+        property_id: row.try_get("property_id")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        link: row.try_get("link")?,
+        created_at: row.try_get("created_at")?,
+        read_at: row.try_get("read_at")?,
+    })
 }

@@ -15,9 +15,7 @@ const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'unsafe-i
                       form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub(crate) fn declare(routes: &mut Routes) {
-    for path in
-        ["/account/", "/account/signin", "/account/signup", "/account/verify", "/account/reset", "/account/request"]
-    {
+    for path in ["/account/signup", "/account/verify", "/account/reset", "/account/request"] {
         routes.add(route(Method::GET, path, Permission::Public, "An account page (HTML)"), page);
     }
     routes.add(route(Method::GET, "/account/account.js", Permission::Public, "The account pages' script"), script);

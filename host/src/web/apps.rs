@@ -78,14 +78,16 @@ async fn serve(
     let entered = match enter(&state, &app_id, &customer, &property, &caller.user_id).await {
         Ok(entered) => entered,
         Err(Barrier::Unavailable(err)) => return Err(err),
-        Err(Barrier::Consent(consent)) => return Ok(super::consent::required(&consent, wants_page)),
+        Err(Barrier::Consent(consent)) => {
+            return Ok(super::consent::required(&state, &caller, request.headers(), &consent, wants_page));
+        }
     };
     // New grants await the resident: the entry page asks once more.
     if let Some(pending) = &entered.pending
         && wants_page
         && app_path(request.uri().path()) == "/"
     {
-        return Ok(super::consent::screen(pending));
+        return Ok(super::pages::consent_screen(&state, &caller, request.headers(), pending));
     }
     let app = entered.app;
     let request_id =

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::api::Path;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
@@ -130,23 +130,24 @@ async fn decide_json(
     Ok((StatusCode::CREATED, axum::Json(record)).into_response())
 }
 
-/// The screen's form: `decision=give|decline&purposes_hash=…`.
+/// The screen's form: `decision=give|decline`, `purposes_hash`, the
+/// session's form token, and one `grant` per ticked item.
 async fn decide_form(
     State(state): State<AppState>,
     Actor(principal): Actor,
     Path(app): Path<String>,
-    axum::Form(form): axum::Form<FormDecision>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let decision = Decision { decision: form.decision, grants: None, purposes_hash: Some(form.purposes_hash) };
+    let pairs = super::pages::form_pairs(&body)?;
+    let value = |name: &str| super::pages::form_value(&pairs, name).unwrap_or_default().to_owned();
+    super::pages::check_csrf(&state, &headers, &value("csrf"))?;
+    let ticked: Vec<String> =
+        pairs.iter().filter(|(name, _)| name == "grant").map(|(_, grant)| grant.clone()).collect();
+    let decision =
+        Decision { decision: value("decision"), grants: Some(ticked), purposes_hash: Some(value("purposes_hash")) };
     record_decision(&state, &principal, &app, decision).await?;
-    let location = HeaderValue::from_str(&format!("/apps/{app}/")).map_err(ApiError::internal)?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct FormDecision {
-    decision: String,
-    purposes_hash: String,
+    Ok(super::pages::see_other(&format!("/apps/{app}/")))
 }
 
 async fn record_decision(
@@ -200,15 +201,26 @@ async fn withdraw(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let request_id = headers.get(super::REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).unwrap_or_default();
+    Ok(axum::Json(withdraw_for(&state, &principal, &app_id, request_id).await?).into_response())
+}
+
+/// Withdraws the person's consent to the app: from the next call on, on
+/// every node; deletes what they kept in it; tells the app through its hook.
+pub(crate) async fn withdraw_for(
+    state: &AppState,
+    principal: &Principal,
+    app_id: &str,
+    request_id: &str,
+) -> Result<Withdrawal, ApiError> {
     let policy = Arc::clone(&state.services.policy);
-    let withdrawn = policy.withdraw_consent(&principal.user_id, &app_id).await?;
+    let withdrawn = policy.withdraw_consent(&principal.user_id, app_id).await?;
     if withdrawn.is_empty() {
         return Err(ApiError::not_found("you have no consent to this app to withdraw"));
     }
     let database = &state.services.database;
-    let documents_deleted = database.delete_documents_of(&app_id, &principal.user_id).await?;
-    let app_notified = notify_app(&state, &principal, &app_id, request_id).await;
-    Ok(axum::Json(Withdrawal { withdrawn, documents_deleted, app_notified }).into_response())
+    let documents_deleted = database.delete_documents_of(app_id, &principal.user_id).await?;
+    let app_notified = notify_app(state, principal, app_id, request_id).await;
+    Ok(Withdrawal { withdrawn, documents_deleted, app_notified })
 }
 
 /// Calls the app's `consent-withdrawn` hook about the person, with a
@@ -293,10 +305,17 @@ async fn notifications(State(state): State<AppState>, Actor(principal): Actor) -
     Ok(axum::Json(state.services.database.notifications_of(&principal.user_id, 100).await?).into_response())
 }
 
-/// The consent screen, or its JSON for API clients (403 `consent_required`).
-pub(crate) fn required(request: &ConsentRequest, page: bool) -> Response {
+/// The consent screen for a browser, or for API clients its JSON
+/// (403 `consent_required`).
+pub(crate) fn required(
+    state: &AppState,
+    principal: &Principal,
+    headers: &HeaderMap,
+    request: &ConsentRequest,
+    page: bool,
+) -> Response {
     if page {
-        return screen(request);
+        return super::pages::consent_screen(state, principal, headers, request);
     }
     let body = serde_json::json!({
         "error": {
@@ -306,78 +325,4 @@ pub(crate) fn required(request: &ConsentRequest, page: bool) -> Response {
         "consent": request,
     });
     (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
-}
-
-/// The consent screen as a page: works without scripts, on a phone.
-pub(crate) fn screen(request: &ConsentRequest) -> Response {
-    let e = |text: &str| html_escape(text);
-    let mut items = String::new();
-    for item in &request.asks {
-        items.push_str(&format!("<li><strong>{}</strong><br><span>{}</span></li>", e(&item.what), e(&item.why)));
-    }
-    if request.asks.is_empty() {
-        items.push_str("<li>Nothing about you beyond a random identifier for this app only.</li>");
-    }
-    let intro = if request.has_consent {
-        "has been updated and asks for more than you shared before. Only what is new is listed."
-    } else {
-        "is made by another company. Before you use it, decide what it may get."
-    };
-    let location = match &request.transfer_basis {
-        Some(basis) => format!("{} (legal basis: {})", e(&request.processing_location), e(basis)),
-        None => e(&request.processing_location),
-    };
-    let policy = request.privacy_policy.as_deref().map_or_else(String::new, |link| {
-        format!(
-            "<p><a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">Privacy policy of {}</a></p>",
-            e(link),
-            e(&request.vendor)
-        )
-    });
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{name}: what it may use</title><style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}\
-         .badge{{display:inline-block;background:#fde68a;border-radius:.25rem;padding:0 .4rem;font-size:.85rem}}\
-         li{{margin:.6rem 0}} li span{{color:#444}} button{{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem .3rem 0 0}}</style></head>\
-         <body><p class=\"badge\">Third-party app</p><h1>{name}</h1><p>{description}</p>\
-         <p><strong>{name}</strong> by <strong>{vendor}</strong> {intro}</p>\
-         <h2>What it gets and why</h2><ul>{items}</ul>\
-         <p>Your data is processed in: {location}.</p>{policy}\
-         <p>You can withdraw your consent at any time in your account; the app then loses access at once.</p>\
-         <form method=\"post\" action=\"/account/apps/{id}/consent\">\
-         <input type=\"hidden\" name=\"purposes_hash\" value=\"{hash}\">\
-         <button name=\"decision\" value=\"give\">Allow</button>\
-         <button name=\"decision\" value=\"decline\">Don't allow</button></form></body></html>",
-        name = e(&request.app_name),
-        description = e(&request.description),
-        vendor = e(&request.vendor),
-        id = e(&request.app_id),
-        hash = e(&request.purposes_hash),
-    );
-    let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-fn html_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
 }

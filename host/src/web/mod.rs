@@ -9,6 +9,7 @@ mod consent;
 mod entry;
 pub use entry::reconcile_core_app;
 mod error;
+mod pages;
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -18,7 +19,7 @@ use std::task::{Context, Poll};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::Method;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
@@ -81,6 +82,7 @@ pub fn router(state: AppState) -> Router {
 pub(crate) fn declare(routes: &mut api::Routes) {
     use api::route;
     routes.add(route(Method::GET, "/healthz", Permission::Public, "Liveness and database reachability"), healthz);
+    pages::declare(routes);
     let app =
         |path| route(Method::GET, path, Permission::AppsUse, "Use a micro-app: the request goes to its component");
     routes.add(app("/apps/{app}").any_method(), apps::dispatch_root);
@@ -158,9 +160,20 @@ impl tower::Service<Request> for WithRequestContext {
             method = %request.method(),
             path = %request.uri().path()
         );
+        // A browser asking for a page gets the platform's errors as pages.
+        let page_headers = api::wants_page(&request).then(|| request.headers().clone());
         let response = tower::Service::<Request>::call(&mut self.router, request).instrument(span);
         Box::pin(async move {
             let mut response = response.await?;
+            if let Some(headers) = page_headers
+                && let Some(error) = response.extensions().get::<pages::HostError>()
+            {
+                let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+                response = pages::as_page(response.status(), error, &headers);
+                if let Some(retry_after) = retry_after {
+                    response.headers_mut().insert(header::RETRY_AFTER, retry_after);
+                }
+            }
             response.headers_mut().insert(REQUEST_ID_HEADER, id);
             Ok(response)
         })

@@ -95,9 +95,7 @@ async fn mail_links_open_account_pages_and_browsers_are_sent_to_sign_in() {
     let deployment = Deployment::new().await;
     let node = deployment.start();
     let client = client();
-    for path in
-        ["/account/signup?code=ABCD-EFGH", "/account/verify?token=x", "/account/reset?token=x", "/account/signin"]
-    {
+    for path in ["/account/signup?code=ABCD-EFGH", "/account/verify?token=x", "/account/reset?token=x"] {
         let page = client.get(node.url(path)).send().await.unwrap();
         assert_eq!(page.status(), 200, "{path}");
         assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
@@ -106,6 +104,17 @@ async fn mail_links_open_account_pages_and_browsers_are_sent_to_sign_in() {
         assert_eq!(page.headers()["referrer-policy"], "no-referrer", "tokens in the URL must not leak onwards");
         assert!(page.text().await.unwrap().contains("/account/account.js"));
     }
+    // Sign-in is a plain form: no script at all, and the page's own posts keep their origin.
+    let signin = client.get(node.url("/account/signin?next=/apps/pinboard/")).send().await.unwrap();
+    assert_eq!(signin.status(), 200);
+    let csp = signin.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(
+        !csp.contains("script-src") && csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'")
+    );
+    assert_eq!(signin.headers()["referrer-policy"], "same-origin");
+    let html = signin.text().await.unwrap();
+    assert!(html.contains("<form method=\"post\" action=\"/account/signin\">") && !html.contains("<script"));
+    assert!(html.contains("value=\"/apps/pinboard/\""), "the page goes back where it was asked from");
     let script = client.get(node.url("/account/account.js")).send().await.unwrap();
     assert!(script.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
 

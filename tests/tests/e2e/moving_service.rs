@@ -72,10 +72,14 @@ async fn a_resident_consents_uses_and_withdraws() {
     // Before first use: the consent screen, as a page and as JSON.
     let (status, html) = page(&world, &anna.auth, "/apps/moving-service/").await;
     assert_eq!(status, 200);
-    for expected in ["Third-party app", "Meier Removals Ltd", "EU/EEA", "your email address", "To tell you when"] {
+    for expected in ["Third-party app", "Meier Removals Ltd", "EU/EEA", "Your email address", "To tell you when"] {
         assert!(html.contains(expected), "the consent screen must show `{expected}`:\n{html}");
     }
-    assert!(!html.contains("your phone number"), "what the customer did not approve is not asked");
+    assert!(!html.contains("Your phone number"), "what the customer did not approve is not asked");
+    assert!(!html.contains(">profile.read") && !html.contains("`quotes`"), "words, never grant keys: {html}");
+    assert!(html.contains("Keeping your quotes in the app"), "{html}");
+    assert_eq!(html.matches("type=\"checkbox\"").count(), WITHOUT_PHONE.len(), "a choice per item");
+    assert_eq!(html.matches("<legend>").count(), 4, "one purpose per capability, not per field: {html}");
     let refused = world
         .expect(403, Method::POST, "/apps/moving-service/quotes", Some(&anna.auth), Some(json!({ "rooms": 3 })))
         .await;
@@ -84,13 +88,14 @@ async fn a_resident_consents_uses_and_withdraws() {
     assert_eq!(consent["asks"].as_array().unwrap().len(), WITHOUT_PHONE.len());
     assert_eq!(consent["processing_location"], "EU/EEA");
 
-    // She consents through the screen's form, as a browser does.
+    // She consents through the screen's form, as a browser does, ticking each item.
     let hash = consent["purposes_hash"].as_str().unwrap();
+    let ticked = consent["asks"].as_array().unwrap().iter().map(|item| ("grant", item["grant"].as_str().unwrap()));
     let given = world
         .client
         .post(node.url("/account/apps/moving-service/consent"))
         .header(anna.auth.0, anna.auth.1.clone())
-        .form(&[("decision", "give"), ("purposes_hash", hash)])
+        .form(&[("decision", "give"), ("purposes_hash", hash)].into_iter().chain(ticked).collect::<Vec<_>>())
         .send()
         .await
         .unwrap();
@@ -223,7 +228,9 @@ async fn a_version_asking_for_more_waits_for_approval_and_asks_only_what_is_new(
     assert_eq!(new, ["profile.read:phone"]);
     assert_eq!(asked["given"].as_array().unwrap().len(), 6);
     let (_, html) = page(&world, &anna, "/apps/moving-service/").await;
-    assert!(html.contains("your phone number") && !html.contains("your email address"), "{html}");
+    assert!(html.contains("value=\"profile.read:phone\""), "{html}");
+    assert_eq!(html.matches("type=\"checkbox\"").count(), 1, "only what is new is asked: {html}");
+    assert!(html.contains("You already allowed"), "{html}");
     // API clients carry on meanwhile, now on 1.1.0.
     world.expect(200, Method::GET, "/apps/moving-service/quotes", Some(&anna), None).await;
     assert_eq!(world.audit("acme", "app=moving-service").await.last().unwrap()["app_version"], "1.1.0");

@@ -134,14 +134,17 @@ fn bad_credentials() -> ApiError {
     ApiError::unauthorized("the email or the password is wrong")
 }
 
-async fn login(State(state): State<AppState>, Body(login): Body<Login>) -> Result<Response, ApiError> {
-    if login.password.len() > crate::identity::MAX_PASSWORD_BYTES {
+/// The user whose email and password these are, if they may sign in now:
+/// failures are counted and throttled per address, and an unconfirmed
+/// address gets a new confirmation mail instead.
+pub(crate) async fn check_sign_in(state: &AppState, email: &str, password: String) -> Result<User, ApiError> {
+    if password.len() > crate::identity::MAX_PASSWORD_BYTES {
         return Err(ApiError::invalid(format!(
             "passwords are limited to {} bytes",
             crate::identity::MAX_PASSWORD_BYTES
         )));
     }
-    let key = normalize_email(&login.email);
+    let key = normalize_email(email);
     let database = &state.services.database;
     let blocked = database.login_blocked_until(&key).await?;
     if blocked > now_ms() {
@@ -155,17 +158,22 @@ async fn login(State(state): State<AppState>, Body(login): Body<Login>) -> Resul
     }
     let user = if key.len() <= 254 { database.user_by_email(&key).await? } else { None };
     let phc = user.as_ref().and_then(|u| u.password_hash.clone());
-    if !verify_password(login.password, phc).await {
+    if !verify_password(password, phc).await {
         database.record_login_failure(&key, blocked_until).await?;
         return Err(bad_credentials());
     }
     let user = user.expect("a verified password belongs to a user");
     database.clear_login_failures(&key).await?;
     if !user.email_verified {
-        send_verification(&state, &user).await?;
+        send_verification(state, &user).await?;
         return Err(ApiError::forbidden("confirm your email address first: we have mailed you a new link")
             .with_code("email_unverified"));
     }
+    Ok(user)
+}
+
+async fn login(State(state): State<AppState>, Body(login): Body<Login>) -> Result<Response, ApiError> {
+    let user = check_sign_in(&state, &login.email, login.password).await?;
     let browser = login.session == SessionKind::Browser;
     let (session, secret) = state.identity.open_session(&user.id, browser).await?;
     if browser {

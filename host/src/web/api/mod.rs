@@ -38,7 +38,7 @@ use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::Serialize;
 
-pub(crate) use accounts::current_property;
+pub(crate) use accounts::{check_sign_in, current_property};
 pub(crate) use extract::{Body, Path, Query};
 pub use openapi::document as openapi_document;
 pub(crate) use openapi::publish;
@@ -364,7 +364,7 @@ fn is_safe(method: &Method) -> bool {
 
 /// A cookie-authenticated write must come from our own pages: browsers send
 /// `Origin` on cross-site writes, so one naming another site is refused.
-fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(http::header::ORIGIN).and_then(|o| o.to_str().ok()) else {
         return true;
     };

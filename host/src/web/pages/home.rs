@@ -1,0 +1,210 @@
+//! Home (`/`): the person's property, the apps enabled there, their
+//! notifications. A visitor who is not signed in gets the sign-in page.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+
+use super::session::SignInPage;
+use super::{Frame, Texts, check_csrf, form_pairs, form_value, render, see_other};
+use crate::catalog::AppKind;
+use crate::identity::{Permission, Principal};
+use crate::storage::Notification;
+use crate::web::api::{Actor, Path, Routes, current_property, route};
+use crate::web::{ApiError, AppState};
+
+/// How many notifications home lists.
+const LISTED_NOTIFICATIONS: i64 = 20;
+
+pub(super) fn declare(routes: &mut Routes) {
+    routes.add(route(Method::GET, "/", Permission::Public, "Home: your property, its apps, your notifications"), home);
+    routes.add(
+        route(Method::POST, "/account/property", Permission::Authenticated, "Switch the property home shows"),
+        switch_property,
+    );
+    routes.add(
+        route(Method::POST, "/account/notifications/read", Permission::Authenticated, "Mark all notifications read"),
+        mark_all_read,
+    );
+    routes.add(
+        route(
+            Method::GET,
+            "/account/notifications/{notification}",
+            Permission::Authenticated,
+            "Open a notification: marks it read and goes where it leads",
+        ),
+        open_notification,
+    );
+}
+
+struct Place {
+    id: String,
+    name: String,
+    current: bool,
+}
+
+struct Tile {
+    href: String,
+    name: String,
+    initial: String,
+    hue: usize,
+    description: String,
+    /// For third-party apps: who makes it, shown before first use.
+    vendor_line: Option<String>,
+}
+
+struct Note {
+    href: String,
+    title: String,
+    body: String,
+    app_name: String,
+    when: String,
+    unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    frame: Frame,
+    place: Option<Place>,
+    places: Vec<Place>,
+    tiles: Vec<Tile>,
+    notes: Vec<Note>,
+    unread: usize,
+    unread_line: String,
+}
+
+async fn home(State(state): State<AppState>, actor: Option<Actor>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let Some(Actor(principal)) = actor else {
+        let frame = Frame::new(&state, None, &headers);
+        let page = SignInPage { frame, next: "/".to_owned(), email: String::new(), problem: None };
+        return Ok(render(StatusCode::OK, &page));
+    };
+    let frame = Frame::new(&state, Some(&principal), &headers);
+    let t = frame.t;
+    let current = current_property(&principal);
+    let places = places_of(&state, &principal, current.as_ref()).await?;
+    let place = places.iter().find(|place| place.current).map(|place| Place {
+        id: place.id.clone(),
+        name: place.name.clone(),
+        current: true,
+    });
+    let tiles = match &current {
+        Some((customer, property)) => tiles_of(&state, &t, customer, property).await?,
+        None => Vec::new(),
+    };
+    let notifications = state.services.database.notifications_of(&principal.user_id, LISTED_NOTIFICATIONS).await?;
+    let unread = notifications.iter().filter(|note| note.read_at.is_none()).count();
+    let notes = notifications.into_iter().map(|note| note_of(&state, note)).collect();
+    let unread_line = t.f("home.unread", &[("count", &unread.to_string())]);
+    Ok(render(StatusCode::OK, &HomePage { frame, place, places, tiles, notes, unread, unread_line }))
+}
+
+/// The properties where the person uses apps, by name.
+async fn places_of(
+    state: &AppState,
+    principal: &Principal,
+    current: Option<&(String, String)>,
+) -> Result<Vec<Place>, ApiError> {
+    let mut places = Vec::new();
+    for (_, property) in principal.app_properties() {
+        if let Some(found) = state.services.database.property(&property).await? {
+            let is_current = current.is_some_and(|(_, chosen)| *chosen == found.id);
+            places.push(Place { id: found.id, name: found.name, current: is_current });
+        }
+    }
+    places.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(places)
+}
+
+/// The apps the customer enabled at the property: core apps first.
+async fn tiles_of(state: &AppState, t: &Texts, customer: &str, property: &str) -> Result<Vec<Tile>, ApiError> {
+    let approvals = state.services.database.approvals(customer).await?;
+    let mut apps: Vec<_> = approvals
+        .iter()
+        .filter(|approval| approval.enabled && approval.covers(property))
+        .filter_map(|approval| state.catalog.get(&approval.app_id))
+        .collect();
+    apps.sort_by(|a, b| {
+        let rank = |kind: AppKind| u8::from(kind == AppKind::ThirdParty);
+        (rank(a.manifest.kind), &a.manifest.name).cmp(&(rank(b.manifest.kind), &b.manifest.name))
+    });
+    Ok(apps
+        .into_iter()
+        .map(|app| {
+            let manifest = &app.manifest;
+            Tile {
+                href: format!("/apps/{}/", manifest.id),
+                name: manifest.name.clone(),
+                initial: manifest.name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default(),
+                hue: manifest.id.bytes().fold(0usize, |sum, byte| sum + usize::from(byte)) % 8,
+                description: manifest.description.clone(),
+                vendor_line: (manifest.kind == AppKind::ThirdParty)
+                    .then(|| t.f("home.third_party_by", &[("vendor", &manifest.vendor)])),
+            }
+        })
+        .collect())
+}
+
+fn note_of(state: &AppState, note: Notification) -> Note {
+    let app_name = state.catalog.get(&note.app_id).map_or_else(|| note.app_id.clone(), |app| app.manifest.name.clone());
+    Note {
+        href: format!("/account/notifications/{}", note.id),
+        title: note.title,
+        body: note.body,
+        app_name,
+        when: super::when(note.created_at),
+        unread: note.read_at.is_none(),
+    }
+}
+
+async fn switch_property(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let pairs = form_pairs(&body)?;
+    check_csrf(&state, &headers, form_value(&pairs, "csrf").unwrap_or_default())?;
+    let wanted = form_value(&pairs, "property_id").unwrap_or_default();
+    let (customer, property) = actor
+        .app_properties()
+        .into_iter()
+        .find(|(_, property)| property == wanted)
+        .ok_or_else(|| ApiError::not_found("you use no apps in that property"))?;
+    let stored = format!("{customer}/{property}");
+    state.services.database.choose_session_property(&actor.session_id, Some(&stored)).await?;
+    state.identity.forget_session(&actor.session_id);
+    Ok(see_other("/"))
+}
+
+async fn mark_all_read(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let pairs = form_pairs(&body)?;
+    check_csrf(&state, &headers, form_value(&pairs, "csrf").unwrap_or_default())?;
+    state.services.database.mark_notifications_read(&actor.user_id, None).await?;
+    Ok(see_other("/"))
+}
+
+/// Marks one of the person's notifications read and follows its link, on
+/// the site: `/apps/{app}` and the app's own path below it.
+async fn open_notification(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let database = &state.services.database;
+    let note = database
+        .notification_of(&actor.user_id, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such notification of yours"))?;
+    database.mark_notifications_read(&actor.user_id, Some(&note.id)).await?;
+    let target = format!("/apps/{}{}", note.app_id, note.link.as_deref().unwrap_or("/"));
+    Ok(see_other(&target))
+}

@@ -1,0 +1,155 @@
+//! The words of host pages, in English and German.
+//!
+//! Each language is one catalogue, `host/locales/{en,de}.toml`, of sections
+//! of `key = "text"`; a text is named `section.key`. Both catalogues must
+//! name the same texts, and every text a page uses must exist: a test reads
+//! the templates and the page code and fails on any gap.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// A language host pages speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lang {
+    En,
+    De,
+}
+
+impl Lang {
+    #[cfg(test)]
+    pub(crate) const ALL: [Lang; 2] = [Lang::En, Lang::De];
+
+    /// The BCP 47 tag, for `<html lang>`.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+        }
+    }
+
+    /// The language of a locale tag such as `de-CH`, if we speak it.
+    pub(crate) fn of_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "de" => Some(Lang::De),
+            _ => None,
+        }
+    }
+
+    /// The person's own locale first, then what the browser prefers (by
+    /// `q` weight), then English.
+    pub(crate) fn pick(locale: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(lang) = locale.and_then(Lang::of_tag) {
+            return lang;
+        }
+        let mut offered: Vec<(f32, Lang)> = accept_language
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let lang = Lang::of_tag(pieces.next()?)?;
+                let weight = pieces
+                    .find_map(|piece| piece.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (weight > 0.0).then_some((weight, lang))
+            })
+            .collect();
+        // Stable: of equal weights, the first named wins.
+        offered.sort_by(|a, b| b.0.total_cmp(&a.0));
+        offered.first().map_or(Lang::En, |(_, lang)| *lang)
+    }
+}
+
+type Catalogue = HashMap<String, String>;
+
+static CATALOGUES: LazyLock<[Catalogue; 2]> = LazyLock::new(|| {
+    [parse(include_str!("../../../locales/en.toml")), parse(include_str!("../../../locales/de.toml"))]
+});
+
+/// Reads a catalogue: sections of `key = "text"`, flattened to `section.key`.
+fn parse(source: &str) -> Catalogue {
+    let table: toml::Table = toml::from_str(source).expect("a locale catalogue is valid TOML");
+    let mut words = Catalogue::new();
+    for (section, entries) in table {
+        let toml::Value::Table(entries) = entries else { panic!("locale section `{section}` is not a table") };
+        for (key, text) in entries {
+            let toml::Value::String(text) = text else { panic!("locale text `{section}.{key}` is not a string") };
+            words.insert(format!("{section}.{key}"), text);
+        }
+    }
+    words
+}
+
+/// The texts of one language, as pages use them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Texts {
+    lang: Lang,
+}
+
+impl Texts {
+    pub(crate) fn new(lang: Lang) -> Texts {
+        Texts { lang }
+    }
+
+    /// The `<html lang>` value.
+    pub(crate) fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// The text named `key`. A missing one shows its name (and is logged);
+    /// the catalogue test makes sure none is missing.
+    pub(crate) fn t(&self, key: &str) -> &'static str {
+        match catalogue(self.lang).get(key) {
+            Some(text) => text.as_str(),
+            None => {
+                tracing::warn!(key, lang = self.lang.code(), "a page text is missing from the catalogue");
+                "…"
+            }
+        }
+    }
+
+    /// The text named `key` with its `{name}` placeholders filled in.
+    pub(crate) fn f(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_owned();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+fn catalogue(lang: Lang) -> &'static Catalogue {
+    match lang {
+        Lang::En => &CATALOGUES[0],
+        Lang::De => &CATALOGUES[1],
+    }
+}
+
+/// Every text name a catalogue holds (for the catalogue test).
+#[cfg(test)]
+pub(crate) fn names(lang: Lang) -> std::collections::BTreeSet<String> {
+    catalogue(lang).keys().cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_persons_locale_wins_then_the_browsers_best_weighted_choice() {
+        assert_eq!(Lang::pick(Some("de-CH"), Some("en")), Lang::De);
+        assert_eq!(Lang::pick(Some("fr"), Some("fr-CH, de;q=0.8, en;q=0.5")), Lang::De);
+        assert_eq!(Lang::pick(None, Some("en;q=0.4, de;q=0.9")), Lang::De);
+        assert_eq!(Lang::pick(None, Some("de;q=0")), Lang::En);
+        assert_eq!(Lang::pick(None, Some("garbage;;;q=x,")), Lang::En);
+        assert_eq!(Lang::pick(None, None), Lang::En);
+    }
+
+    #[test]
+    fn placeholders_are_filled_in() {
+        let texts = Texts::new(Lang::En);
+        assert!(texts.f("home.unread", &[("count", "3")]).contains('3'));
+    }
+}

@@ -1,0 +1,169 @@
+//! The portal: the pages people use in a browser, server-rendered from
+//! askama templates (`host/templates`), in English and German.
+//!
+//! Every page works without scripts and on a 360 px phone first. Pages get
+//! a strict policy: no script at all, styles from `/static/portal.css`
+//! only, forms only to the platform itself, never framed. Every form that
+//! changes something carries a token derived from the session cookie
+//! (which a cross-site page cannot read), on top of the `Origin` check all
+//! cookie-authenticated writes get.
+
+mod consent_screen;
+mod errors;
+mod home;
+mod i18n;
+mod my_apps;
+mod session;
+
+pub(crate) use consent_screen::screen as consent_screen;
+pub(crate) use errors::{HostError, as_page};
+pub(crate) use i18n::{Lang, Texts};
+
+use askama::Template;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::api::{Routes, route};
+use super::{ApiError, AppState};
+use crate::identity::{Permission, Principal, cookie};
+
+/// Host pages: nothing runs, nothing foreign loads, nothing frames them.
+pub(crate) const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                                      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const STYLESHEET: &str = include_str!("../../../static/portal.css");
+
+pub(crate) fn declare(routes: &mut Routes) {
+    routes.add(route(Method::GET, "/static/portal.css", Permission::Public, "The portal's stylesheet"), stylesheet);
+    home::declare(routes);
+    session::declare(routes);
+    my_apps::declare(routes);
+}
+
+/// The signed-in person, as every page's header shows them.
+#[derive(Debug, Clone)]
+pub(crate) struct Me {
+    pub name: String,
+    /// The token every state-changing form of this session carries.
+    pub csrf: String,
+}
+
+/// What every page template holds: its words and who is signed in.
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    pub t: Texts,
+    pub me: Option<Me>,
+}
+
+impl Frame {
+    /// The frame of a page for `principal` (if signed in) in the language
+    /// of their locale, else of the browser.
+    pub(crate) fn new(state: &AppState, principal: Option<&Principal>, headers: &HeaderMap) -> Frame {
+        let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+        let lang = Lang::pick(principal.map(|p| p.locale.as_str()), accept);
+        let me = principal
+            .map(|principal| Me { name: principal.name.clone(), csrf: csrf_token(state, headers).unwrap_or_default() });
+        Frame { t: Texts::new(lang), me }
+    }
+}
+
+/// Renders a page with the host-page headers.
+pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => {
+            let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+            secure(response.headers_mut());
+            response
+        }
+        Err(err) => ApiError::internal(format!("a page could not be rendered: {err}")).into_response(),
+    }
+}
+
+/// The headers every host page carries.
+pub(crate) fn secure(headers: &mut HeaderMap) {
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_POLICY));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // `same-origin`, not `no-referrer`: with no referrer at all, Chromium
+    // sends `Origin: null` on the page's own form posts.
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+/// Sends the browser on to `location` after a form was handled.
+pub(crate) fn see_other(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
+        Err(_) => ApiError::internal("a redirect target was not a header value").into_response(),
+    }
+}
+
+/// A path on this site to go back to, from a `next` parameter: anything
+/// else (another site, `//host`, a backslash trick) goes home.
+pub(crate) fn local_target(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// The form token of the browser session in `headers`: a digest of the
+/// session cookie, so it needs no storage and dies with the session.
+pub(crate) fn csrf_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let secret = cookie(headers, state.identity.cookie_name())?;
+    let digest = Sha256::new().chain_update(b"courtyard form token\0").chain_update(secret.as_bytes()).finalize();
+    Some(hex::encode(&digest[..16]))
+}
+
+/// Refuses a form whose token is not this session's. A request without a
+/// session cookie was authenticated by a bearer token, which a browser
+/// never sends by itself: it needs no form token.
+pub(crate) fn check_csrf(state: &AppState, headers: &HeaderMap, sent: &str) -> Result<(), ApiError> {
+    use subtle::ConstantTimeEq;
+    let Some(expected) = csrf_token(state, headers) else { return Ok(()) };
+    if expected.as_bytes().ct_eq(sent.as_bytes()).into() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("this form is out of date or came from another site; reload the page")
+            .with_code("form_token"))
+    }
+}
+
+async fn stylesheet() -> Response {
+    let mut response = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
+
+/// Reads a form body as its pairs, in order (a key may repeat, as
+/// checkboxes do).
+pub(crate) fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    serde_urlencoded::from_bytes(body).map_err(|_| ApiError::bad_request("the form could not be read"))
+}
+
+/// The one value of `name` in a form, if sent.
+pub(crate) fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+}
+
+/// A moment for people: `2026-12-04 18:20 UTC`.
+pub(crate) fn when(epoch_ms: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(epoch_ms / 1000)
+        .ok()
+        .and_then(|moment| moment.format(&format).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

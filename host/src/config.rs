@@ -32,8 +32,14 @@ pub struct Config {
     /// Where compiled components are cached; defaults to `data_dir/cache`.
     pub cache_dir: Option<PathBuf>,
     /// The address people reach this deployment at; links in mails use it.
-    /// Unset means `http://<listen>`.
+    /// Unset means `http://localhost:<port>` when listening on a loopback
+    /// address, else `http://<listen>`.
     pub public_url: Option<String>,
+    /// Where third-party apps are served, each from an origin of its own: a
+    /// URL whose host holds `{app}`, such as `https://{app}.apps.example.com`
+    /// (needs a wildcard DNS name and certificate). Unset means `{app}.apps.`
+    /// in front of the public URL's host.
+    pub app_origins: Option<String>,
     /// How often a node checks the app catalog for new installs, in ms.
     pub catalog_refresh_ms: u64,
     /// Limits of a single guest request.
@@ -60,6 +66,7 @@ impl Default for Config {
             database_url: None,
             cache_dir: None,
             public_url: None,
+            app_origins: None,
             catalog_refresh_ms: 2_000,
             runtime: RuntimeLimits::default(),
             http: HttpLimits::default(),
@@ -349,6 +356,7 @@ impl Config {
     pub fn public_url(&self, local_addr: SocketAddr) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
+            None if local_addr.ip().is_loopback() => format!("http://localhost:{}", local_addr.port()),
             None => format!("http://{local_addr}"),
         }
     }

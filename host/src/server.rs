@@ -88,7 +88,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         Arc::clone(&identity),
         mailer.clone(),
         config.public_url(local_addr),
-    );
+    )?;
     if let Delivery::Folder(folder) = &delivery {
         tracing::info!(folder = %folder.display(), "no SMTP server configured: mail is written to this folder");
     }

@@ -13,6 +13,7 @@
 //! assert!(!Role::Resident.grants(Permission::RolesAssign));
 //! ```
 
+mod app_pass;
 mod password;
 mod principal;
 mod roles;
@@ -57,6 +58,8 @@ pub enum AuthError {
 pub enum Credential {
     Bearer,
     Cookie,
+    /// The pass cookie of a third-party app's own origin.
+    AppPass,
 }
 
 /// The user's standing, as read from the database.

@@ -132,13 +132,24 @@ impl TokenKeys {
 
     /// Issues an access token for `user` in `session`.
     pub fn issue(&self, user: &str, session: &str, now_secs: i64) -> String {
+        self.sign(self.audience.clone(), user, session, self.lifetime_secs, now_secs)
+    }
+
+    /// Issues a token good for one narrow use only (`scope`, such as
+    /// `app:moving-service`): its audience is the platform's followed by
+    /// `#scope`, so the platform API refuses it, and so does every other use.
+    pub fn issue_scoped(&self, scope: &str, user: &str, session: &str, lifetime_secs: i64, now_secs: i64) -> String {
+        self.sign(format!("{}#{scope}", self.audience), user, session, lifetime_secs, now_secs)
+    }
+
+    fn sign(&self, aud: String, user: &str, session: &str, lifetime_secs: i64, now_secs: i64) -> String {
         let claims = Claims {
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud,
             sub: user.to_owned(),
             sid: session.to_owned(),
             iat: now_secs,
-            exp: now_secs + self.lifetime_secs,
+            exp: now_secs + lifetime_secs,
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.signing_kid.clone());
@@ -147,9 +158,21 @@ impl TokenKeys {
 
     /// Verifies `token`: known `kid`, HS256, signature, `exp`, `iss`, `aud`.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        self.check(token, &self.validation)
+    }
+
+    /// Verifies a token issued by [`TokenKeys::issue_scoped`] for `scope`.
+    pub fn verify_scoped(&self, token: &str, scope: &str) -> Result<Claims, TokenError> {
+        let mut validation = self.validation.clone();
+        validation.set_audience(&[format!("{}#{scope}", self.audience)]);
+        validation.leeway = 0;
+        self.check(token, &validation)
+    }
+
+    fn check(&self, token: &str, validation: &Validation) -> Result<Claims, TokenError> {
         let header = jsonwebtoken::decode_header(token)?;
         let key = header.kid.as_deref().and_then(|kid| self.decoding.get(kid)).ok_or(TokenError::UnknownKey)?;
-        Ok(jsonwebtoken::decode::<Claims>(token, key, &self.validation)?.claims)
+        Ok(jsonwebtoken::decode::<Claims>(token, key, validation)?.claims)
     }
 }
 
@@ -180,6 +203,21 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(retired.verify(&old), Err(TokenError::UnknownKey)));
+    }
+
+    #[test]
+    fn a_scoped_token_is_good_for_its_scope_only() {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let keys = keys("2026-a");
+        let pass = keys.issue_scoped("app:movers", "u1", "s1", 60, now);
+        assert_eq!(keys.verify_scoped(&pass, "app:movers").unwrap().sid, "s1");
+        assert!(keys.verify(&pass).is_err(), "the platform API refuses it");
+        assert!(keys.verify_scoped(&pass, "app:other").is_err(), "another app refuses it");
+        assert!(keys.verify_scoped(&pass, "enter:movers").is_err());
+        let platform = keys.issue("u1", "s1", now);
+        assert!(keys.verify_scoped(&platform, "app:movers").is_err(), "a platform token opens no app origin");
+        let expired = keys.issue_scoped("app:movers", "u1", "s1", 60, now - 120);
+        assert!(keys.verify_scoped(&expired, "app:movers").is_err());
     }
 
     #[test]

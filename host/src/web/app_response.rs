@@ -21,7 +21,11 @@ use crate::runtime::GuestResponse;
 const CORE_CSP: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
                         frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 /// Third-party pages additionally run in a sandbox: no scripts, no same-origin access.
-const THIRD_PARTY_CSP: &str = "sandbox allow-forms; default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+/// Third-party pages run on the app's own origin (so `allow-same-origin`
+/// grants the platform nothing) in a sandbox: no scripts, no popups, forms
+/// only to the app itself.
+const THIRD_PARTY_CSP: &str = "sandbox allow-forms allow-same-origin; default-src 'none'; \
+                               style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
                                frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 /// The cache policy of an answer whose app asked for none it may have.
@@ -29,7 +33,15 @@ const PRIVATE: &str = "private, no-cache";
 
 /// Builds the HTTP answer from what the guest returned to a request for
 /// `request_path` (as the browser asked for it, `/apps/{app_id}/…`).
-pub(super) fn into_http(guest: GuestResponse, kind: AppKind, app_id: &str, request_path: &str) -> Response {
+/// On the app's own origin (`own_origin`) the app is mounted at `/`, so a
+/// `Location` loses the `/apps/{app_id}` prefix it has on the platform.
+pub(super) fn into_http(
+    guest: GuestResponse,
+    kind: AppKind,
+    app_id: &str,
+    request_path: &str,
+    own_origin: bool,
+) -> Response {
     let status = StatusCode::from_u16(guest.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = Response::new(Body::from(guest.body));
     *response.status_mut() = status;
@@ -50,7 +62,7 @@ pub(super) fn into_http(guest: GuestResponse, kind: AppKind, app_id: &str, reque
             }
             header::LOCATION => {
                 if let Some(target) = resolve(text, request_path).filter(|target| is_own_path(target, app_id))
-                    && let Ok(value) = HeaderValue::from_str(&target)
+                    && let Ok(value) = HeaderValue::from_str(&mounted(&target, app_id, own_origin))
                 {
                     headers.insert(name, value);
                 }
@@ -73,6 +85,15 @@ pub(super) fn into_http(guest: GuestResponse, kind: AppKind, app_id: &str, reque
         headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     }
     response
+}
+
+/// `target` (below `/apps/{app_id}`) as the browser should see it.
+fn mounted(target: &str, app_id: &str, own_origin: bool) -> String {
+    match target.strip_prefix(&format!("/apps/{app_id}")).filter(|_| own_origin) {
+        Some(rest) if rest.starts_with('/') => rest.to_owned(),
+        Some(rest) => format!("/{rest}"),
+        None => target.to_owned(),
+    }
 }
 
 /// `no-store` when the app asks for it, else private caching only.
@@ -170,7 +191,17 @@ mod tests {
             headers: headers.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect(),
             body: Vec::new(),
         };
-        into_http(guest, AppKind::ThirdParty, "movers", "/apps/movers/quotes/new").headers().clone()
+        into_http(guest, AppKind::ThirdParty, "movers", "/apps/movers/quotes/new", false).headers().clone()
+    }
+
+    #[test]
+    fn on_its_own_origin_the_app_is_mounted_at_the_root() {
+        let guest = GuestResponse { status: 303, headers: vec![("location".into(), "./".into())], body: Vec::new() };
+        let on_origin = into_http(guest, AppKind::ThirdParty, "movers", "/apps/movers/quotes", true);
+        assert_eq!(on_origin.headers()["location"], "/");
+        assert_eq!(mounted("/apps/movers/quotes/1?x=2", "movers", true), "/quotes/1?x=2");
+        assert_eq!(mounted("/apps/movers?x", "movers", true), "/?x");
+        assert_eq!(mounted("/apps/movers/quotes", "movers", false), "/apps/movers/quotes");
     }
 
     #[test]

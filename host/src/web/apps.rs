@@ -6,13 +6,15 @@ use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 
 use super::api::Actor;
+use super::app_origin::{self, OnAppOrigin};
 use super::entry::{Barrier, enter};
 use super::{ApiError, AppState, REQUEST_ID_HEADER};
 use crate::catalog::AppKind;
+use crate::identity::Credential;
 use crate::runtime::{Acting, CallerContext, GuestFailure, GuestRequest, Placement, run_guest};
 
 /// Request headers a guest never sees: credentials and hop-by-hop headers.
@@ -75,9 +77,15 @@ async fn serve(
             .with_code("choose_property")
     })?;
     let wants_page = super::api::wants_page(&request);
+    let on_app_origin = request.extensions().get::<OnAppOrigin>().is_some();
+    let credential = request.extensions().get::<Credential>().copied();
+    // The consent screen is the platform's page, on the platform's origin.
+    let back = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
+    let to_platform = || super::pages::see_other(&app_origin::back_through_platform(&state, &app_id, &back));
     let entered = match enter(&state, &app_id, &customer, &property, &caller.user_id).await {
         Ok(entered) => entered,
         Err(Barrier::Unavailable(err)) => return Err(err),
+        Err(Barrier::Consent(_)) if on_app_origin && wants_page => return Ok(to_platform()),
         Err(Barrier::Consent(consent)) => {
             return Ok(super::consent::required(&state, &caller, request.headers(), &consent, wants_page));
         }
@@ -87,7 +95,24 @@ async fn serve(
         && wants_page
         && app_path(request.uri().path()) == "/"
     {
+        if on_app_origin {
+            return Ok(to_platform());
+        }
         return Ok(super::pages::consent_screen(&state, &caller, request.headers(), pending));
+    }
+    // A browser uses a third-party app on the app's own origin only.
+    if entered.app.manifest.kind == AppKind::ThirdParty && credential == Some(Credential::Cookie) {
+        if request.method() != Method::GET {
+            return Err(ApiError::forbidden(format!(
+                "third-party apps are used at their own address, {}",
+                state.app_origins.origin(&app_id)
+            ))
+            .with_code("use_app_origin"));
+        }
+        let below = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        let below = app_path(below.split('?').next().unwrap_or("/"))
+            + &request.uri().query().map(|query| format!("?{query}")).unwrap_or_default();
+        return Ok(super::pages::see_other(&app_origin::entry_url(&state, &caller, &app_id, &below)));
     }
     let app = entered.app;
     let request_id =
@@ -149,7 +174,7 @@ async fn serve(
         }
     }
     match outcome {
-        Ok(response) => Ok(super::app_response::into_http(response, kind, &app_id, &request_path)),
+        Ok(response) => Ok(super::app_response::into_http(response, kind, &app_id, &request_path, on_app_origin)),
         Err(failure) => Err(failure_error(&app_id, failure)),
     }
 }

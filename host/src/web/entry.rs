@@ -65,6 +65,29 @@ pub(crate) struct Entered {
     pub standing: Option<Arc<Standing>>,
 }
 
+/// The apps enabled at `property` of `customer`, as home lists them: every
+/// installed app the customer's approval covers there (core apps are
+/// approved for every customer by default).
+pub(crate) async fn enabled_here(
+    state: &AppState,
+    customer: &str,
+    property: &str,
+) -> Result<Vec<Arc<LoadedApp>>, ApiError> {
+    let policy = &state.services.policy;
+    let mut enabled = Vec::new();
+    for app in state.catalog.list() {
+        let mut approval = policy.approval(customer, &app.manifest.id).await?;
+        if approval.is_none() && app.manifest.kind == AppKind::Core {
+            reconcile_core_app(&state.services, &app).await.map_err(ApiError::internal)?;
+            approval = policy.approval(customer, &app.manifest.id).await?;
+        }
+        if approval.is_some_and(|approval| approval.enabled && approval.covers(property)) {
+            enabled.push(app);
+        }
+    }
+    Ok(enabled)
+}
+
 /// Why the caller cannot use the app now.
 pub(crate) enum Barrier {
     /// Not installed, or not enabled for this property: 404.

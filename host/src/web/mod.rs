@@ -2,6 +2,8 @@
 
 mod account;
 pub mod api;
+mod app_origin;
+pub use app_origin::AppOrigins;
 mod app_response;
 mod apps;
 mod connections;
@@ -46,6 +48,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Where people reach this deployment; links in mails start with it.
     pub public_url: Arc<str>,
+    /// Where third-party apps are served, each on an origin of its own.
+    pub app_origins: Arc<AppOrigins>,
 }
 
 impl AppState {
@@ -57,8 +61,9 @@ impl AppState {
         identity: Arc<Identity>,
         mailer: Mailer,
         public_url: String,
-    ) -> AppState {
-        AppState {
+    ) -> anyhow::Result<AppState> {
+        let app_origins = AppOrigins::new(config.app_origins.as_deref(), &public_url)?;
+        Ok(AppState {
             catalog,
             runtime,
             services,
@@ -66,7 +71,8 @@ impl AppState {
             identity,
             mailer,
             public_url: Arc::from(public_url),
-        }
+            app_origins: Arc::new(app_origins),
+        })
     }
 }
 
@@ -126,11 +132,12 @@ pub(crate) async fn method_not_allowed() -> ApiError {
 #[derive(Clone)]
 pub struct WithRequestContext {
     router: Router,
+    state: AppState,
 }
 
 /// The service `courtyard serve` runs: [`router`] in its request context.
 pub fn service(state: AppState) -> WithRequestContext {
-    WithRequestContext { router: router(state) }
+    WithRequestContext { router: router(state.clone()), state }
 }
 
 impl tower::Service<Request> for WithRequestContext {
@@ -162,21 +169,32 @@ impl tower::Service<Request> for WithRequestContext {
         );
         // A browser asking for a page gets the platform's errors as pages.
         let page_headers = api::wants_page(&request).then(|| request.headers().clone());
-        let response = tower::Service::<Request>::call(&mut self.router, request).instrument(span);
-        Box::pin(async move {
-            let mut response = response.await?;
-            if let Some(headers) = page_headers
-                && let Some(error) = response.extensions().get::<pages::HostError>()
-            {
-                let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
-                response = pages::as_page(response.status(), error, &headers);
-                if let Some(retry_after) = retry_after {
-                    response.headers_mut().insert(header::RETRY_AFTER, retry_after);
+        // A request to a third-party app's own origin is that app's.
+        let on_app_origin = app_origin::app_of_request(&self.state, &request).map(|app| (app, self.state.clone()));
+        let mut router = self.router.clone();
+        Box::pin(
+            async move {
+                let mut response = match on_app_origin {
+                    None => tower::Service::<Request>::call(&mut router, request).await?,
+                    Some((app, state)) => match app_origin::route(&state, app, request).await {
+                        Ok(request) => tower::Service::<Request>::call(&mut router, request).await?,
+                        Err(answer) => answer,
+                    },
+                };
+                if let Some(headers) = page_headers
+                    && let Some(error) = response.extensions().get::<pages::HostError>()
+                {
+                    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+                    response = pages::as_page(response.status(), error, &headers);
+                    if let Some(retry_after) = retry_after {
+                        response.headers_mut().insert(header::RETRY_AFTER, retry_after);
+                    }
                 }
+                response.headers_mut().insert(REQUEST_ID_HEADER, id);
+                Ok(response)
             }
-            response.headers_mut().insert(REQUEST_ID_HEADER, id);
-            Ok(response)
-        })
+            .instrument(span),
+        )
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod app_origins;
 mod audit;
 mod bola;
 mod collections;

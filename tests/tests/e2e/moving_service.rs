@@ -18,11 +18,11 @@ const WITHOUT_PHONE: &[&str] = &[
     "outbound-http:api.meier-removals.example",
 ];
 
-fn manifest() -> String {
+pub(crate) fn manifest() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../microapps/moving-service/courtyard.toml")).unwrap()
 }
 
-async fn install(deployment: &Deployment, version: &str, manifest: &str) {
+pub(crate) async fn install(deployment: &Deployment, version: &str, manifest: &str) {
     let path = deployment.manifest(&format!("moving-{version}"), manifest);
     let installed = deployment.install(MOVING_SERVICE_WASM, path);
     assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));

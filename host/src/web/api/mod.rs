@@ -44,6 +44,8 @@ pub use openapi::document as openapi_document;
 pub(crate) use openapi::publish;
 pub(crate) use validate::{date, email, optional_text, present, text};
 
+use super::app_origin::OnAppOrigin;
+use super::pages::see_other;
 use super::{ApiError, AppState};
 use crate::identity::{AuthError, Credential, Permission, Principal};
 use crate::storage::StorageError;
@@ -299,15 +301,27 @@ where
 /// Authenticates and checks the route's permission; hands the request on
 /// with the principal in its extensions, or answers the refusal.
 async fn admit(gate: &Gate, mut request: Request) -> Result<Request, Response> {
-    match authenticate(&gate.state, request.method(), request.headers()).await {
-        Ok(Some(principal)) => {
+    let on_app_origin = request.extensions().get::<OnAppOrigin>().map(|origin| origin.app.clone());
+    let authenticated = match &on_app_origin {
+        Some(app) => authenticate_on_app_origin(&gate.state, app, request.method(), request.headers()).await,
+        None => authenticate(&gate.state, request.method(), request.headers()).await,
+    };
+    match authenticated {
+        Ok(Some((principal, credential))) => {
             if !principal.holds_anywhere(gate.permission) {
                 return Err(ApiError::forbidden(format!("this needs the `{}` permission", gate.permission.name()))
                     .into_response());
             }
             request.extensions_mut().insert(principal);
+            request.extensions_mut().insert(credential);
         }
         Ok(None) if gate.permission == Permission::Public => {}
+        // No live pass on an app's origin: round through the platform for one.
+        Ok(None) if on_app_origin.is_some() && request.method() == Method::GET => {
+            let app = on_app_origin.unwrap_or_default();
+            let back = request.uri().path_and_query().map_or("/", |p| p.as_str());
+            return Err(see_other(&crate::web::app_origin::back_through_platform(&gate.state, &app, back)));
+        }
         Ok(None) if wants_page(&request) => return Err(sign_in_first(&request)),
         Ok(None) => return Err(ApiError::unauthorized("sign in first").into_response()),
         Err(err) => return Err(err.into_response()),
@@ -341,18 +355,42 @@ pub(crate) async fn authenticate(
     state: &AppState,
     method: &Method,
     headers: &HeaderMap,
-) -> Result<Option<Arc<Principal>>, ApiError> {
+) -> Result<Option<(Arc<Principal>, Credential)>, ApiError> {
     match state.identity.authenticate(headers).await {
         Ok(Some((principal, credential))) => {
             if credential == Credential::Cookie && !is_safe(method) && !same_origin(state, headers) {
                 return Err(ApiError::forbidden("cross-site request refused"));
             }
-            Ok(Some(principal))
+            Ok(Some((principal, credential)))
         }
         Ok(None) => Ok(None),
         Err(AuthError::Storage(err)) => Err(ApiError::internal(err)),
         Err(err) => {
             tracing::info!(reason = %err, "credentials refused");
+            Err(ApiError::unauthorized("the credentials are not valid"))
+        }
+    }
+}
+
+/// The caller on a third-party app's own origin: only that app's pass
+/// counts there, and a write must come from that very origin.
+async fn authenticate_on_app_origin(
+    state: &AppState,
+    app: &str,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<Option<(Arc<Principal>, Credential)>, ApiError> {
+    match state.identity.authenticate_app(headers, app).await {
+        Ok(Some(principal)) => {
+            if !is_safe(method) && !crate::web::app_origin::from_own_origin(state, app, headers) {
+                return Err(ApiError::forbidden("cross-site request refused"));
+            }
+            Ok(Some((principal, Credential::AppPass)))
+        }
+        Ok(None) => Ok(None),
+        Err(AuthError::Storage(err)) => Err(ApiError::internal(err)),
+        Err(err) => {
+            tracing::info!(reason = %err, "an app pass was refused");
             Err(ApiError::unauthorized("the credentials are not valid"))
         }
     }

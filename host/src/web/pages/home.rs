@@ -121,12 +121,7 @@ async fn places_of(
 
 /// The apps the customer enabled at the property: core apps first.
 async fn tiles_of(state: &AppState, t: &Texts, customer: &str, property: &str) -> Result<Vec<Tile>, ApiError> {
-    let approvals = state.services.database.approvals(customer).await?;
-    let mut apps: Vec<_> = approvals
-        .iter()
-        .filter(|approval| approval.enabled && approval.covers(property))
-        .filter_map(|approval| state.catalog.get(&approval.app_id))
-        .collect();
+    let mut apps = crate::web::entry::enabled_here(state, customer, property).await?;
     apps.sort_by(|a, b| {
         let rank = |kind: AppKind| u8::from(kind == AppKind::ThirdParty);
         (rank(a.manifest.kind), &a.manifest.name).cmp(&(rank(b.manifest.kind), &b.manifest.name))

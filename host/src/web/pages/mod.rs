@@ -138,6 +138,11 @@ pub(crate) fn check_csrf(state: &AppState, headers: &HeaderMap, sent: &str) -> R
 }
 
 async fn stylesheet() -> Response {
+    stylesheet_response()
+}
+
+/// The shared stylesheet, also served to apps on their own origins.
+pub(crate) fn stylesheet_response() -> Response {
     let mut response = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET).into_response();
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

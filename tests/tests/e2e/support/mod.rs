@@ -4,10 +4,13 @@
 #![allow(dead_code)]
 
 mod vendor;
+mod visitor;
 mod world;
 
 #[allow(unused_imports)]
 pub use vendor::{Vendor, VendorCall, civil_date, days_from_today};
+#[allow(unused_imports)]
+pub use visitor::{Answer, Visitor};
 #[allow(unused_imports)]
 pub use world::{Auth, CustomerInfo, PASSWORD, Person, World, link_parameter};
 

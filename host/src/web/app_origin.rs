@@ -65,6 +65,11 @@ impl AppOrigins {
         format!("{}://{}{app}{}", self.scheme, self.prefix, self.suffix)
     }
 
+    /// Every app origin, as a CSP source: `http://*.apps.localhost:8080`.
+    pub fn wildcard(&self) -> String {
+        format!("{}://*{}", self.scheme, self.suffix)
+    }
+
     /// The app whose origin a request's `Host` names, if any.
     pub fn app_of(&self, host: &str) -> Option<String> {
         let host = host.to_ascii_lowercase();
@@ -168,6 +173,7 @@ mod tests {
     fn each_app_has_an_origin_of_its_own_and_nothing_else_is_one() {
         let origins = AppOrigins::new(None, "http://localhost:8080").unwrap();
         assert_eq!(origins.origin("movers"), "http://movers.apps.localhost:8080");
+        assert_eq!(origins.wildcard(), "http://*.apps.localhost:8080");
         assert_eq!(origins.app_of("Movers.apps.localhost:8080").as_deref(), Some("movers"));
         for host in [
             "localhost:8080",

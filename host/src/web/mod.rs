@@ -63,6 +63,7 @@ impl AppState {
         public_url: String,
     ) -> anyhow::Result<AppState> {
         let app_origins = AppOrigins::new(config.app_origins.as_deref(), &public_url)?;
+        pages::set_page_policy(&app_origins.wildcard());
         Ok(AppState {
             catalog,
             runtime,

@@ -209,4 +209,7 @@ async fn a_browser_meets_pages_not_json() {
         )
         .await;
     assert_eq!(forged.status, 403);
+    // The log, written to a file here, carries no terminal colours.
+    let log = node.log();
+    assert!(log.contains("courtyard is serving") && !log.contains('\u{1b}'), "{log}");
 }

@@ -16,6 +16,7 @@ mod durability;
 mod http;
 mod import;
 mod install;
+mod journeys;
 mod mail;
 mod malformed;
 mod moving_service;

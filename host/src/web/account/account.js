@@ -38,8 +38,8 @@ function fields(form) {
 
 /// Only paths on this site, so a link cannot send people elsewhere.
 function next() {
-  const target = params.get("next") || "/apps/pinboard/";
-  return target.startsWith("/") && !target.startsWith("//") ? target : "/apps/pinboard/";
+  const target = params.get("next") || "/";
+  return target.startsWith("/") && !target.startsWith("//") && !target.includes("\\") ? target : "/";
 }
 
 const actions = {

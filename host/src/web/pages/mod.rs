@@ -19,6 +19,8 @@ pub(crate) use consent_screen::screen as consent_screen;
 pub(crate) use errors::{HostError, as_page};
 pub(crate) use i18n::{Lang, Texts};
 
+use std::sync::OnceLock;
+
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -29,8 +31,31 @@ use super::{ApiError, AppState};
 use crate::identity::{Permission, Principal, cookie};
 
 /// Host pages: nothing runs, nothing foreign loads, nothing frames them.
-pub(crate) const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-                                      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// Forms go to the platform, and on from there to third-party apps' own
+/// origins only (a browser checks `form-action` along the redirects after a
+/// form, and entering an app is such a redirect).
+static PAGE_POLICY: OnceLock<HeaderValue> = OnceLock::new();
+
+/// Sets the host pages' policy for this process, with the app origins'
+/// wildcard (`http://*.apps.localhost:8080`) as the one foreign form target.
+pub(crate) fn set_page_policy(app_origins_wildcard: &str) {
+    let policy = format!(
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' {app_origins_wildcard}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        let _ = PAGE_POLICY.set(value);
+    }
+}
+
+fn page_policy() -> HeaderValue {
+    PAGE_POLICY.get().cloned().unwrap_or_else(|| {
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        )
+    })
+}
 
 const STYLESHEET: &str = include_str!("../../../static/portal.css");
 
@@ -82,7 +107,7 @@ pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
 
 /// The headers every host page carries.
 pub(crate) fn secure(headers: &mut HeaderMap) {
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_POLICY));
+    headers.insert(header::CONTENT_SECURITY_POLICY, page_policy());
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // `same-origin`, not `no-referrer`: with no referrer at all, Chromium

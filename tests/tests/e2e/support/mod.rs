@@ -3,10 +3,13 @@
 //! `COURTYARD_TEST_DATABASE_URL` is set) and real guest components.
 #![allow(dead_code)]
 
+mod browser;
 mod vendor;
 mod visitor;
 mod world;
 
+#[allow(unused_imports)]
+pub use browser::Browser;
 #[allow(unused_imports)]
 pub use vendor::{Vendor, VendorCall, civil_date, days_from_today};
 #[allow(unused_imports)]

@@ -175,10 +175,9 @@ impl<'a> World<'a> {
         self.resident_person(who, customer, property).await.auth
     }
 
-    pub async fn resident_person(&mut self, who: &str, customer: &str, property: &str) -> Person {
-        if let Some(person) = self.people.get(who) {
-            return person.clone();
-        }
+    /// A new unit and occupancy for `who` at `property`, and the
+    /// activation code of its letter: (code, occupancy, unit).
+    pub async fn activation_code(&mut self, who: &str, customer: &str, property: &str) -> (String, String, String) {
         let admin = self.customer(customer).await.admin;
         let property_id = self.property(customer, property).await;
         let unit = self
@@ -211,6 +210,14 @@ impl<'a> World<'a> {
             )
             .await;
         let code = code["code"].as_str().unwrap().to_owned();
+        (code, occupancy, unit)
+    }
+
+    pub async fn resident_person(&mut self, who: &str, customer: &str, property: &str) -> Person {
+        if let Some(person) = self.people.get(who) {
+            return person.clone();
+        }
+        let (code, occupancy, unit) = self.activation_code(who, customer, property).await;
         let email = format!("{who}@residents.example");
         self.expect(
             201,

@@ -179,6 +179,19 @@ async fn after_the_session_ends_a_mailed_link_signs_in_and_lands_where_it_pointe
     browser.wait_for_text("Post").await;
     let at = browser.url().await;
     assert!(at.ends_with("/apps/pinboard/?from=mail"), "{at}");
+
+    // Her profile: she switches her pages to German.
+    browser.goto(&platform(&node, "/")).await;
+    browser.click(".menu summary").await;
+    browser.click_text("Profile").await;
+    browser.wait_for_text("Language of your pages").await;
+    browser.check_accessibility("the profile").await;
+    browser.click("#locale option[value='de']").await;
+    browser.click("form[action='/account/profile'] button").await;
+    browser.wait_for_text("Gespeichert.").await;
+    browser.check_accessibility("the profile in German").await;
+    browser.goto(&platform(&node, "/")).await;
+    browser.wait_for_text("Mitteilungen").await;
     browser.close().await;
 }
 

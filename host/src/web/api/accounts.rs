@@ -403,7 +403,7 @@ struct MePatch {
 }
 
 /// Checks a BCP 47-ish locale tag: letters, digits and dashes, ≤ 35 chars.
-pub(super) fn locale(value: &str) -> Result<String, ApiError> {
+pub(crate) fn locale(value: &str) -> Result<String, ApiError> {
     let ok = !value.is_empty()
         && value.len() <= 35
         && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')

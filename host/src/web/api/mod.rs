@@ -38,7 +38,7 @@ use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::Serialize;
 
-pub(crate) use accounts::{check_sign_in, current_property};
+pub(crate) use accounts::{check_sign_in, current_property, locale};
 pub(crate) use extract::{Body, Path, Query};
 pub use openapi::document as openapi_document;
 pub(crate) use openapi::publish;

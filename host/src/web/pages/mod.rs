@@ -13,6 +13,7 @@ mod errors;
 mod home;
 mod i18n;
 mod my_apps;
+mod profile;
 mod session;
 
 pub(crate) use consent_screen::screen as consent_screen;
@@ -64,6 +65,7 @@ pub(crate) fn declare(routes: &mut Routes) {
     home::declare(routes);
     session::declare(routes);
     my_apps::declare(routes);
+    profile::declare(routes);
 }
 
 /// The signed-in person, as every page's header shows them.

@@ -13,6 +13,8 @@ pub struct BenchCaller {
     pub property: String,
     /// `Bearer <access token>`.
     pub authorization: HeaderValue,
+    /// The same resident's browser session, as a `Cookie` header value.
+    pub cookie: HeaderValue,
 }
 
 static CALLER: OnceLock<BenchCaller> = OnceLock::new();
@@ -33,4 +35,9 @@ pub const HEADER: HeaderName = header::AUTHORIZATION;
 /// The header's value for the benchmark caller.
 pub fn header_value() -> HeaderValue {
     get().authorization.clone()
+}
+
+/// The caller's browser session cookie, for the portal's pages.
+pub fn cookie() -> HeaderValue {
+    get().cookie.clone()
 }

@@ -8,7 +8,10 @@
 //! - (d) `courtyard-pinboard`: pinboard's list served by Courtyard;
 //! - (e) `courtyard-profile`: a third-party app reading one profile field
 //!   the customer approved and the resident consented to: token check,
-//!   policy decision, audit append and a fresh instance per request.
+//!   policy decision, audit append and a fresh instance per request;
+//! - (i) `courtyard-home`: the portal's home page for a signed-in resident
+//!   (browser session cookie): the property, its app tiles, the
+//!   notifications with their unread count, rendered from the template.
 //!
 //! ```text
 //! cargo run --release -p courtyard-bench -- --duration-secs 10 --connections 32 --only b,c
@@ -54,11 +57,18 @@ enum Kind {
     CourtyardEcho,
     CourtyardPinboard,
     CourtyardProfile,
+    CourtyardHome,
 }
 
 impl Kind {
-    const ALL: [Kind; 5] =
-        [Kind::Native, Kind::BareWasmtime, Kind::CourtyardEcho, Kind::CourtyardPinboard, Kind::CourtyardProfile];
+    const ALL: [Kind; 6] = [
+        Kind::Native,
+        Kind::BareWasmtime,
+        Kind::CourtyardEcho,
+        Kind::CourtyardPinboard,
+        Kind::CourtyardProfile,
+        Kind::CourtyardHome,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -67,18 +77,19 @@ impl Kind {
             Kind::CourtyardEcho => "courtyard-echo",
             Kind::CourtyardPinboard => "courtyard-pinboard",
             Kind::CourtyardProfile => "courtyard-profile",
+            Kind::CourtyardHome => "courtyard-home",
         }
     }
 
     fn letter(self) -> &'static str {
-        ["a", "b", "c", "d", "e"][self as usize]
+        ["a", "b", "c", "d", "e", "i"][self as usize]
     }
 
     fn parse(text: &str) -> Result<Kind, String> {
         Kind::ALL
             .into_iter()
             .find(|kind| kind.letter() == text || kind.name() == text)
-            .ok_or_else(|| format!("unknown server `{text}`: use a, b, c, d, e or their names"))
+            .ok_or_else(|| format!("unknown server `{text}`: use a, b, c, d, e, i or their names"))
     }
 }
 
@@ -95,7 +106,7 @@ struct Args {
     /// Keep-alive connections, each sending one request after another.
     #[arg(long, default_value_t = 32)]
     connections: usize,
-    /// Run only these servers: letters a–e or names, comma-separated.
+    /// Run only these servers: letters a–e and i, or names, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = Kind::parse)]
     only: Vec<Kind>,
     /// Threads of the load generator's own runtime (1: single-threaded).
@@ -213,6 +224,12 @@ async fn serve(kind: Kind, platform: Option<&Platform>) -> anyhow::Result<(Targe
                 .with_header(caller::HEADER, caller::header_value()),
             None,
         ),
+        Kind::CourtyardHome => (
+            Target::get(courtyard()?.local_addr(), "/")
+                .with_header(http::header::COOKIE, caller::cookie())
+                .with_header(http::header::ACCEPT, http::HeaderValue::from_static("text/html")),
+            None,
+        ),
     })
 }
 
@@ -233,6 +250,14 @@ fn probe(generator: &LoadGenerator, kind: Kind, target: &Target) -> anyhow::Resu
             body == ECHO_BODY.as_bytes(),
             "{} did not echo the body: {}",
             kind.name(),
+            load::snippet(&body)
+        );
+    }
+    if kind == Kind::CourtyardHome {
+        let page = String::from_utf8_lossy(&body);
+        anyhow::ensure!(
+            page.contains("Bench Court") && page.contains("8 unread") && page.contains("class=\"tile\""),
+            "home did not show the property, its apps and the unread count: {}",
             load::snippet(&body)
         );
     }

@@ -58,6 +58,9 @@ pub const RESIDENT_NAME: &str = "Bench Resident";
 /// The request case (e) sends: one consented profile field.
 pub const PROFILE_PATH: &str = "/apps/profile-reader/";
 
+/// Notifications the benchmark resident has, as home lists them.
+const NOTIFICATIONS: usize = 8;
+
 /// The customer approves both third-party apps and the resident consents,
 /// the way the API records it.
 async fn approve_and_consent(server: &Server, caller: &caller::BenchCaller) -> anyhow::Result<()> {
@@ -100,11 +103,22 @@ async fn sign_in_resident(server: &Server) -> anyhow::Result<caller::BenchCaller
     database.add_occupant(&occupancy.id, &user.id).await?;
     let (session, _) = server.identity().open_session(&user.id, false).await?;
     let token = server.identity().access_token(&user.id, &session);
+    let (_, browser_secret) = server.identity().open_session(&user.id, true).await?;
+    let cookie = format!("{}={browser_secret}", server.identity().cookie_name());
+    // Home lists the resident's notifications: a few, some of them read.
+    for n in 0..NOTIFICATIONS {
+        let title = format!("Notice {n}");
+        let body = "The laundry room is closed on Monday morning for maintenance.";
+        database
+            .insert_notification(&user.id, &customer.id, &property.id, "echo", &title, body, Some("/"), 1_000)
+            .await?;
+    }
     Ok(caller::BenchCaller {
         subject: user.id,
         customer: customer.id,
         property: property.id,
         authorization: http::HeaderValue::from_str(&format!("Bearer {token}"))?,
+        cookie: http::HeaderValue::from_str(&cookie)?,
     })
 }
 

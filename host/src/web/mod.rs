@@ -1,6 +1,5 @@
 //! The HTTP front: routing, request ids, health, and dispatch to apps.
 
-mod account;
 pub mod api;
 mod app_origin;
 pub use app_origin::AppOrigins;

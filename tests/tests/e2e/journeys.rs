@@ -27,24 +27,25 @@ async fn a_resident_signs_up_with_a_code_confirms_and_posts_on_the_pinboard() {
     let mut world = World::new(&deployment, &node);
     let (code, _, _) = world.activation_code("nora", "acme", "elm-5").await;
 
-    // The letter's link.
+    // The letter's link; the code is filled in already.
     browser.goto(&platform(&node, &format!("/account/signup?code={code}"))).await;
     browser.check_accessibility("the sign-up page").await;
-    browser.fill("#signup-name", "Nora Neu").await;
-    browser.fill("#signup-email", "nora@residents.example").await;
-    browser.fill("#signup-password", PASSWORD).await;
-    browser.click("form[data-action='signup'] button").await;
-    browser.wait_for_text("we have mailed nora@residents.example").await;
+    browser.fill("#name", "Nora Neu").await;
+    browser.fill("#email", "nora@residents.example").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("form[action='/account/signup'] button").await;
+    browser.wait_for_text("We have mailed nora@residents.example a link").await;
+    browser.check_accessibility("the mailed-a-link page").await;
 
     // The mailed link confirms the address and leads to signing in.
     let mail = deployment.wait_for_mail("nora@residents.example", "Confirm your email address").await;
     let link = mail.lines().find(|line| line.contains("/account/verify?token=")).expect("a link").trim().to_owned();
     browser.goto(&link[link.find("http").unwrap()..]).await;
-    browser.wait_for_text("Your email address is confirmed").await;
     browser.check_accessibility("the confirmation page").await;
-    browser.fill("#signin-email", "nora@residents.example").await;
-    browser.fill("#signin-password", PASSWORD).await;
-    browser.click("form[data-action='signin'] button").await;
+    browser.click_text("Confirm my email address").await;
+    browser.wait_for_text("Your email address is confirmed").await;
+    browser.click_text("Sign in").await;
+    sign_in_here(&browser, "nora@residents.example").await;
 
     // Home: her building and its apps.
     browser.wait_for_text("Pinboard").await;
@@ -192,6 +193,44 @@ async fn after_the_session_ends_a_mailed_link_signs_in_and_lands_where_it_pointe
     browser.check_accessibility("the profile in German").await;
     browser.goto(&platform(&node, "/")).await;
     browser.wait_for_text("Mitteilungen").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn without_scripts_a_resident_signs_up_confirms_and_reaches_home() {
+    let Some(browser) = Browser::start_without_scripts("signup-without-scripts").await else { return };
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let (code, _, _) = world.activation_code("otto", "acme", "elm-5").await;
+    // This browser really runs no page scripts.
+    browser.goto("data:text/html,<title>before</title><script>document.title='ran'</script>").await;
+    assert_eq!(browser.client.title().await.unwrap(), "before");
+
+    // A mistyped code is said on the page, which keeps what was typed.
+    browser.goto(&platform(&node, "/account/signup?code=WRONG-CODE")).await;
+    browser.fill("#name", "Otto Ohne").await;
+    browser.fill("#email", "otto@residents.example").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("form[action='/account/signup'] button").await;
+    browser.wait_for_text("this code is unknown, expired or already used").await;
+    assert_eq!(browser.find("#name").await.prop("value").await.unwrap().as_deref(), Some("Otto Ohne"));
+
+    browser.fill("#activation_code", &code).await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("form[action='/account/signup'] button").await;
+    browser.wait_for_text("We have mailed otto@residents.example a link").await;
+    let mail = deployment.wait_for_mail("otto@residents.example", "Confirm your email address").await;
+    let link = mail.lines().find(|line| line.contains("/account/verify?token=")).expect("a link").trim().to_owned();
+    browser.goto(&link[link.find("http").unwrap()..]).await;
+    browser.click_text("Confirm my email address").await;
+    browser.wait_for_text("Your email address is confirmed").await;
+    browser.click_text("Sign in").await;
+    browser.fill("#email", "otto@residents.example").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("form[action='/account/signin'] button").await;
+    browser.wait_for_text("Pinboard").await;
+    browser.wait_for_text("No notifications yet.").await;
     browser.close().await;
 }
 

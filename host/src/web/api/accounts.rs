@@ -100,19 +100,19 @@ struct Refresh {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct TokenOnly {
+pub(crate) struct TokenOnly {
     pub token: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ResetRequest {
+pub(crate) struct ResetRequest {
     email: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ResetConfirm {
+pub(crate) struct ResetConfirm {
     token: String,
     password: String,
 }
@@ -243,7 +243,10 @@ pub(super) async fn send_verification(state: &AppState, user: &User) -> Result<(
     Ok(())
 }
 
-async fn verify_email(State(state): State<AppState>, Body(body): Body<TokenOnly>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn verify_email(
+    State(state): State<AppState>,
+    Body(body): Body<TokenOnly>,
+) -> Result<StatusCode, ApiError> {
     let database = &state.services.database;
     let token = database
         .redeem_email_token(&digest(&body.token), TokenPurpose::VerifyEmail)
@@ -255,7 +258,10 @@ async fn verify_email(State(state): State<AppState>, Body(body): Body<TokenOnly>
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn request_reset(State(state): State<AppState>, Body(body): Body<ResetRequest>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn request_reset(
+    State(state): State<AppState>,
+    Body(body): Body<ResetRequest>,
+) -> Result<StatusCode, ApiError> {
     // The same answer whether or not the address has an account.
     let key = normalize_email(&body.email);
     if key.len() <= 254
@@ -287,7 +293,10 @@ async fn request_reset(State(state): State<AppState>, Body(body): Body<ResetRequ
     Ok(StatusCode::ACCEPTED)
 }
 
-async fn confirm_reset(State(state): State<AppState>, Body(body): Body<ResetConfirm>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn confirm_reset(
+    State(state): State<AppState>,
+    Body(body): Body<ResetConfirm>,
+) -> Result<StatusCode, ApiError> {
     crate::identity::check_policy(&body.password).map_err(|err| ApiError::invalid(err.to_string()))?;
     let database = &state.services.database;
     let token = database

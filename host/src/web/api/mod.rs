@@ -9,12 +9,12 @@
 //! Handlers then check the permission for the exact object, answering 404
 //! for objects outside the caller's reach.
 
-mod accounts;
+pub(crate) mod accounts;
 mod approvals;
 mod audit;
 mod extract;
 mod import;
-mod onboarding;
+pub(crate) mod onboarding;
 mod openapi;
 mod operators;
 mod people;
@@ -178,7 +178,6 @@ impl Routes {
 pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
     let mut routes = Routes::new(state);
     super::declare(&mut routes);
-    super::account::declare(&mut routes);
     accounts::declare(&mut routes);
     tenancy::declare(&mut routes);
     units::declare(&mut routes);

@@ -179,7 +179,7 @@ async fn list_codes(
 /// with an invitation the account gets the invited address.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SignUp {
+pub(crate) struct SignUp {
     name: String,
     email: Option<String>,
     password: String,
@@ -200,7 +200,7 @@ fn code_refused() -> ApiError {
     ApiError::invalid("this code is unknown, expired or already used")
 }
 
-async fn sign_up(State(state): State<AppState>, Body(body): Body<SignUp>) -> Result<Response, ApiError> {
+pub(crate) async fn sign_up(State(state): State<AppState>, Body(body): Body<SignUp>) -> Result<Response, ApiError> {
     crate::identity::check_policy(&body.password).map_err(|err| ApiError::invalid(err.to_string()))?;
     let name = text("name", &body.name, 200)?;
     let locale = match &body.locale {
@@ -276,7 +276,7 @@ async fn redeem(
 /// fields count; otherwise an account is created along with the request.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NewAccessRequest {
+pub(crate) struct NewAccessRequest {
     name: Option<String>,
     email: Option<String>,
     password: Option<String>,
@@ -289,7 +289,7 @@ struct NewAccessRequest {
     message: Option<String>,
 }
 
-async fn request_access(
+pub(crate) async fn request_access(
     State(state): State<AppState>,
     actor: Option<Actor>,
     Body(body): Body<NewAccessRequest>,

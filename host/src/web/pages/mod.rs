@@ -13,6 +13,7 @@ mod errors;
 mod home;
 mod i18n;
 mod my_apps;
+mod onboarding;
 mod profile;
 mod session;
 
@@ -65,6 +66,7 @@ pub(crate) fn declare(routes: &mut Routes) {
     home::declare(routes);
     session::declare(routes);
     my_apps::declare(routes);
+    onboarding::declare(routes);
     profile::declare(routes);
 }
 

@@ -131,3 +131,20 @@ async fn mail_links_open_account_pages_and_browsers_are_sent_to_sign_in() {
     let api = client.get(node.url("/apps/pinboard/")).header("accept", "application/json").send().await.unwrap();
     assert_eq!(api.status(), 401);
 }
+
+#[tokio::test]
+async fn an_oversized_json_body_is_too_large_not_invalid() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let huge = format!("{{\"email\":\"{}\",\"password\":\"x\"}}", "a".repeat(3 << 20));
+    let answer = client()
+        .post(node.url("/api/auth/login"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 413);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
+}

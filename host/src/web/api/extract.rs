@@ -28,6 +28,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
                 "unsupported_media_type",
                 "send JSON with Content-Type: application/json",
             )),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large"))
+            }
             Err(rejection) => Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",

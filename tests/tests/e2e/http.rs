@@ -145,6 +145,6 @@ async fn an_oversized_json_body_is_too_large_not_invalid() {
         .await
         .unwrap();
     assert_eq!(answer.status(), 413);
-    let body: serde_json::Value = answer.json().await.unwrap();
+    let body: Value = answer.json().await.unwrap();
     assert_eq!(body["error"]["code"], "payload_too_large");
 }

@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use lettre::message::Body;
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType, MIME_VERSION_1_0};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::Notify;
 
@@ -82,28 +83,39 @@ impl Mailer {
     }
 }
 
+/// One message, the same whether it goes out over SMTP or into the outbox:
+/// `MIME-Version`, `Content-Type: text/plain; charset=utf-8`, a `Message-ID`
+/// and a `Date`, and the text in 8 bits, so links stay whole lines.
+fn message(from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<Message> {
+    // Mail lines end in CRLF (RFC 5322); texts are written with `\n`. In 8
+    // bits a line may hold 998 bytes, so a link is never broken; a text that
+    // does not fit (a NUL, an endless line) falls back to lettre's choice.
+    let text = mail.body.replace("\r\n", "\n").replace('\n', "\r\n");
+    let fits_8bit = !text.contains('\0') && text.split("\r\n").all(|line| line.len() <= 998 && !line.contains('\r'));
+    let body = if fits_8bit {
+        Body::dangerous_pre_encoded(text.into_bytes(), ContentTransferEncoding::EightBit)
+    } else {
+        Body::new(text)
+    };
+    Ok(Message::builder()
+        .from(from.clone())
+        .to(mail.recipient.parse()?)
+        .subject(mail.subject.clone())
+        .message_id(None)
+        .date_now()
+        .header(ContentType::TEXT_PLAIN)
+        .header(MIME_VERSION_1_0)
+        .body(body)?)
+}
+
 async fn deliver(delivery: &Delivery, from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<()> {
+    let message = message(from, mail)?;
     match delivery {
         Delivery::Smtp(transport) => {
-            let message = Message::builder()
-                .from(from.clone())
-                .to(mail.recipient.parse()?)
-                .subject(mail.subject.clone())
-                .message_id(None)
-                .header(ContentType::TEXT_PLAIN)
-                .body(mail.body.clone())?;
             transport.send(message).await?;
         }
         Delivery::Folder(folder) => {
-            // For people to read: the headers that matter and the text as
-            // written, without a transfer encoding.
-            let text = format!(
-                "From: {from}\nTo: {}\nSubject: {}\nDate: {}\n\n{}",
-                mail.recipient,
-                mail.subject,
-                httpdate(std::time::SystemTime::now()),
-                mail.body
-            );
+            let text = message.formatted();
             // The outbox holds sign-in and reset links: private to the host.
             let name = format!("{:010}.eml", mail.id);
             let partial = folder.join(format!(".{name}.partial"));
@@ -112,7 +124,7 @@ async fn deliver(delivery: &Delivery, from: &Mailbox, mail: &OutgoingMail) -> an
                 crate::storage::create_private_dir(&dir)?;
                 let mut file =
                     crate::storage::private_file_options().write(true).create(true).truncate(true).open(&draft)?;
-                std::io::Write::write_all(&mut file, text.as_bytes())?;
+                std::io::Write::write_all(&mut file, &text)?;
                 file.sync_all()
             })
             .await??;
@@ -120,14 +132,6 @@ async fn deliver(delivery: &Delivery, from: &Mailbox, mail: &OutgoingMail) -> an
         }
     }
     Ok(())
-}
-
-fn httpdate(at: std::time::SystemTime) -> String {
-    let at = time::OffsetDateTime::from(at);
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] +0000"
-    );
-    at.format(&format).unwrap_or_default()
 }
 
 /// Mails a new account its set-password link, valid for 7 days.
@@ -163,4 +167,27 @@ pub async fn welcome(
 /// `?tls=required` asks for STARTTLS).
 pub fn smtp(url: &str) -> anyhow::Result<Delivery> {
     Ok(Delivery::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mail_is_a_complete_message_with_its_links_on_whole_lines() {
+        let from: Mailbox = "Courtyard <no-reply@courtyard.localhost>".parse().unwrap();
+        let link = format!("http://localhost:8080/account/verify?token={}", "x".repeat(43));
+        let mail = OutgoingMail {
+            id: 1,
+            recipient: "anna@example.org".to_owned(),
+            subject: "Confirm your email address".to_owned(),
+            body: format!("Hello Anna,\n\nopen\n\n{link}\n\nThanks.\n"),
+            attempts: 0,
+        };
+        let text = String::from_utf8(message(&from, &mail).unwrap().formatted()).unwrap();
+        for header in ["MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Message-ID: <", "Date: "] {
+            assert!(text.lines().any(|line| line.starts_with(header)), "`{header}` in:\n{text}");
+        }
+        assert!(text.lines().any(|line| line.trim_end() == link), "{text}");
+    }
 }

@@ -90,6 +90,12 @@ async fn the_database_and_the_outbox_are_private_to_the_host() {
     for mail in &mails {
         assert_eq!(mode(mail), 0o600, "{mail:?}");
     }
+    // Each mail in the outbox is a complete message, as SMTP would carry it.
+    let text = std::fs::read_to_string(&mails[0]).unwrap();
+    for header in ["MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Message-ID: <", "Date: "] {
+        assert!(text.lines().any(|line| line.starts_with(header)), "`{header}` in:\n{text}");
+    }
+    assert!(text.contains("Content-Transfer-Encoding: 8bit"), "links stay whole lines: {text}");
     if deployment.database_url.is_none() {
         for file in ["courtyard.db", "courtyard.db-wal"] {
             assert_eq!(mode(&data.join(file)), 0o600, "{file}");

@@ -68,7 +68,8 @@ struct Note {
 #[template(path = "home.html")]
 struct HomePage {
     frame: Frame,
-    place: Option<Place>,
+    /// The name of the property home shows, once one is chosen.
+    place: Option<String>,
     places: Vec<Place>,
     tiles: Vec<Tile>,
     notes: Vec<Note>,
@@ -86,11 +87,7 @@ async fn home(State(state): State<AppState>, actor: Option<Actor>, headers: Head
     let t = frame.t;
     let current = current_property(&principal);
     let places = places_of(&state, &principal, current.as_ref()).await?;
-    let place = places.iter().find(|place| place.current).map(|place| Place {
-        id: place.id.clone(),
-        name: place.name.clone(),
-        current: true,
-    });
+    let place = places.iter().find(|place| place.current).map(|place| place.name.clone());
     let tiles = match &current {
         Some((customer, property)) => tiles_of(&state, &t, customer, property).await?,
         None => Vec::new(),

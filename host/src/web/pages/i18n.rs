@@ -19,7 +19,7 @@ impl Lang {
     #[cfg(test)]
     pub(crate) const ALL: [Lang; 2] = [Lang::En, Lang::De];
 
-    /// The BCP 47 tag, for `<html lang>`.
+    /// The BCP 47 tag, for the page's `lang` attribute.
     pub(crate) fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -93,7 +93,7 @@ impl Texts {
         Texts { lang }
     }
 
-    /// The `<html lang>` value.
+    /// The page's `lang` attribute value.
     pub(crate) fn code(&self) -> &'static str {
         self.lang.code()
     }

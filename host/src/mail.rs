@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use lettre::message::Body;
 use lettre::message::Mailbox;
-use lettre::message::header::{ContentTransferEncoding, ContentType, MIME_VERSION_1_0};
+use lettre::message::header::{
+    ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue, MIME_VERSION_1_0,
+};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::Notify;
 
@@ -51,6 +53,11 @@ impl Mailer {
         self.database.enqueue_mail(recipient, subject, body).await?;
         self.wake.notify_one();
         Ok(())
+    }
+
+    /// Wakes the delivery task: something was queued in the outbox.
+    pub fn wake(&self) {
+        self.wake.notify_one();
     }
 
     /// Delivers queued mail until the task is aborted.
@@ -97,15 +104,56 @@ fn message(from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<Message> {
     } else {
         Body::new(text)
     };
-    Ok(Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(mail.recipient.parse()?)
         .subject(mail.subject.clone())
         .message_id(None)
         .date_now()
         .header(ContentType::TEXT_PLAIN)
-        .header(MIME_VERSION_1_0)
-        .body(body)?)
+        .header(MIME_VERSION_1_0);
+    if let Some(address) = &mail.list_unsubscribe {
+        // RFC 8058: a mail client may offer "unsubscribe", and post to it
+        // without opening a page.
+        builder = builder.header(ListUnsubscribe(format!("<{address}>"))).header(ListUnsubscribePost);
+    }
+    Ok(builder.body(body)?)
+}
+
+/// `List-Unsubscribe` (RFC 2369): where the recipient stops these mails.
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(text: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(text.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post` (RFC 8058): unsubscribing takes one POST.
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
 }
 
 async fn deliver(delivery: &Delivery, from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<()> {
@@ -182,6 +230,7 @@ mod tests {
             recipient: "anna@example.org".to_owned(),
             subject: "Confirm your email address".to_owned(),
             body: format!("Hello Anna,\n\nopen\n\n{link}\n\nThanks.\n"),
+            list_unsubscribe: None,
             attempts: 0,
         };
         let text = String::from_utf8(message(&from, &mail).unwrap().formatted()).unwrap();
@@ -189,5 +238,29 @@ mod tests {
             assert!(text.lines().any(|line| line.starts_with(header)), "`{header}` in:\n{text}");
         }
         assert!(text.lines().any(|line| line.trim_end() == link), "{text}");
+        assert!(!text.contains("List-Unsubscribe"), "only mails one can unsubscribe from say how: {text}");
+    }
+
+    #[test]
+    fn a_notification_mail_offers_one_click_unsubscribing() {
+        let from: Mailbox = "Courtyard <no-reply@courtyard.localhost>".parse().unwrap();
+        let address = format!("http://localhost:8080/account/unsubscribe?token={}", "t".repeat(43));
+        let mail = OutgoingMail {
+            id: 2,
+            recipient: "anna@example.org".to_owned(),
+            subject: "Pinboard: a new notice".to_owned(),
+            body: "Hello\n".to_owned(),
+            list_unsubscribe: Some(address.clone()),
+            attempts: 0,
+        };
+        let text = String::from_utf8(message(&from, &mail).unwrap().formatted()).unwrap();
+        let line = |name: &str| {
+            text.lines()
+                .find(|line| line.starts_with(name))
+                .map(str::to_owned)
+                .unwrap_or_else(|| panic!("{name} in {text}"))
+        };
+        assert_eq!(line("List-Unsubscribe:"), format!("List-Unsubscribe: <{address}>"));
+        assert_eq!(line("List-Unsubscribe-Post:"), "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
     }
 }

@@ -92,7 +92,10 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     if let Delivery::Folder(folder) = &delivery {
         tracing::info!(folder = %folder.display(), "no SMTP server configured: mail is written to this folder");
     }
-    let mail_delivery = tokio::spawn(mailer.deliver_forever(delivery, from));
+    let notification_mail = crate::web::notification_mail(state.clone());
+    let mail_delivery = tokio::spawn(async move {
+        tokio::join!(mailer.deliver_forever(delivery, from), notification_mail);
+    });
     let (shutdown, stop) = oneshot::channel::<()>();
     let app = service(state);
     let limits = config.http.clone();

@@ -17,6 +17,7 @@ mod audit_sqlite;
 mod catalog;
 mod documents;
 mod grants;
+mod notification_mail;
 mod onboarding;
 mod privacy;
 mod private_files;
@@ -40,6 +41,7 @@ pub use documents::{
     Criteria, DocumentScope, Filter, FilterValue, Order, OwnerConsent, Page, StoredDocument, Visibility,
 };
 pub use grants::{Approval, ConsentRecord, POLICY_CHANNEL, PolicyChange, Standing};
+pub use notification_mail::{MailChoice, NewMail, PendingMail, UnsubscribeTarget};
 pub use onboarding::{AccessRequest, ActivationCodeInfo, OutgoingMail};
 pub use privacy::{Notification, ProfileRecord};
 pub use private_files::{

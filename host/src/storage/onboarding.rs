@@ -48,6 +48,8 @@ pub struct OutgoingMail {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// The `List-Unsubscribe` address, for mails one can unsubscribe from.
+    pub list_unsubscribe: Option<String>,
     pub attempts: i64,
 }
 
@@ -259,25 +261,10 @@ impl Database {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Queues a mail; the delivery task sends it.
-    pub async fn enqueue_mail(&self, recipient: &str, subject: &str, body: &str) -> Result<(), StorageError> {
-        let now = now_ms();
-        sqlx::query::<Any>(
-            "INSERT INTO mail_outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(recipient)
-        .bind(subject)
-        .bind(body)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// Mail due for (another) delivery attempt.
     pub async fn due_mail(&self, limit: i64) -> Result<Vec<OutgoingMail>, StorageError> {
         let rows = sqlx::query::<Any>(
-            "SELECT id, recipient, subject, body, attempts FROM mail_outbox \
+            "SELECT id, recipient, subject, body, list_unsubscribe, attempts FROM mail_outbox \
              WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
         )
         .bind(now_ms())
@@ -292,6 +279,7 @@ impl Database {
                     recipient: row.try_get("recipient")?,
                     subject: row.try_get("subject")?,
                     body: row.try_get("body")?,
+                    list_unsubscribe: row.try_get("list_unsubscribe")?,
                     attempts: row.try_get("attempts")?,
                 })
             })

@@ -167,7 +167,9 @@ impl Database {
     }
 
     /// Stores a notification, unless `app_id` already sent `user_id` at
-    /// least `per_hour` in the last hour. Returns whether it was stored.
+    /// least `per_hour` in the last hour, marked for mail when the person
+    /// wants this app's notifications by mail too. Returns whether it was
+    /// stored.
     #[allow(clippy::too_many_arguments)]
     pub async fn insert_notification(
         &self,
@@ -193,8 +195,11 @@ impl Database {
             return Ok(false);
         }
         sqlx::query::<Any>(
-            "INSERT INTO notifications (id, user_id, customer_id, property_id, app_id, title, body, link, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO notifications \
+             (id, user_id, customer_id, property_id, app_id, title, body, link, created_at, mail_state) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+                     CASE WHEN EXISTS (SELECT 1 FROM notification_mail m WHERE m.user_id = $2 AND m.app_id = $5 \
+                                       AND m.mail_since IS NOT NULL) THEN 'pending' END)",
         )
         .bind(new_id())
         .bind(user_id)
@@ -212,12 +217,29 @@ impl Database {
 
     /// The person's notifications, newest first.
     pub async fn notifications_of(&self, user_id: &str, limit: i64) -> Result<Vec<Notification>, StorageError> {
-        let rows =
-            sqlx::query::<Any>("SELECT * FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2")
-                .bind(user_id)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
+        self.notifications_before(user_id, None, limit).await
+    }
+
+    /// The person's notifications older than their notification `before`
+    /// (all of them without), newest first.
+    pub async fn notifications_before(
+        &self,
+        user_id: &str,
+        before: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Notification>, StorageError> {
+        let rows = sqlx::query::<Any>(
+            "SELECT n.* FROM notifications n \
+             LEFT JOIN notifications b ON b.user_id = n.user_id AND b.id = $2 \
+             WHERE n.user_id = $1 AND ($2 IS NULL OR (b.id IS NOT NULL AND \
+                   (n.created_at < b.created_at OR (n.created_at = b.created_at AND n.id < b.id)))) \
+             ORDER BY n.created_at DESC, n.id DESC LIMIT $3",
+        )
+        .bind(user_id)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(notification_from).collect::<Result<_, _>>()?)
     }
 

@@ -10,6 +10,7 @@ mod consent;
 mod entry;
 pub use entry::reconcile_core_app;
 mod error;
+mod notification_mail;
 mod pages;
 
 use std::convert::Infallible;
@@ -25,6 +26,11 @@ use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
 pub use connections::serve;
+
+/// Hands the notifications people want by mail to the outbox, until aborted.
+pub async fn notification_mail(state: AppState) {
+    notification_mail::mail_forever(state).await;
+}
 pub use error::ApiError;
 
 use crate::catalog::Catalog;

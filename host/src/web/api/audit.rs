@@ -246,6 +246,9 @@ async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> Access
             _ => "a former staff member".to_owned(),
         },
         ActorKind::System => "the platform".to_owned(),
+        ActorKind::Anonymous if entry.action == "POST /account/unsubscribe" => {
+            "someone with the link from a mail to you".to_owned()
+        }
         ActorKind::Anonymous => "someone not signed in".to_owned(),
     };
     let fields = entry.fields.clone().unwrap_or_default().replace(',', ", ");
@@ -277,6 +280,12 @@ async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> Access
         }
         action if action.starts_with("GET ") && action.ends_with("/role-assignments") => {
             ("listed the roles you hold among the customer's staff".to_owned(), "list your roles".to_owned())
+        }
+        "POST /account/unsubscribe" => {
+            let app = entry.resource_id.as_deref().unwrap_or_default();
+            let app = state.catalog.get(app).map_or_else(|| app.to_owned(), |app| app.manifest.name.clone());
+            let done = format!("stopped the mails about notifications from {app}");
+            (done.clone(), done)
         }
         "GET /api/operators" => ("listed you among the platform's operators".to_owned(), "list you".to_owned()),
         action if action.starts_with("GET ") && action.ends_with("/access-requests") => {

@@ -18,7 +18,7 @@ pub(crate) mod onboarding;
 mod openapi;
 mod operators;
 mod people;
-mod record;
+pub(crate) mod record;
 mod tenancy;
 mod units;
 mod validate;

@@ -18,6 +18,16 @@ use crate::web::{ApiError, REQUEST_ID_HEADER};
 /// Largest response body read back for the ids it carries.
 const READ_BACK_BYTES: usize = 1 << 20;
 
+/// Set by a handler on its response when the person whose data the action
+/// changed is not the caller, nor named by the route (a link from a mail,
+/// used without signing in): the entry then names them as its subject, and
+/// what of theirs it changed.
+#[derive(Debug, Clone)]
+pub(crate) struct Subject {
+    pub person: String,
+    pub resource: String,
+}
+
 /// Whether a request through `gate` gets an audit entry.
 pub(super) fn audited(gate: &Gate, method: &Method) -> bool {
     let writes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -73,6 +83,10 @@ pub(super) async fn person_action(
     entry.subject_id = gate.person.and_then(param).or_else(|| param("user"));
     if gate.path.starts_with("/api/me") || gate.path.ends_with("/consent") {
         entry.subject_id = principal.as_ref().map(|principal| principal.user_id.clone());
+    }
+    if let Some(Subject { person, resource }) = response.extensions().get::<Subject>() {
+        entry.subject_id = Some(person.clone());
+        entry.resource_id = Some(resource.clone());
     }
     let response = if target.method != Method::GET {
         // People, units, occupancies or properties may have changed.

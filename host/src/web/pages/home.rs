@@ -1,5 +1,5 @@
 //! Home (`/`): the person's property, the apps enabled there, their
-//! notifications. A visitor who is not signed in gets the sign-in page.
+//! newest notifications. A visitor who is not signed in gets the sign-in page.
 
 use askama::Template;
 use axum::body::Bytes;
@@ -7,12 +7,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 
+use super::notifications::Note;
 use super::session::SignInPage;
 use super::{Frame, Texts, check_csrf, form_pairs, form_value, render, see_other};
 use crate::catalog::AppKind;
 use crate::identity::{Permission, Principal};
-use crate::storage::Notification;
-use crate::web::api::{Actor, Path, Routes, current_property, route};
+use crate::web::api::{Actor, Routes, current_property, route};
 use crate::web::{ApiError, AppState};
 
 /// How many notifications home lists.
@@ -23,19 +23,6 @@ pub(super) fn declare(routes: &mut Routes) {
     routes.add(
         route(Method::POST, "/account/property", Permission::Authenticated, "Switch the property home shows"),
         switch_property,
-    );
-    routes.add(
-        route(Method::POST, "/account/notifications/read", Permission::Authenticated, "Mark all notifications read"),
-        mark_all_read,
-    );
-    routes.add(
-        route(
-            Method::GET,
-            "/account/notifications/{notification}",
-            Permission::Authenticated,
-            "Open a notification: marks it read and goes where it leads",
-        ),
-        open_notification,
     );
 }
 
@@ -53,15 +40,6 @@ struct Tile {
     description: String,
     /// For third-party apps: who makes it, shown before first use.
     vendor_line: Option<String>,
-}
-
-struct Note {
-    href: String,
-    title: String,
-    body: String,
-    app_name: String,
-    when: String,
-    unread: bool,
 }
 
 #[derive(Template)]
@@ -94,7 +72,7 @@ async fn home(State(state): State<AppState>, actor: Option<Actor>, headers: Head
     };
     let notifications = state.services.database.notifications_of(&principal.user_id, LISTED_NOTIFICATIONS).await?;
     let unread = notifications.iter().filter(|note| note.read_at.is_none()).count();
-    let notes = notifications.into_iter().map(|note| note_of(&state, note)).collect();
+    let notes = notifications.into_iter().map(|note| Note::of(&state, note)).collect();
     let unread_line = t.f("home.unread", &[("count", &unread.to_string())]);
     Ok(render(StatusCode::OK, &HomePage { frame, place, places, tiles, notes, unread, unread_line }))
 }
@@ -140,18 +118,6 @@ async fn tiles_of(state: &AppState, t: &Texts, customer: &str, property: &str) -
         .collect())
 }
 
-fn note_of(state: &AppState, note: Notification) -> Note {
-    let app_name = state.catalog.get(&note.app_id).map_or_else(|| note.app_id.clone(), |app| app.manifest.name.clone());
-    Note {
-        href: format!("/account/notifications/{}", note.id),
-        title: note.title,
-        body: note.body,
-        app_name,
-        when: super::when(note.created_at),
-        unread: note.read_at.is_none(),
-    }
-}
-
 async fn switch_property(
     State(state): State<AppState>,
     Actor(actor): Actor,
@@ -170,33 +136,4 @@ async fn switch_property(
     state.services.database.choose_session_property(&actor.session_id, Some(&stored)).await?;
     state.identity.forget_session(&actor.session_id);
     Ok(see_other("/"))
-}
-
-async fn mark_all_read(
-    State(state): State<AppState>,
-    Actor(actor): Actor,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let pairs = form_pairs(&body)?;
-    check_csrf(&state, &headers, form_value(&pairs, "csrf").unwrap_or_default())?;
-    state.services.database.mark_notifications_read(&actor.user_id, None).await?;
-    Ok(see_other("/"))
-}
-
-/// Marks one of the person's notifications read and follows its link, on
-/// the site: `/apps/{app}` and the app's own path below it.
-async fn open_notification(
-    State(state): State<AppState>,
-    Actor(actor): Actor,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let database = &state.services.database;
-    let note = database
-        .notification_of(&actor.user_id, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such notification of yours"))?;
-    database.mark_notifications_read(&actor.user_id, Some(&note.id)).await?;
-    let target = format!("/apps/{}{}", note.app_id, note.link.as_deref().unwrap_or("/"));
-    Ok(see_other(&target))
 }

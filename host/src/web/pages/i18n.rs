@@ -110,12 +110,31 @@ impl Texts {
         }
     }
 
-    /// The text named `key` with its `{name}` placeholders filled in.
+    /// The text named `key` with its `{name}` placeholders filled in, in one
+    /// pass: a value that itself holds `{…}` (a title someone typed) stays
+    /// as it is.
     pub(crate) fn f(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut text = self.t(key).to_owned();
-        for (name, value) in values {
-            text = text.replace(&format!("{{{name}}}"), value);
+        let mut rest = self.t(key);
+        let mut text = String::with_capacity(rest.len());
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let filled = after.find('}').and_then(|close| {
+                let value = values.iter().find(|(name, _)| *name == &after[..close])?.1;
+                Some((value, close))
+            });
+            match filled {
+                Some((value, close)) => {
+                    text.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    text.push('{');
+                    rest = after;
+                }
+            }
         }
+        text.push_str(rest);
         text
     }
 }
@@ -150,6 +169,13 @@ mod tests {
     #[test]
     fn placeholders_are_filled_in() {
         let texts = Texts::new(Lang::En);
-        assert!(texts.f("home.unread", &[("count", "3")]).contains('3'));
+        assert_eq!(texts.f("home.unread", &[("count", "3")]), "3 unread");
+    }
+
+    #[test]
+    fn a_value_is_never_read_as_a_placeholder() {
+        let texts = Texts::new(Lang::En);
+        let filled = texts.f("home.third_party_by", &[("vendor", "{vendor} {x")]);
+        assert_eq!(filled, "Third-party app by {vendor} {x");
     }
 }

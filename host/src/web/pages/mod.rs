@@ -12,7 +12,9 @@ mod consent_screen;
 mod errors;
 mod home;
 mod i18n;
+mod mail_choices;
 mod my_apps;
+mod notifications;
 mod onboarding;
 mod profile;
 mod session;
@@ -66,6 +68,8 @@ pub(crate) fn declare(routes: &mut Routes) {
     home::declare(routes);
     session::declare(routes);
     my_apps::declare(routes);
+    notifications::declare(routes);
+    mail_choices::declare(routes);
     onboarding::declare(routes);
     profile::declare(routes);
 }

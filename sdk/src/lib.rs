@@ -79,13 +79,16 @@ extern crate self as courtyard_sdk;
 mod collections;
 pub mod context;
 mod error;
+pub mod frame;
 pub mod html;
 mod http;
+pub mod lang;
 pub mod log;
 pub mod notifications;
 pub mod outbound;
 pub mod profile;
 mod router;
+pub mod time;
 
 pub use collections::{Collection, Doc, FilterValue, ForeignCollection, Page, QueryBuilder, Visibility};
 pub use error::Error;

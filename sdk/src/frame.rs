@@ -35,6 +35,7 @@
 //! | `facts` | a `dl` of names and values |
 //! | `hint`, `error-text` | help under a label; the problem with a field (and `aria-invalid="true"` on it) |
 //! | `secondary`, `danger` | quieter and destructive `button`s; `button` on an `a` makes it look like one |
+//! | `button` on a `summary` | a `details` that opens like a button, e.g. a form to write something |
 //! | `inline` | a `form` whose button keeps its own width, e.g. "Delete" in a card |
 //! | `actions` | a row of buttons |
 //! | `note`, `note error`, `note done` | a notice, a problem, a success |

@@ -90,14 +90,19 @@ impl<'a> Board<'a> {
         };
         let title = field_state(problem.filter(|problem| *problem == Problem::Title), "title", self.lang);
         let body = field_state(problem.filter(|problem| matches!(problem, Problem::Body { .. })), "body", self.lang);
+        // Closed until asked for, so the notices come first on a phone;
+        // open again when what was typed needs correcting.
+        let open = if problem.is_some() { html!(" open") } else { Html::new() };
         html!(
-            "<h2 id=\"write\">{}</h2>\n\
-             <form class=\"card\" method=\"post\" action=\"posts\" aria-labelledby=\"write\">\n{}\
+            "<details class=\"compose\"{}>\n<summary class=\"button\">{}</summary>\n\
+             <form class=\"card\" method=\"post\" action=\"posts\" aria-label=\"{}\">\n{}\
              <label for=\"title\">{}</label>\n<span class=\"hint\" id=\"title-hint\">{}</span>\n{}\
              <input id=\"title\" name=\"title\" maxlength=\"{}\" required aria-describedby=\"title-hint{}\"{} value=\"{}\">\n\
              <label for=\"body\">{}</label>\n<span class=\"hint\" id=\"body-hint\">{}</span>\n{}\
              <textarea id=\"body\" name=\"body\" rows=\"4\" maxlength=\"{}\" aria-describedby=\"body-hint{}\"{}>{}</textarea>\n\
-             <button>{}</button>\n</form>\n",
+             <button>{}</button>\n</form>\n</details>\n",
+            open,
+            t.write,
             t.write,
             summary,
             t.title,
@@ -224,6 +229,7 @@ mod tests {
         assert!(!html.contains("<script") && !html.contains("style="), "{html}");
         assert!(html.contains("<a href=\"?after=c%26d\" rel=\"next\">Older notices</a>"), "{html}");
         assert!(!html.contains("delete"), "no delete button on a neighbour's post: {html}");
+        assert!(html.contains("<details class=\"compose\">\n<summary class=\"button\">Post a notice</summary>"));
     }
 
     #[test]
@@ -234,6 +240,7 @@ mod tests {
         let html = board.render(Some(&[post("7", "Mein Velo", "", true, None)]), None, false);
         let html = html.as_str();
         assert!(html.contains("<html lang=\"de\">") && html.contains("Dein Aushang wurde nicht veröffentlicht"));
+        assert!(html.contains("<details class=\"compose\" open>"), "the form is open to correct: {html}");
         assert!(html.contains("<a href=\"#title\">Gib deinem Aushang einen Titel mit 1 bis 120 Zeichen.</a>"));
         assert!(
             html.contains("aria-describedby=\"title-hint title-error\" aria-invalid=\"true\" value=\"\""),

@@ -83,6 +83,12 @@ async fn residents_post_list_and_delete_their_own() {
     // Bob cannot delete Alice's post, and learns nothing from trying.
     let refused = client.delete(node.url(&format!("/apps/pinboard/posts/{id}"))).header(bob().0, bob().1).send().await;
     assert_eq!(refused.unwrap().status(), 404);
+    let by_form = client.post(node.url(&format!("/apps/pinboard/posts/{id}/delete"))).header(bob().0, bob().1).send();
+    let by_form = by_form.await.unwrap();
+    assert_eq!(by_form.status(), 404);
+    let page = by_form.text().await.unwrap();
+    assert!(page.contains("That notice is gone, or it is not yours to delete."), "{page}");
+    assert!(page.contains("Bike room cleanup on Saturday"), "the board is shown, her post still on it: {page}");
 
     let deleted = client.delete(node.url(&format!("/apps/pinboard/posts/{id}"))).header(alice().0, alice().1).send();
     assert_eq!(deleted.await.unwrap().status(), 204);
@@ -168,8 +174,33 @@ async fn the_board_pages_through_many_posts() {
     assert_eq!(titles, ["Notice 4", "Notice 3", "Notice 2", "Notice 1", "Notice 0"]);
     assert!(second["next"].is_null());
 
-    let forged = client.get(node.url("/apps/pinboard/posts?after=not-a-cursor")).header(name, value).send();
+    let forged = client.get(node.url("/apps/pinboard/posts?after=not-a-cursor")).header(name, value.clone()).send();
     assert_eq!(forged.await.unwrap().status(), 400);
+
+    // The page pages on too, with links both ways; a forged cursor is said on the page.
+    let (_, html) = board_page(&node, &(name, value.clone()), None).await;
+    let older = html.split("<a href=\"?after=").nth(1).and_then(|rest| rest.split('"').next()).expect("a link on");
+    assert_eq!(html.matches("<li class=\"card\">").count(), 20);
+    let later = client
+        .get(node.url(&format!("/apps/pinboard/?after={older}")))
+        .header(name, value.clone())
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let later = later.text().await.unwrap();
+    assert_eq!(later.matches("<li class=\"card\">").count(), 5, "{later}");
+    assert!(later.contains("<h3>Notice 0</h3>") && later.contains("<a href=\"./\">Newest notices</a>"), "{later}");
+    let forged = client
+        .get(node.url("/apps/pinboard/?after=%22%3E%3Cscript%3E"))
+        .header(name, value)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 400);
+    let forged = forged.text().await.unwrap();
+    assert!(forged.contains("The board cannot be shown right now") && !forged.contains("<script"), "{forged}");
 }
 
 #[tokio::test]

@@ -44,6 +44,17 @@ impl Error {
             Error::Unavailable(_) => "unavailable",
         }
     }
+
+    /// The sentence for the caller, without the kind of error (which
+    /// [`Error::code`] names): what an app's JSON error answer says.
+    pub fn message(&self) -> &str {
+        match self {
+            Error::Denied(reason) | Error::Invalid(reason) | Error::Limit(reason) | Error::Unavailable(reason) => {
+                reason
+            }
+            Error::NotFound => "not found",
+        }
+    }
 }
 
 impl fmt::Display for Error {

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::bindings::exports::courtyard::platform::handler as wit;
+use crate::html::Html;
 
 /// The HTTP method of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,11 +122,12 @@ impl Response {
         }
     }
 
-    /// An HTML page. Escape every dynamic value with [`crate::html::escape`].
-    pub fn html(status: u16, page: impl Into<String>) -> Self {
+    /// An HTML page: [`Html`], built with [`html!`](crate::html!) (which
+    /// escapes every value) and usually framed by [`Frame`](crate::frame::Frame).
+    pub fn html(status: u16, page: Html) -> Self {
         Response::empty(status)
             .with_header("content-type", "text/html; charset=utf-8")
-            .with_body(page.into().into_bytes())
+            .with_body(page.into_string().into_bytes())
     }
 
     /// Plain text.
@@ -162,7 +164,7 @@ impl From<Response> for wit::Response {
 impl From<Error> for Response {
     fn from(error: Error) -> Self {
         let body = serde_json::json!({
-            "error": { "code": error.code(), "message": error.to_string() }
+            "error": { "code": error.code(), "message": error.message() }
         });
         Response::json(error.status(), &body)
     }

@@ -52,6 +52,7 @@
 //! | [`notifications`] | in-app notifications | `notifications.send` |
 //! | [`outbound`] | HTTP to the vendor's own hosts | `outbound-http` |
 //! | [`log`] | diagnostics for operators | none |
+//! | [`html`], [`frame`], [`lang`], [`time`] | pages in the portal's frame, in the person's language | none |
 //!
 //! ```no_run
 //! use courtyard_sdk::notifications::{self, Notification};
@@ -69,6 +70,44 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Pages for people are [`Html`](html::Html), never a `String`: the
+//! [`html!`] macro builds it like `format!` and escapes every value (a
+//! neighbour's post cannot inject markup, and forgetting to escape does not
+//! compile), [`frame::Frame`] puts it in the portal's frame, [`lang`] picks
+//! the person's language (their locale, then the browser's) and checks that
+//! an app's texts are translated, and [`time`] writes times for people and
+//! for JSON:
+//!
+//! ```no_run
+//! use courtyard_sdk::frame::Frame;
+//! use courtyard_sdk::html::Html;
+//! use courtyard_sdk::lang::Lang;
+//! use courtyard_sdk::time::Timestamp;
+//! use courtyard_sdk::{Collection, Error, Params, Request, Response, context, html};
+//!
+//! # #[derive(serde::Serialize, serde::Deserialize)] struct Note { text: String }
+//! # const NOTES: Collection<Note> = Collection::new("notes");
+//! fn page(request: &Request, _params: &Params) -> Result<Response, Error> {
+//!     let lang = Lang::of(&context::caller(), request);
+//!     let title = match lang {
+//!         Lang::En => "Your notes",
+//!         Lang::De => "Deine Notizen",
+//!     };
+//!     let notes: Html = NOTES
+//!         .query()
+//!         .fetch()?
+//!         .items
+//!         .iter()
+//!         .map(|note| {
+//!             let when = Timestamp::from_millis(note.created_at).html(lang);
+//!             html!("<li class=\"card\">{}<p class=\"meta\">{}</p></li>", note.data.text, when)
+//!         })
+//!         .collect();
+//!     let content = html!("<h1>{}</h1><ul class=\"cards\">{}</ul>", title, notes);
+//!     Ok(Response::html(200, Frame::new("Notes", lang).page(title, content)))
+//! }
+//! ```
+//!
 //! Build it with `cargo build --release --target wasm32-wasip2` and install
 //! the resulting `.wasm` with a manifest: `courtyard app install app.wasm
 //! --manifest courtyard.toml`.
@@ -79,13 +118,16 @@ extern crate self as courtyard_sdk;
 mod collections;
 pub mod context;
 mod error;
+pub mod frame;
 pub mod html;
 mod http;
+pub mod lang;
 pub mod log;
 pub mod notifications;
 pub mod outbound;
 pub mod profile;
 mod router;
+pub mod time;
 
 pub use collections::{Collection, Doc, FilterValue, ForeignCollection, Page, QueryBuilder, Visibility};
 pub use error::Error;

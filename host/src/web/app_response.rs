@@ -17,15 +17,17 @@ use axum::response::Response;
 use crate::catalog::AppKind;
 use crate::runtime::GuestResponse;
 
-/// Pages of core apps may use their own styles and forms, nothing foreign.
-const CORE_CSP: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+/// Pages of core apps may use stylesheets of their origin (the platform's
+/// `/.courtyard/app.css` among them) and forms, nothing inline, nothing
+/// foreign.
+const CORE_CSP: &str = "default-src 'self'; style-src 'self'; img-src 'self' data:; \
                         frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-/// Third-party pages additionally run in a sandbox: no scripts, no same-origin access.
 /// Third-party pages run on the app's own origin (so `allow-same-origin`
 /// grants the platform nothing) in a sandbox: no scripts, no popups, forms
-/// only to the app itself.
+/// only to the app itself, stylesheets only from that origin (which serves
+/// the platform's at `/.courtyard/app.css`), no inline styles.
 const THIRD_PARTY_CSP: &str = "sandbox allow-forms allow-same-origin; default-src 'none'; \
-                               style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                               style-src 'self'; img-src 'self' data:; \
                                frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 /// The cache policy of an answer whose app asked for none it may have.

@@ -19,8 +19,10 @@
 mod date;
 mod page;
 mod quote;
+mod texts;
 mod vendor;
 
+use courtyard_sdk::lang::{Lang, fill};
 use courtyard_sdk::notifications::{self, Notification};
 use courtyard_sdk::profile::{self, Field, Profile};
 use courtyard_sdk::{App, Collection, Doc, Error, Params, Request, Response, Router, Visibility, context, log};
@@ -64,54 +66,57 @@ fn contact() -> Result<Profile, Error> {
     }
 }
 
-fn start(_: &Request, _: &Params) -> Result<Response, Error> {
-    Ok(overview(None, &QuoteForm::default(), 200))
+fn start(request: &Request, _: &Params) -> Result<Response, Error> {
+    let lang = Lang::of(&context::caller(), request);
+    Ok(overview(lang, None, &QuoteForm::default(), 200))
 }
 
 /// The start page, optionally with a problem and what the resident typed.
-fn overview(problem: Option<&str>, typed: &QuoteForm, status: u16) -> Response {
+fn overview(lang: Lang, problem: Option<&str>, typed: &QuoteForm, status: u16) -> Response {
     let caller = context::caller();
     let (contact, quotes) = match caller.require_subject() {
         Ok(_) => (contact(), QUOTES.query().mine_only().fetch().map(|page| page.items)),
         Err(error) => (Err(error), Ok(Vec::new())),
     };
-    let view = Overview { contact: &contact, quotes: &quotes, problem, form: typed };
+    let view = Overview { lang, contact: &contact, quotes: &quotes, problem, form: typed };
     Response::html(status, page::overview(&view))
 }
 
 fn create(request: &Request, _: &Params) -> Result<Response, Error> {
     let caller = context::caller();
     let subject = caller.require_subject()?;
+    let lang = Lang::of(&caller, request);
     if request.is_form() {
         let typed = quote::form_of(request)?;
-        let asked = typed.check(Date::today()).map_err(Failure::from).and_then(|checked| ask(subject, &checked));
+        let asked = typed.check(Date::today()).map_err(Failure::from).and_then(|checked| ask(subject, &checked, lang));
         return Ok(match asked {
             Ok(_) => Response::see_other("./"),
-            Err(failure) => overview(Some(&failure.message()), &typed, failure.status()),
+            Err(failure) => overview(lang, Some(&failure.message(lang)), &typed, failure.status()),
         });
     }
-    let checked = quote::from_json(request, Date::today())?;
-    Ok(match ask(subject, &checked) {
+    let asked = quote::from_json(request, Date::today())
+        .map_err(Failure::from)
+        .and_then(|checked| ask(subject, &checked, lang));
+    Ok(match asked {
         Ok(doc) => Response::json(201, &doc),
-        Err(failure) => failure.into_response(),
+        Err(failure) => failure.into_response(lang),
     })
 }
 
-/// Gets a quote from the company, keeps it for `subject` and tells them.
-/// Nothing is stored unless the company answered with a quote.
-fn ask(subject: &str, request: &QuoteRequest) -> Result<Doc<SavedQuote>, Failure> {
+/// Gets a quote from the company, keeps it for `subject` and tells them,
+/// in `lang`. Nothing is stored unless the company answered with a quote.
+fn ask(subject: &str, request: &QuoteRequest, lang: Lang) -> Result<Doc<SavedQuote>, Failure> {
     let contact = contact()?;
     let quote = vendor::request_quote(subject, &contact, request)?;
     let doc = QUOTES.insert(&SavedQuote { request: request.clone(), quote }, Visibility::Private)?;
     let SavedQuote { request, quote } = &doc.data;
-    let notice = Notification::new(
-        "Your moving quote is ready",
-        format!(
-            "Meier Removals quotes CHF {:.2} for your move on {} ({} rooms). The quote is valid until {}.",
-            quote.price_chf, request.moving_on, request.rooms, quote.valid_until
-        ),
-    )
-    .with_link(format!("/quotes/{}", doc.id));
+    let said = texts::of(lang);
+    let price = format!("{:.2}", quote.price_chf);
+    let body = fill(
+        said.ready_body,
+        &[("price", &price), ("date", &request.moving_on), ("rooms", &request.rooms), ("valid", &quote.valid_until)],
+    );
+    let notice = Notification::new(said.ready_title, body).with_link(format!("/quotes/{}", doc.id));
     if let Err(error) = notifications::send(subject, notice) {
         // The quote is kept and listed on the page; only the nudge is lost.
         log::warn(&format!("quote {} kept, notification not sent: {error}", doc.id));
@@ -133,7 +138,7 @@ fn show(request: &Request, params: &Params) -> Result<Response, Error> {
         return Err(Error::NotFound);
     }
     if request.wants_html() {
-        return Ok(Response::html(200, page::quote(&doc)));
+        return Ok(Response::html(200, page::quote(&doc, Lang::of(&caller, request))));
     }
     Ok(Response::json(200, &doc))
 }

@@ -1,14 +1,20 @@
-//! The app's pages: plain HTML forms, no scripts (third-party pages run in
-//! a sandbox that allows forms and nothing else). Every value is escaped.
+//! The app's pages, in the portal's frame: plain HTML forms, no scripts
+//! (third-party pages run in a sandbox that allows forms and nothing else).
+//! Every value goes through `html!`, which escapes it.
 
-use courtyard_sdk::html::escape;
+use courtyard_sdk::frame::Frame;
+use courtyard_sdk::html;
+use courtyard_sdk::html::Html;
+use courtyard_sdk::lang::{Lang, fill};
 use courtyard_sdk::profile::Profile;
 use courtyard_sdk::{Doc, Error};
 
 use crate::quote::{MAX_NOTES, MAX_ROOMS, QuoteForm, SavedQuote};
+use crate::texts::{self, Texts};
 
 /// What the start page shows.
 pub struct Overview<'a> {
+    pub lang: Lang,
     /// The resident's details as the platform shares them.
     pub contact: &'a Result<Profile, Error>,
     /// The resident's saved quotes, newest first.
@@ -19,106 +25,124 @@ pub struct Overview<'a> {
     pub form: &'a QuoteForm,
 }
 
-const HEAD: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-    <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-    <title>Moving quotes · Meier Removals</title><style>\
-    body{font-family:system-ui,sans-serif;max-width:40rem;margin:auto;padding:1rem}\
-    dt{font-weight:600}dd{margin:0 0 .5rem}label{display:block;margin:.5rem 0}\
-    input,textarea{display:block;width:100%;margin-top:.25rem}\
-    .problem{color:#a00}.muted{color:#555}</style></head><body>";
-const FOOT: &str = "</body></html>";
-
 /// The start page: the resident's details, their quotes and the form.
-pub fn overview(view: &Overview) -> String {
-    let mut html = String::from(HEAD);
-    html.push_str(
-        "<h1>Moving quotes</h1><p>Meier Removals Ltd prepares a quote for your move \
-         from the details below. You get a notification when it is ready.</p>",
-    );
+pub fn overview(view: &Overview) -> Html {
+    let t = texts::of(view.lang);
+    let mut content = html!("<h1>{}</h1>\n<p class=\"lead\">{}</p>\n", t.heading, t.lead);
     if let Some(problem) = view.problem {
-        html.push_str(&format!("<p class=\"problem\" role=\"alert\">{}</p>", escape(problem)));
+        content.push(html!(
+            "<div class=\"note error\" role=\"alert\"><strong>{}</strong>\n<p>{}</p></div>\n",
+            t.problem,
+            problem
+        ));
     }
-    html.push_str("<h2>Your details</h2>");
-    match view.contact {
-        Ok(contact) => details(&mut html, contact),
-        Err(error) => html
-            .push_str(&format!("<p class=\"problem\">Your details cannot be read: {}</p>", escape(&error.to_string()))),
-    }
-    html.push_str("<h2>Your quotes</h2>");
-    match view.quotes {
-        Ok(quotes) if quotes.is_empty() => html.push_str("<p>No quotes yet.</p>"),
-        Ok(quotes) => {
-            html.push_str("<ul>");
-            for doc in quotes {
-                let SavedQuote { request, quote } = &doc.data;
-                html.push_str(&format!(
-                    "<li><a href=\"quotes/{}\">CHF {:.2} for {} rooms on {}</a>, valid until {}</li>",
-                    escape(&doc.id),
-                    quote.price_chf,
-                    request.rooms,
-                    request.moving_on,
-                    quote.valid_until,
-                ));
-            }
-            html.push_str("</ul>");
+    content.push(html!("<h2>{}</h2>\n", t.details));
+    content.push(match view.contact {
+        Ok(contact) => details(t, contact),
+        Err(error) => {
+            html!("<p class=\"note error\">{}</p>\n", fill(t.details_unreadable, &[("reason", error)]))
         }
-        Err(error) => html
-            .push_str(&format!("<p class=\"problem\">Your quotes cannot be shown: {}</p>", escape(&error.to_string()))),
-    }
+    });
+    content.push(html!("<h2>{}</h2>\n", t.quotes));
+    content.push(match view.quotes {
+        Ok(quotes) if quotes.is_empty() => html!("<p class=\"muted\">{}</p>\n", t.no_quotes),
+        Ok(quotes) => {
+            let items: Html = quotes.iter().map(|doc| quote_item(t, doc)).collect();
+            html!("<ul class=\"cards\">\n{}</ul>\n", items)
+        }
+        Err(error) => html!("<p class=\"note error\">{}</p>\n", fill(t.quotes_unreadable, &[("reason", error)])),
+    });
     if view.contact.is_ok() {
-        form(&mut html, view.form);
+        content.push(form(t, view.form));
     }
-    html.push_str(FOOT);
-    html
+    Frame::new(t.app, view.lang).page(t.heading, content)
 }
 
-fn details(html: &mut String, contact: &Profile) {
-    let missing = "<span class=\"muted\">not in your profile</span>".to_owned();
-    let shown = |value: Option<&str>| value.map(escape).unwrap_or_else(|| missing.clone());
-    html.push_str(&format!(
-        "<dl><dt>Name</dt><dd>{}</dd><dt>Email</dt><dd>{}</dd><dt>Unit</dt><dd>{}</dd>",
+fn details(t: &Texts, contact: &Profile) -> Html {
+    let shown = |value: Option<&str>| match value {
+        Some(value) => Html::text(value),
+        None => html!("<span class=\"muted\">{}</span>", t.not_in_profile),
+    };
+    let (phone, no_phone) = match contact.phone() {
+        Some(phone) => (html!("<dt>{}</dt><dd>{}</dd>", t.phone, phone), Html::new()),
+        None => (Html::new(), html!("<p class=\"muted\">{}</p>\n", t.no_phone)),
+    };
+    html!(
+        "<dl class=\"card facts\"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>{}</dl>\n{}",
+        t.name,
         shown(contact.display_name()),
+        t.email,
         shown(contact.email()),
+        t.unit,
         shown(contact.unit()),
-    ));
-    match contact.phone() {
-        Some(phone) => html.push_str(&format!("<dt>Phone</dt><dd>{}</dd></dl>", escape(phone))),
-        None => html.push_str(
-            "</dl><p class=\"muted\">You share no phone number, so Meier Removals \
-             will contact you by email.</p>",
-        ),
-    }
+        phone,
+        no_phone,
+    )
 }
 
-fn form(html: &mut String, typed: &QuoteForm) {
-    html.push_str(&format!(
-        "<h2>Ask for a quote</h2><form method=\"post\" action=\"quotes\">\
-         <label>Moving date <input type=\"date\" name=\"moving_on\" required value=\"{}\"></label>\
-         <label>Rooms <input type=\"number\" name=\"rooms\" min=\"1\" max=\"{MAX_ROOMS}\" required value=\"{}\"></label>\
-         <label>Notes (optional) <textarea name=\"notes\" rows=\"3\" maxlength=\"{MAX_NOTES}\">{}</textarea></label>\
-         <button>Ask for a quote</button></form>",
-        escape(&typed.moving_on),
-        escape(&typed.rooms),
-        escape(&typed.notes),
-    ));
+fn quote_item(t: &Texts, doc: &Doc<SavedQuote>) -> Html {
+    let SavedQuote { request, quote } = &doc.data;
+    let price = format!("{:.2}", quote.price_chf);
+    let line = fill(t.quote_line, &[("price", &price), ("rooms", &request.rooms), ("date", &request.moving_on)]);
+    html!(
+        "<li class=\"card\"><a href=\"quotes/{}\">{}</a>\n<p class=\"meta\">{}</p></li>\n",
+        doc.id,
+        line,
+        fill(t.valid_until_line, &[("date", &quote.valid_until)]),
+    )
+}
+
+fn form(t: &Texts, typed: &QuoteForm) -> Html {
+    html!(
+        "<h2 id=\"ask\">{}</h2>\n<form class=\"card\" method=\"post\" action=\"quotes\" aria-labelledby=\"ask\">\n\
+         <label for=\"moving_on\">{}</label>\n\
+         <input type=\"date\" id=\"moving_on\" name=\"moving_on\" required value=\"{}\">\n\
+         <label for=\"rooms\">{}</label>\n\
+         <input type=\"number\" id=\"rooms\" name=\"rooms\" min=\"1\" max=\"{}\" required value=\"{}\">\n\
+         <label for=\"notes\">{}</label>\n<span class=\"hint\" id=\"notes-hint\">{}</span>\n\
+         <textarea id=\"notes\" name=\"notes\" rows=\"3\" maxlength=\"{}\" aria-describedby=\"notes-hint\">{}</textarea>\n\
+         <button>{}</button>\n</form>\n",
+        t.ask,
+        t.moving_on,
+        typed.moving_on,
+        t.rooms,
+        MAX_ROOMS,
+        typed.rooms,
+        t.notes,
+        fill(t.notes_hint, &[("max", &MAX_NOTES)]),
+        MAX_NOTES,
+        typed.notes,
+        t.ask,
+    )
 }
 
 /// One saved quote, the page a notification links to.
-pub fn quote(doc: &Doc<SavedQuote>) -> String {
+pub fn quote(doc: &Doc<SavedQuote>, lang: Lang) -> Html {
+    let t = texts::of(lang);
     let SavedQuote { request, quote } = &doc.data;
-    let notes = request.notes.as_deref().map(escape).unwrap_or_else(|| "none".to_owned());
-    format!(
-        "{HEAD}<h1>Your moving quote</h1><dl>\
-         <dt>Price</dt><dd>CHF {:.2}</dd><dt>Valid until</dt><dd>{}</dd>\
-         <dt>Moving date</dt><dd>{}</dd><dt>Rooms</dt><dd>{}</dd><dt>Notes</dt><dd>{notes}</dd>\
-         <dt>Reference</dt><dd>{}</dd></dl>\
-         <p>To accept it, quote the reference to Meier Removals.</p><p><a href=\"../\">All your quotes</a></p>{FOOT}",
+    let notes = request.notes.as_deref().unwrap_or(t.no_notes);
+    let content = html!(
+        "<h1>{}</h1>\n<dl class=\"card facts\">\
+         <dt>{}</dt><dd>CHF {:.2}</dd><dt>{}</dt><dd>{}</dd>\
+         <dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd class=\"body\">{}</dd>\
+         <dt>{}</dt><dd>{}</dd></dl>\n<p>{}</p>\n<p><a href=\"../\">{}</a></p>\n",
+        t.quote_heading,
+        t.price,
         quote.price_chf,
+        t.valid_until,
         quote.valid_until,
+        t.moving_on,
         request.moving_on,
+        t.rooms,
         request.rooms,
-        escape(&quote.quote_id),
-    )
+        t.notes,
+        notes,
+        t.reference,
+        quote.quote_id,
+        t.accept,
+        t.all_quotes,
+    );
+    Frame::new(t.app, lang).page(t.quote_heading, content)
 }
 
 #[cfg(test)]
@@ -162,30 +186,52 @@ mod tests {
         let quotes = Ok(vec![saved("x", "MR-1")]);
         let typed =
             QuoteForm { moving_on: "\"><script>".to_owned(), rooms: "3".to_owned(), notes: "</textarea>".to_owned() };
-        let html = overview(&Overview { contact: &contact, quotes: &quotes, problem: Some("<i>no</i>"), form: &typed });
+        let view =
+            Overview { lang: Lang::En, contact: &contact, quotes: &quotes, problem: Some("<i>no</i>"), form: &typed };
+        let html = overview(&view).into_string();
         assert!(html.contains("&lt;b&gt;Ada&lt;/b&gt;") && html.contains("a&amp;b@example.org"), "{html}");
         assert!(html.contains("&lt;i&gt;no&lt;/i&gt;") && html.contains("&lt;/textarea&gt;"), "{html}");
-        assert!(!html.contains("<script>") && !html.contains("<b>Ada"), "{html}");
+        assert!(html.contains("value=\"&quot;&gt;&lt;script&gt;\""), "{html}");
+        assert!(!html.contains("<script>") && !html.contains("<b>Ada") && !html.contains("style="), "{html}");
         assert!(html.contains("<dt>Unit</dt><dd><span class=\"muted\">not in your profile"), "{html}");
         assert!(html.contains("You share no phone number"), "{html}");
         assert!(html.contains("href=\"quotes/d&quot;1\">CHF 1890.50 for 3 rooms on 2027-04-30"), "{html}");
-        assert!(html.contains("<form method=\"post\" action=\"quotes\">"), "{html}");
+        assert!(html.contains("<form class=\"card\" method=\"post\" action=\"quotes\""), "{html}");
+        assert!(html.contains("<link rel=\"stylesheet\" href=\"/.courtyard/app.css\">"), "{html}");
+        assert!(html.contains("<a class=\"home\" href=\"/.courtyard/home\">Back to home</a>"), "{html}");
+        assert!(html.contains("<title>Moving quotes · Moving Service</title>"), "{html}");
     }
 
     #[test]
     fn without_details_there_is_no_form() {
         let contact = Err(Error::Denied("sign in first".to_owned()));
         let quotes = Ok(Vec::new());
-        let html =
-            overview(&Overview { contact: &contact, quotes: &quotes, problem: None, form: &QuoteForm::default() });
+        let view =
+            Overview { lang: Lang::En, contact: &contact, quotes: &quotes, problem: None, form: &QuoteForm::default() };
+        let html = overview(&view).into_string();
         assert!(html.contains("cannot be read: denied: sign in first") && html.contains("No quotes yet"), "{html}");
         assert!(!html.contains("<form"), "{html}");
     }
 
     #[test]
+    fn the_pages_speak_german() {
+        let contact = Ok(Profile::from_entries([(Field::Phone, "+41 44".to_owned())]));
+        let quotes = Ok(Vec::new());
+        let view =
+            Overview { lang: Lang::De, contact: &contact, quotes: &quotes, problem: None, form: &QuoteForm::default() };
+        let html = overview(&view).into_string();
+        assert!(html.contains("<html lang=\"de\">") && html.contains("<h1>Umzugsofferten</h1>"), "{html}");
+        assert!(html.contains("<dt>Telefon</dt><dd>+41 44</dd>") && html.contains(">Offerte anfragen</button>"));
+        assert!(html.contains(">Zur Startseite</a>") && !html.contains("Du teilst keine Telefonnummer"), "{html}");
+        let one = quote(&saved("Klavier", "MR-7"), Lang::De).into_string();
+        assert!(one.contains("<dt>Preis</dt><dd>CHF 1890.50</dd>") && one.contains("Alle deine Offerten"), "{one}");
+    }
+
+    #[test]
     fn one_quote_shows_its_reference_escaped() {
-        let html = quote(&saved("2 <pianos>", "MR-<1>"));
+        let html = quote(&saved("2 <pianos>", "MR-<1>"), Lang::En).into_string();
         assert!(html.contains("CHF 1890.50") && html.contains("MR-&lt;1&gt;"), "{html}");
         assert!(html.contains("2 &lt;pianos&gt;") && !html.contains("<pianos>"), "{html}");
+        assert!(html.contains("<title>Your moving quote · Moving Service</title>"), "{html}");
     }
 }

@@ -1,15 +1,16 @@
 //! What a resident asks for, what the removal company answers, and what the
 //! app keeps of both.
 
+use courtyard_sdk::lang::{Lang, fill};
 use courtyard_sdk::{Error, Request};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::date::Date;
+use crate::texts;
 
 pub const MAX_ROOMS: u64 = 20;
 pub const MAX_NOTES: usize = 500;
-const NOT_A_DATE: &str = "moving_on must be a real date as YYYY-MM-DD, e.g. 2027-03-31";
 /// How far ahead the removal company plans moves.
 const HORIZON_YEARS: u16 = 2;
 
@@ -49,6 +50,40 @@ pub struct SavedQuote {
     pub quote: VendorQuote,
 }
 
+/// Why a request for a quote was refused before it left the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    DateMissing,
+    NotADate,
+    Past,
+    /// Later than the company plans: it must be on or before this day.
+    TooFar(Date),
+    Rooms,
+    NotesTooLong,
+    NotesNotText,
+    NotAnObject,
+    /// A body that is not JSON at all, in the SDK's words.
+    Unreadable(String),
+}
+
+impl Refusal {
+    /// The sentence for the resident, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let said = &texts::of(lang).refusals;
+        match self {
+            Refusal::DateMissing => said.date_missing.to_owned(),
+            Refusal::NotADate => said.not_a_date.to_owned(),
+            Refusal::Past => said.past.to_owned(),
+            Refusal::TooFar(date) => fill(said.too_far, &[("date", date)]),
+            Refusal::Rooms => fill(said.rooms, &[("max", &MAX_ROOMS)]),
+            Refusal::NotesTooLong => fill(said.notes_long, &[("max", &MAX_NOTES)]),
+            Refusal::NotesNotText => said.notes_not_text.to_owned(),
+            Refusal::NotAnObject => said.not_an_object.to_owned(),
+            Refusal::Unreadable(reason) => reason.clone(),
+        }
+    }
+}
+
 /// Reads a form post as the form's fields, to check and to show again.
 pub fn form_of(request: &Request) -> Result<QuoteForm, Error> {
     request.form()
@@ -56,22 +91,25 @@ pub fn form_of(request: &Request) -> Result<QuoteForm, Error> {
 
 impl QuoteForm {
     /// Checks the form's fields against `today`.
-    pub fn check(&self, today: Date) -> Result<QuoteRequest, Error> {
+    pub fn check(&self, today: Date) -> Result<QuoteRequest, Refusal> {
         let rooms = self.rooms.trim().parse::<u64>().ok();
         check(Some(self.moving_on.trim()), rooms, Some(&self.notes), today)
     }
 }
 
 /// Reads and checks a JSON body: `{"moving_on": "YYYY-MM-DD", "rooms": 3, "notes": "…"}`.
-pub fn from_json(request: &Request, today: Date) -> Result<QuoteRequest, Error> {
-    let body: Value = request.json()?;
+pub fn from_json(request: &Request, today: Date) -> Result<QuoteRequest, Refusal> {
+    let body: Value = request.json().map_err(|error| match error {
+        Error::Invalid(reason) => Refusal::Unreadable(reason),
+        other => Refusal::Unreadable(other.to_string()),
+    })?;
     let Value::Object(fields) = body else {
-        return Err(Error::Invalid("request body: expected a JSON object".to_owned()));
+        return Err(Refusal::NotAnObject);
     };
     let moving_on = match fields.get("moving_on") {
         None | Some(Value::Null) => None,
         Some(Value::String(text)) => Some(text.as_str()),
-        Some(_) => return Err(Error::Invalid(NOT_A_DATE.to_owned())),
+        Some(_) => return Err(Refusal::NotADate),
     };
     let rooms = match fields.get("rooms") {
         None | Some(Value::Null) => None,
@@ -80,36 +118,37 @@ pub fn from_json(request: &Request, today: Date) -> Result<QuoteRequest, Error> 
     let notes = match fields.get("notes") {
         None | Some(Value::Null) => None,
         Some(Value::String(text)) => Some(text.as_str()),
-        Some(_) => return Err(Error::Invalid("notes must be text".to_owned())),
+        Some(_) => return Err(Refusal::NotesNotText),
     };
     check(moving_on, rooms, notes, today)
 }
 
 /// The one set of rules for both forms of input. `rooms` is `None` when
 /// missing and `Some(0)` when it is no whole number, which the range refuses.
-fn check(moving_on: Option<&str>, rooms: Option<u64>, notes: Option<&str>, today: Date) -> Result<QuoteRequest, Error> {
-    let invalid = |message: String| Err(Error::Invalid(message));
+fn check(
+    moving_on: Option<&str>,
+    rooms: Option<u64>,
+    notes: Option<&str>,
+    today: Date,
+) -> Result<QuoteRequest, Refusal> {
     let moving_on = match moving_on {
-        None | Some("") => return invalid("moving_on is required: the moving date as YYYY-MM-DD".to_owned()),
-        Some(text) => match Date::parse(text) {
-            Some(date) => date,
-            None => return invalid(NOT_A_DATE.to_owned()),
-        },
+        None | Some("") => return Err(Refusal::DateMissing),
+        Some(text) => Date::parse(text).ok_or(Refusal::NotADate)?,
     };
     if moving_on < today {
-        return invalid("the moving date must not be in the past".to_owned());
+        return Err(Refusal::Past);
     }
     let horizon = today.years_later(HORIZON_YEARS);
     if moving_on > horizon {
-        return invalid(format!("the moving date must be on or before {horizon}"));
+        return Err(Refusal::TooFar(horizon));
     }
     let rooms = match rooms {
         Some(rooms @ 1..=MAX_ROOMS) => rooms as u8,
-        _ => return invalid(format!("rooms must be a whole number from 1 to {MAX_ROOMS}")),
+        _ => return Err(Refusal::Rooms),
     };
     let notes = notes.map(str::trim).filter(|notes| !notes.is_empty());
     if notes.is_some_and(|notes| notes.chars().count() > MAX_NOTES) {
-        return invalid(format!("notes have at most {MAX_NOTES} characters"));
+        return Err(Refusal::NotesTooLong);
     }
     Ok(QuoteRequest { moving_on, rooms, notes: notes.map(str::to_owned) })
 }
@@ -152,17 +191,17 @@ mod tests {
         }
     }
 
-    fn json(body: &str) -> Result<QuoteRequest, Error> {
+    fn json(body: &str) -> Result<QuoteRequest, Refusal> {
         from_json(&post("application/json", body), today())
     }
 
-    fn form(body: &str) -> Result<QuoteRequest, Error> {
-        form_of(&post("application/x-www-form-urlencoded", body))?.check(today())
+    fn form(body: &str) -> Result<QuoteRequest, Refusal> {
+        form_of(&post("application/x-www-form-urlencoded", body)).unwrap().check(today())
     }
 
-    fn refusal(result: Result<QuoteRequest, Error>) -> String {
+    fn refusal(result: Result<QuoteRequest, Refusal>) -> String {
         match result {
-            Err(Error::Invalid(message)) => message,
+            Err(refusal) => refusal.message(Lang::En),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -186,6 +225,8 @@ mod tests {
         assert!(refusal(form("moving_on=2027-02-30&rooms=3")).contains("real date"));
         assert!(refusal(form("moving_on=2027-02-28&rooms=3")).contains("past"));
         assert!(refusal(form("moving_on=2029-03-02&rooms=3")).contains("on or before 2029-03-01"));
+        let german = form("moving_on=2029-03-02&rooms=3").unwrap_err().message(Lang::De);
+        assert_eq!(german, "das Umzugsdatum muss spätestens am 2029-03-01 sein");
     }
 
     #[test]

@@ -2,12 +2,14 @@
 //!
 //! The logs name statuses and reasons, never a resident's details or pseudonym.
 
+use courtyard_sdk::lang::Lang;
 use courtyard_sdk::profile::Profile;
 use courtyard_sdk::{Error, Response, log, outbound};
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::quote::{QuoteRequest, VendorQuote};
+use crate::quote::{QuoteRequest, Refusal, VendorQuote};
+use crate::texts;
 
 const API: &str = "https://api.meier-removals.example/v1";
 
@@ -16,37 +18,53 @@ const API: &str = "https://api.meier-removals.example/v1";
 pub enum Failure {
     /// The platform refused or could not serve a call: its error as it is.
     Platform(Error),
-    /// The removal company failed to answer usefully; the message is for the resident.
-    Vendor(String),
+    /// The request itself was refused by the app's own rules.
+    Refused(Refusal),
+    /// The removal company failed to answer usefully.
+    Vendor(Trouble),
+}
+
+/// How the removal company failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trouble {
+    /// No answer, or an error status.
+    Unreachable,
+    /// An answer that makes no sense as a quote.
+    Unreadable,
 }
 
 impl Failure {
-    /// The status to answer with: the platform error's own, or 502 Bad Gateway.
+    /// The status to answer with: the platform error's own, 400 for a
+    /// refusal, or 502 Bad Gateway.
     pub fn status(&self) -> u16 {
         match self {
             Failure::Platform(error) => error.status(),
+            Failure::Refused(_) => 400,
             Failure::Vendor(_) => 502,
         }
     }
 
-    /// A sentence for the resident.
-    pub fn message(&self) -> String {
+    /// A sentence for the resident, in `lang`. The platform's own reasons
+    /// are passed on as the platform said them.
+    pub fn message(&self, lang: Lang) -> String {
+        let said = &texts::of(lang).refusals;
         match self {
-            Failure::Platform(
-                Error::Denied(reason) | Error::Invalid(reason) | Error::Limit(reason) | Error::Unavailable(reason),
-            ) => reason.clone(),
-            Failure::Platform(Error::NotFound) => "not found".to_owned(),
-            Failure::Vendor(message) => message.clone(),
+            Failure::Platform(Error::NotFound) => said.not_found.to_owned(),
+            Failure::Platform(error) => error.message().to_owned(),
+            Failure::Refused(refusal) => refusal.message(lang),
+            Failure::Vendor(Trouble::Unreachable) => said.vendor_unreachable.to_owned(),
+            Failure::Vendor(Trouble::Unreadable) => said.vendor_unreadable.to_owned(),
         }
     }
 
     /// The JSON error answer, in the same shape as the platform's errors.
-    pub fn into_response(self) -> Response {
+    pub fn into_response(self, lang: Lang) -> Response {
         match self {
             Failure::Platform(error) => error.into(),
-            Failure::Vendor(message) => Response::json(
+            Failure::Refused(refusal) => Error::Invalid(refusal.message(lang)).into(),
+            Failure::Vendor(_) => Response::json(
                 502,
-                &serde_json::json!({ "error": { "code": "vendor_unavailable", "message": message } }),
+                &serde_json::json!({ "error": { "code": "vendor_unavailable", "message": self.message(lang) } }),
             ),
         }
     }
@@ -55,6 +73,12 @@ impl Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Failure::Platform(error)
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Self {
+        Failure::Refused(refusal)
     }
 }
 
@@ -109,12 +133,12 @@ pub fn request_quote(subject: &str, contact: &Profile, request: &QuoteRequest) -
     }
     VendorQuote::from_answer(&answer.body).map_err(|reason| {
         log::warn(&format!("quote answer refused: {reason}"));
-        Failure::Vendor("Meier Removals sent an answer we could not read. Please try again later.".to_owned())
+        Failure::Vendor(Trouble::Unreadable)
     })
 }
 
 fn unreachable_vendor() -> Failure {
-    Failure::Vendor("Meier Removals cannot prepare a quote right now. Please try again later.".to_owned())
+    Failure::Vendor(Trouble::Unreachable)
 }
 
 /// Has the company erase its copy of `subject`'s details. Answers `Ok` once
@@ -159,14 +183,22 @@ mod tests {
 
     #[test]
     fn vendor_failures_answer_502_and_platform_errors_keep_their_status() {
-        let vendor = Failure::Vendor("try later".to_owned());
-        assert_eq!((vendor.status(), vendor.message()), (502, "try later".to_owned()));
-        let response = vendor.into_response();
+        let vendor = Failure::Vendor(Trouble::Unreachable);
+        assert_eq!(vendor.status(), 502);
+        assert!(vendor.message(Lang::De).starts_with("Meier Removals kann gerade keine Offerte"));
+        let response = vendor.into_response(Lang::En);
         let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
         assert_eq!((response.status, &body["error"]["code"]), (502, &json!("vendor_unavailable")));
+        assert!(body["error"]["message"].as_str().unwrap().contains("cannot prepare a quote right now"));
         let denied = Failure::from(Error::Denied("not approved".to_owned()));
-        assert_eq!((denied.status(), denied.message()), (403, "not approved".to_owned()));
-        assert_eq!(denied.into_response().status, 403);
+        assert_eq!((denied.status(), denied.message(Lang::De)), (403, "not approved".to_owned()));
+        assert_eq!(denied.into_response(Lang::En).status, 403);
+        let refused = Failure::from(Refusal::Rooms);
+        assert_eq!(
+            (refused.status(), refused.message(Lang::En)),
+            (400, "rooms must be a whole number from 1 to 20".into())
+        );
+        assert_eq!(refused.into_response(Lang::En).status, 400);
     }
 
     #[test]

@@ -1,30 +1,38 @@
 //! Pinboard: the building's central board.
 //!
 //! Residents post notices for their neighbours, read the notices of their
-//! property and delete their own. JSON for apps and scripts, a plain
-//! server-rendered page for browsers. Each notice names its author by the
-//! display name they chose, read from their profile; a notice whose author's
-//! name cannot be read is "by a neighbour".
+//! property and delete their own. JSON for apps and scripts, a page in the
+//! portal's frame for browsers, in English and German (the person's
+//! language, else the browser's). Each notice names its author by the
+//! display name they chose, read from their profile; a notice whose
+//! author's name cannot be read is "by a neighbour".
 //!
 //! | route | does |
 //! |---|---|
-//! | `GET /` | the board as an HTML page, with a form to post |
-//! | `GET /posts?after=…` | the board as JSON, newest first, 20 per page; `author_name` is the display name or `null` |
+//! | `GET /?after=…` | the board as an HTML page, with a form to post; `after` pages on |
+//! | `GET /posts?after=…` | the board as JSON, newest first, 20 per page: `{"items": [...], "next": "…" or null}`; an item's `author_name` is the display name or `null`, `created_at` is RFC 3339 |
 //! | `POST /posts` | a new post (JSON or form: `title`, `body`) |
 //! | `GET /posts/{id}` | one post |
 //! | `DELETE /posts/{id}` | deletes your own post |
 //! | `POST /posts/{id}/delete` | the same, from the HTML form |
 
+mod page;
+mod texts;
+
 use std::collections::BTreeMap;
 
 use courtyard_sdk::context::{self, Caller};
-use courtyard_sdk::html::escape;
+use courtyard_sdk::lang::{Lang, fill};
 use courtyard_sdk::profile::{self, Field};
+use courtyard_sdk::time::Timestamp;
 use courtyard_sdk::{App, Collection, Doc, Error, Params, Request, Response, Router, Visibility};
 use serde::{Deserialize, Serialize};
 
+use crate::page::Board;
+
 /// A notice on the board.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(default)]
 struct Post {
     title: String,
     body: String,
@@ -39,7 +47,7 @@ struct Pinboard;
 impl App for Pinboard {
     fn router() -> Router {
         Router::new()
-            .get("/", page)
+            .get("/", board)
             .get("/posts", list)
             .post("/posts", create)
             .get("/posts/{id}", show)
@@ -50,7 +58,7 @@ impl App for Pinboard {
 
 courtyard_sdk::export!(Pinboard);
 
-/// A post as the API shows it.
+/// A post as the API and the page show it.
 #[derive(Serialize)]
 struct PostView<'a> {
     id: &'a str,
@@ -60,7 +68,7 @@ struct PostView<'a> {
     author_name: Option<&'a str>,
     title: &'a str,
     body: &'a str,
-    created_at: u64,
+    created_at: Timestamp,
     mine: bool,
 }
 
@@ -71,7 +79,7 @@ fn view<'a>(doc: &'a Doc<Post>, caller: &Caller, names: &'a Authors) -> PostView
         author_name: names.of(&doc.owner),
         title: &doc.data.title,
         body: &doc.data.body,
-        created_at: doc.created_at,
+        created_at: Timestamp::from_millis(doc.created_at),
         mine: caller.subject.as_deref() == Some(doc.owner.as_str()),
     }
 }
@@ -101,12 +109,45 @@ impl Authors {
     }
 }
 
+/// Why a post was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    /// Empty or too long.
+    Title,
+    /// Too long: it has `count` characters.
+    Body { count: usize },
+}
+
+impl Problem {
+    /// The sentence for the person, in `lang`.
+    fn message(self, lang: Lang) -> String {
+        let texts = texts::of(lang);
+        match self {
+            Problem::Title => fill(texts.title_length, &[("max", &MAX_TITLE)]),
+            Problem::Body { count } => fill(texts.body_length, &[("max", &MAX_BODY), ("count", &count)]),
+        }
+    }
+}
+
+fn validate(post: &Post) -> Result<Post, Problem> {
+    let title = post.title.trim();
+    let body = post.body.trim();
+    if title.is_empty() || title.chars().count() > MAX_TITLE {
+        return Err(Problem::Title);
+    }
+    let count = body.chars().count();
+    if count > MAX_BODY {
+        return Err(Problem::Body { count });
+    }
+    Ok(Post { title: title.to_owned(), body: body.to_owned() })
+}
+
 fn list(request: &Request, _: &Params) -> Result<Response, Error> {
     let caller = context::caller();
     let page = POSTS.query().after(request.query_param("after")).fetch()?;
     let names = Authors::read(page.items.iter().map(|doc| doc.owner.as_str()));
     let items: Vec<PostView> = page.items.iter().map(|doc| view(doc, &caller, &names)).collect();
-    Ok(Response::json(200, &serde_json::json!({ "items": items, "next_cursor": page.next_cursor })))
+    Ok(Response::json(200, &serde_json::json!({ "items": items, "next": page.next_cursor })))
 }
 
 fn show(_: &Request, params: &Params) -> Result<Response, Error> {
@@ -119,12 +160,16 @@ fn show(_: &Request, params: &Params) -> Result<Response, Error> {
 fn create(request: &Request, _: &Params) -> Result<Response, Error> {
     let caller = context::caller();
     caller.require_subject()?;
+    let lang = Lang::of(&caller, request);
     let from_form = request.is_form();
-    let post: Post = if from_form { request.form()? } else { request.json()? };
-    let post = match validate(post) {
+    let typed: Post = if from_form { request.form()? } else { request.json()? };
+    let post = match validate(&typed) {
         Ok(post) => post,
-        Err(err) if from_form => return Ok(render(&caller, Some(&err.to_string()), 400)),
-        Err(err) => return Err(err),
+        Err(problem) if from_form => {
+            let board = Board::new(lang, &caller).with_problem(problem, &typed);
+            return Ok(show_board(board, None, 400));
+        }
+        Err(problem) => return Err(Error::Invalid(problem.message(lang))),
     };
     let doc = POSTS.insert(&post, Visibility::Property)?;
     courtyard_sdk::log::info(&format!("post {} created", doc.id));
@@ -141,82 +186,59 @@ fn remove(_: &Request, params: &Params) -> Result<Response, Error> {
     Ok(Response::empty(204))
 }
 
-fn remove_from_form(_: &Request, params: &Params) -> Result<Response, Error> {
-    context::caller().require_subject()?;
-    POSTS.delete(params.require("id")?)?;
-    Ok(Response::see_other("../../"))
+fn remove_from_form(request: &Request, params: &Params) -> Result<Response, Error> {
+    let caller = context::caller();
+    caller.require_subject()?;
+    match POSTS.delete(params.require("id")?) {
+        Ok(()) => Ok(Response::see_other("../../")),
+        Err(Error::NotFound) => {
+            let board = Board::new(Lang::of(&caller, request), &caller).gone();
+            Ok(show_board(board, None, 404))
+        }
+        Err(error) => Err(error),
+    }
 }
 
-fn validate(post: Post) -> Result<Post, Error> {
-    let title = post.title.trim().to_owned();
-    let body = post.body.trim().to_owned();
-    if title.is_empty() || title.chars().count() > MAX_TITLE {
-        return Err(Error::Invalid(format!("a title has 1 to {MAX_TITLE} characters")));
-    }
-    if body.chars().count() > MAX_BODY {
-        return Err(Error::Invalid(format!("a post has at most {MAX_BODY} characters")));
-    }
-    Ok(Post { title, body })
+fn board(request: &Request, _: &Params) -> Result<Response, Error> {
+    let caller = context::caller();
+    let board = Board::new(Lang::of(&caller, request), &caller);
+    Ok(show_board(board, request.query_param("after"), 200))
 }
 
-fn page(_: &Request, _: &Params) -> Result<Response, Error> {
-    Ok(render(&context::caller(), None, 200))
-}
-
-/// The board as a page. Every value from storage is escaped.
-fn render(caller: &Caller, problem: Option<&str>, status: u16) -> Response {
-    let mut html = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Pinboard</title><style>\
-         body{font-family:system-ui,sans-serif;max-width:40rem;margin:auto;padding:1rem}\
-         article{border-bottom:1px solid #ddd;padding:.5rem 0}input,textarea{width:100%;margin:.25rem 0}\
-         .problem{color:#a00}</style></head><body><h1>Pinboard</h1>",
-    );
-    if let Some(problem) = problem {
-        html.push_str(&format!("<p class=\"problem\" role=\"alert\">{}</p>", escape(problem)));
-    }
-    if caller.subject.is_some() {
-        html.push_str(
-            "<form method=\"post\" action=\"posts\"><label>Title <input name=\"title\" maxlength=\"120\" required>\
-             </label><label>Notice <textarea name=\"body\" rows=\"3\" maxlength=\"4000\"></textarea></label>\
-             <button>Post</button></form>",
-        );
-    }
-    match POSTS.query().fetch() {
-        Ok(page) if page.items.is_empty() => html.push_str("<p>Nothing on the board yet.</p>"),
+/// Reads a page of the board from `after` and renders it with `board`'s
+/// form and notices.
+fn show_board(board: Board, after: Option<String>, status: u16) -> Response {
+    let paged = after.is_some();
+    match POSTS.query().after(after).fetch() {
         Ok(page) => {
             // The reader's own posts say "by you": no need to read their name.
-            let others = page
-                .items
-                .iter()
-                .map(|doc| doc.owner.as_str())
-                .filter(|owner| caller.subject.as_deref() != Some(*owner));
+            let others = page.items.iter().map(|doc| doc.owner.as_str()).filter(|owner| !board.is_reader(owner));
             let names = Authors::read(others);
-            for doc in &page.items {
-                let post = view(doc, caller, &names);
-                let by = match (post.mine, post.author_name) {
-                    (true, _) => "you",
-                    (false, Some(name)) => name,
-                    (false, None) => "a neighbour",
-                };
-                html.push_str(&format!(
-                    "<article><h2>{}</h2><p>{}</p><small>by {}</small>",
-                    escape(post.title),
-                    escape(post.body),
-                    escape(by),
-                ));
-                if post.mine {
-                    html.push_str(&format!(
-                        "<form method=\"post\" action=\"posts/{}/delete\"><button>Delete</button></form>",
-                        escape(post.id)
-                    ));
-                }
-                html.push_str("</article>");
-            }
+            let posts: Vec<PostView> = page.items.iter().map(|doc| view(doc, board.caller(), &names)).collect();
+            Response::html(status, board.render(Some(&posts), page.next_cursor.as_deref(), paged))
         }
-        Err(err) => html.push_str(&format!("<p class=\"problem\">{}</p>", escape(&err.to_string()))),
+        Err(error) => {
+            courtyard_sdk::log::warn(&format!("the board could not be read: {error}"));
+            let status = if status == 200 { error.status() } else { status };
+            Response::html(status, board.render(None, None, paged))
+        }
     }
-    html.push_str("</body></html>");
-    Response::html(status, html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posts_are_trimmed_and_checked() {
+        let ok = validate(&Post { title: "  Hello ".into(), body: " there\n".into() }).unwrap();
+        assert_eq!((ok.title.as_str(), ok.body.as_str()), ("Hello", "there"));
+        assert_eq!(validate(&Post { title: " ".into(), body: String::new() }).unwrap_err(), Problem::Title);
+        assert_eq!(validate(&Post { title: "é".repeat(121), body: String::new() }).unwrap_err(), Problem::Title);
+        assert!(validate(&Post { title: "é".repeat(120), body: "é".repeat(4_000) }).is_ok());
+        let long = validate(&Post { title: "x".into(), body: "é".repeat(4_001) }).unwrap_err();
+        assert_eq!(long, Problem::Body { count: 4_001 });
+        assert_eq!(long.message(Lang::En), "A notice has at most 4000 characters; yours has 4001.");
+        assert_eq!(Problem::Title.message(Lang::De), "Gib deinem Aushang einen Titel mit 1 bis 120 Zeichen.");
+    }
 }

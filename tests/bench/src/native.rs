@@ -2,9 +2,9 @@
 //! same work as pinboard's `GET /posts` against the same database.
 //!
 //! It asks host storage for the 20 newest posts the caller may see, decodes
-//! them, looks up each author's display name and answers with the JSON pinboard produces (`items` of post views
-//! and `next_cursor`), so Courtyard's pinboard can be compared with the cost
-//! of the work itself.
+//! them, looks up each author's display name and answers with the JSON
+//! pinboard produces (`items` of post views, times in RFC 3339, and `next`),
+//! so Courtyard's pinboard can be compared with the cost of the work itself.
 //!
 //! ```ignore
 //! let server = Running::start(native::router(courtyard.database().clone())).await?;
@@ -44,14 +44,14 @@ struct PostView<'a> {
     author_name: Option<&'a str>,
     title: &'a str,
     body: &'a str,
-    created_at: u64,
+    created_at: String,
     mine: bool,
 }
 
 #[derive(Debug, Serialize)]
 struct Page<'a> {
     items: Vec<PostView<'a>>,
-    next_cursor: Option<String>,
+    next: Option<String>,
 }
 
 async fn list(State(database): State<Database>) -> Response {
@@ -87,7 +87,7 @@ async fn list(State(database): State<Database>) -> Response {
     }
     let name_of = |owner: &str| names.iter().find(|(known, _)| known == owner).map(|(_, name)| name.as_str());
     let items = page.documents.iter().zip(&posts).map(|(doc, post)| view(doc, post, name_of(&doc.owner))).collect();
-    Json(Page { items, next_cursor: page.next_cursor.map(|seq| format!("c{seq}")) }).into_response()
+    Json(Page { items, next: page.next_cursor.map(|seq| format!("c{seq}")) }).into_response()
 }
 
 fn view<'a>(doc: &'a StoredDocument, post: &'a Post, author_name: Option<&'a str>) -> PostView<'a> {
@@ -97,7 +97,17 @@ fn view<'a>(doc: &'a StoredDocument, post: &'a Post, author_name: Option<&'a str
         author_name,
         title: &post.title,
         body: &post.body,
-        created_at: doc.created_at,
+        created_at: rfc3339(doc.created_at),
         mine: doc.owner == caller::get().subject,
     }
+}
+
+/// Milliseconds since the epoch as pinboard writes them: `2026-12-04T18:20:00.123Z`.
+fn rfc3339(epoch_ms: u64) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(epoch_ms) * 1_000_000)
+        .ok()
+        .and_then(|moment| moment.format(&format).ok())
+        .unwrap_or_default()
 }

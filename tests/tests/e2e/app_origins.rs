@@ -107,6 +107,15 @@ async fn a_resident_uses_a_third_party_app_on_its_own_origin() {
     let csp = page.header("content-security-policy");
     assert!(csp.contains("sandbox allow-forms allow-same-origin") && !csp.contains("allow-scripts"), "{csp}");
     assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    assert!(csp.contains("style-src 'self';") && !csp.contains("unsafe-inline"), "{csp}");
+    // In the portal's frame, whose stylesheet and way home the origin serves.
+    assert!(page.body.contains("<link rel=\"stylesheet\" href=\"/.courtyard/app.css\">"), "{}", page.body);
+    assert!(page.body.contains("<a class=\"home\" href=\"/.courtyard/home\">Back to home</a>"), "{}", page.body);
+    let stylesheet = browser.get(&browser.app(APP, "/.courtyard/app.css")).await;
+    assert_eq!(stylesheet.status, 200);
+    assert!(stylesheet.header("content-type").starts_with("text/css"));
+    let way_home = browser.get(&browser.app(APP, "/.courtyard/home")).await;
+    assert_eq!((way_home.status, way_home.header("location")), (303, browser.platform("/").as_str()));
     let moving_on = days_from_today(40);
     let quote = [("moving_on", moving_on.as_str()), ("rooms", "3"), ("notes", "piano")];
     let asked = browser.post_form(&browser.app(APP, "/quotes"), &quote).await;

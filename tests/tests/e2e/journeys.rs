@@ -55,11 +55,16 @@ async fn a_resident_signs_up_with_a_code_confirms_and_posts_on_the_pinboard() {
     browser.click("a.tile[href='/apps/pinboard/']").await;
     browser.wait_for_text("Post").await;
     browser.check_accessibility("the pinboard").await;
+    browser.click("details.compose summary").await;
     browser.fill("input[name='title']", "Bike repair on Saturday").await;
     browser.fill("textarea[name='body']", "Bring your bike <b>and</b> a pump.").await;
     browser.click("form[action='posts'] button").await;
     browser.wait_for_text("Bike repair on Saturday").await;
     browser.wait_for_text("Bring your bike <b>and</b> a pump.").await;
+    browser.check_accessibility("the pinboard with a notice").await;
+    // The README's picture of an app page in the portal's frame.
+    let picture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/browser/pinboard.png");
+    browser.screenshot(&picture).await;
     browser.close().await;
 }
 

@@ -165,6 +165,29 @@ async fn a_resident_consents_uses_and_withdraws() {
     );
     assert!(sentences.iter().any(|s| s.contains("tried to read your") && s.contains("phone")), "{sentences:?}");
 
+    // The app's pages in the portal's frame, in her language once she picks German.
+    let (_, html) = page(&world, &anna.auth, "/apps/moving-service/").await;
+    assert!(html.contains("<html lang=\"en\">") && html.contains("CHF 1850.50 for 3 rooms on"), "{html}");
+    world.expect(200, Method::PATCH, "/api/me", Some(&anna.auth), Some(json!({ "locale": "de-CH" }))).await;
+    let (status, html) = page(&world, &anna.auth, "/apps/moving-service/").await;
+    assert_eq!(status, 200);
+    for expected in
+        ["<html lang=\"de\">", "<h1>Umzugsofferten</h1>", "CHF 1850.50 für 3 Zimmer am", ">Zur Startseite</a>"]
+    {
+        assert!(html.contains(expected), "`{expected}` in {html}");
+    }
+    assert!(html.contains("<link rel=\"stylesheet\" href=\"/.courtyard/app.css\">") && !html.contains("style="));
+    let refused = world
+        .expect(
+            400,
+            Method::POST,
+            "/apps/moving-service/quotes",
+            Some(&anna.auth),
+            Some(json!({ "moving_on": moving_on, "rooms": 0 })),
+        )
+        .await;
+    assert_eq!(refused["error"]["message"], "rooms muss eine ganze Zahl von 1 bis 20 sein", "{refused}");
+
     // Withdrawal: the very next call is refused, her data is gone here and at the vendor.
     let withdrawn = world.expect(200, Method::DELETE, "/api/apps/moving-service/consent", Some(&anna.auth), None).await;
     assert_eq!(withdrawn["app_notified"], "ok", "{withdrawn}");

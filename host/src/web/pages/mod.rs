@@ -65,6 +65,13 @@ const STYLESHEET: &str = include_str!("../../../static/portal.css");
 
 pub(crate) fn declare(routes: &mut Routes) {
     routes.add(route(Method::GET, "/static/portal.css", Permission::Public, "The portal's stylesheet"), stylesheet);
+    // The two paths every app origin answers (see `app_origin`), answered on
+    // the platform too, so an app's page frame works wherever it is served.
+    routes.add(
+        route(Method::GET, "/.courtyard/app.css", Permission::Public, "The portal's stylesheet, for app pages"),
+        stylesheet,
+    );
+    routes.add(route(Method::GET, "/.courtyard/home", Permission::Public, "Back to home, from an app page"), home_link);
     home::declare(routes);
     session::declare(routes);
     my_apps::declare(routes);
@@ -172,6 +179,10 @@ pub(crate) fn check_csrf(state: &AppState, headers: &HeaderMap, sent: &str) -> R
 
 async fn stylesheet() -> Response {
     stylesheet_response()
+}
+
+async fn home_link() -> Response {
+    see_other("/")
 }
 
 /// The shared stylesheet, also served to apps on their own origins.

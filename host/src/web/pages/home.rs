@@ -72,7 +72,7 @@ async fn home(State(state): State<AppState>, actor: Option<Actor>, headers: Head
     };
     let notifications = state.services.database.notifications_of(&principal.user_id, LISTED_NOTIFICATIONS).await?;
     let unread = notifications.iter().filter(|note| note.read_at.is_none()).count();
-    let notes = notifications.into_iter().map(|note| Note::of(&state, note)).collect();
+    let notes = notifications.into_iter().map(|note| Note::of(&state, &t, note)).collect();
     let unread_line = t.f("home.unread", &[("count", &unread.to_string())]);
     Ok(render(StatusCode::OK, &HomePage { frame, place, places, tiles, notes, unread, unread_line }))
 }

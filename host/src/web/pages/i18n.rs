@@ -139,6 +139,29 @@ impl Texts {
     }
 }
 
+/// Month names as people read them in a date, as app pages write them too
+/// (the SDK's `Timestamp::for_people`).
+const MONTHS: [[&str; 12]; 2] = [
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."],
+];
+
+impl Texts {
+    /// A moment for people, in UTC and saying so: `4 Dec 2026, 18:20 UTC`,
+    /// `4. Dez. 2026, 18:20 UTC`.
+    pub(crate) fn when(&self, epoch_ms: i64) -> String {
+        let Ok(moment) = time::OffsetDateTime::from_unix_timestamp(epoch_ms.div_euclid(1000)) else {
+            return String::new();
+        };
+        let month = MONTHS[usize::from(self.lang == Lang::De)][usize::from(u8::from(moment.month())) - 1];
+        let (day, year, hour, minute) = (moment.day(), moment.year(), moment.hour(), moment.minute());
+        match self.lang {
+            Lang::En => format!("{day} {month} {year}, {hour:02}:{minute:02} UTC"),
+            Lang::De => format!("{day}. {month} {year}, {hour:02}:{minute:02} UTC"),
+        }
+    }
+}
+
 fn catalogue(lang: Lang) -> &'static Catalogue {
     match lang {
         Lang::En => &CATALOGUES[0],
@@ -170,6 +193,13 @@ mod tests {
     fn placeholders_are_filled_in() {
         let texts = Texts::new(Lang::En);
         assert_eq!(texts.f("home.unread", &[("count", "3")]), "3 unread");
+    }
+
+    #[test]
+    fn moments_read_as_app_pages_write_them() {
+        assert_eq!(Texts::new(Lang::En).when(1_796_408_400_123), "4 Dec 2026, 18:20 UTC");
+        assert_eq!(Texts::new(Lang::De).when(1_796_408_400_123), "4. Dez. 2026, 18:20 UTC");
+        assert_eq!(Texts::new(Lang::De).when(1_772_323_200_000), "1. März 2026, 00:00 UTC");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Frame, Lang, Texts, check_csrf, form_pairs, form_value, render, see_other, when};
+use super::{Frame, Lang, Texts, check_csrf, form_pairs, form_value, render, see_other};
 use crate::catalog::AppKind;
 use crate::grant::CapabilityKind;
 use crate::identity::{Permission, Principal};
@@ -134,7 +134,7 @@ async fn choices_of(state: &AppState, t: &Texts, actor: &Principal) -> Result<Ve
                     .filter(|app| app.manifest.kind == AppKind::ThirdParty)
                     .map(|app| t.f("home.third_party_by", &[("vendor", &app.manifest.vendor)])),
                 by_mail: since.is_some(),
-                since: since.map(when),
+                since: since.map(|at| t.when(at)),
                 id,
             }
         })

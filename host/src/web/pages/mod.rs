@@ -205,14 +205,5 @@ pub(crate) fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> Optio
     pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
 }
 
-/// A moment for people: `2026-12-04 18:20 UTC`.
-pub(crate) fn when(epoch_ms: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(epoch_ms / 1000)
-        .ok()
-        .and_then(|moment| moment.format(&format).ok())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests;

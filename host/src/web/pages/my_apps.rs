@@ -11,7 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::consent_screen::grant_words;
-use super::{Frame, check_csrf, form_pairs, form_value, render, see_other, when};
+use super::{Frame, check_csrf, form_pairs, form_value, render, see_other};
 use crate::identity::Permission;
 use crate::web::api::{Actor, Path, Query, Routes, route};
 use crate::web::{ApiError, AppState, REQUEST_ID_HEADER};
@@ -62,7 +62,7 @@ async fn page(
             name: app.as_ref().map_or_else(|| record.app_id.clone(), |app| app.manifest.name.clone()),
             vendor: app.as_ref().map(|app| app.manifest.vendor.clone()).unwrap_or_default(),
             given: Vec::new(),
-            since: when(record.given_at),
+            since: frame.t.when(record.given_at),
         });
         for grant in &record.grants {
             let words = grant_words(&state, &frame.t, grant);

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Frame, check_csrf, form_pairs, form_value, local_target, render, see_other, when};
+use super::{Frame, Texts, check_csrf, form_pairs, form_value, local_target, render, see_other};
 use crate::identity::Permission;
 use crate::storage::Notification;
 use crate::web::api::{Actor, Path, Query, Routes, route};
@@ -50,7 +50,7 @@ pub(super) struct Note {
 }
 
 impl Note {
-    pub(super) fn of(state: &AppState, note: Notification) -> Note {
+    pub(super) fn of(state: &AppState, t: &Texts, note: Notification) -> Note {
         let app_name =
             state.catalog.get(&note.app_id).map_or_else(|| note.app_id.clone(), |app| app.manifest.name.clone());
         Note {
@@ -59,7 +59,7 @@ impl Note {
             title: note.title,
             body: note.body,
             app_name,
-            when: when(note.created_at),
+            when: t.when(note.created_at),
             unread: note.read_at.is_none(),
         }
     }
@@ -92,7 +92,7 @@ async fn page(
     let before = older.before.filter(|id| !id.is_empty());
     let found = state.services.database.notifications_before(&actor.user_id, before.as_deref(), PAGE + 1).await?;
     let more = found.len() as i64 > PAGE;
-    let notes: Vec<Note> = found.into_iter().take(PAGE as usize).map(|note| Note::of(&state, note)).collect();
+    let notes: Vec<Note> = found.into_iter().take(PAGE as usize).map(|note| Note::of(&state, &frame.t, note)).collect();
     let older = notes.last().filter(|_| more).map(|last| {
         format!("/account/notifications?{}", serde_urlencoded::to_string([("before", &last.id)]).unwrap_or_default())
     });

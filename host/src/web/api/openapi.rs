@@ -310,6 +310,7 @@ fn error_schema() -> Value {
         "type": "object",
         "description": "Every error the platform answers. Some carry more beside `error`, e.g. `consent` with 403 `consent_required`.",
         "required": ["error"],
+        "additionalProperties": true,
         "properties": {
             "error": {
                 "type": "object",

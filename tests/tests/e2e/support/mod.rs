@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 mod browser;
+mod described;
 mod vendor;
 mod visitor;
 mod world;

@@ -97,6 +97,7 @@ impl<'a> World<'a> {
         let answer = serde_json::from_str(&text).unwrap_or(Value::Null);
         if path.starts_with("/api/") {
             assert_conventions(&format!("{method} {path}"), &answer);
+            super::described::assert_described(method.as_str(), path, status.as_u16(), &answer);
         }
         (status, answer)
     }

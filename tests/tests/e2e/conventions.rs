@@ -179,3 +179,77 @@ fn the_convention_check_catches_bare_lists_and_epoch_times() {
         &json!({ "items": [{ "at": "2026-12-07T11:48:28.123Z", "read_at": null, "starts_on": "2026-12-07" }], "next": "x" }),
     );
 }
+
+/// Pages one list through with `limit`, asserting it gives `whole` back.
+async fn assert_pages_through(world: &World<'_>, auth: &Auth, path: &str, limit: usize, whole: &[Value]) {
+    let mut seen = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page =
+            world.expect(200, Method::GET, &format!("{path}?limit={limit}&after={after}"), Some(auth), None).await;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= limit, "{page}");
+        seen.extend(items.iter().cloned());
+        match page["next"].as_str() {
+            Some(next) => after = next.to_owned(),
+            None => break,
+        }
+        assert!(seen.len() <= whole.len(), "{path} pages without end");
+    }
+    assert_eq!(seen, whole, "{path}: paging gives the same list");
+}
+
+#[tokio::test]
+async fn a_persons_own_lists_page_newest_first_through_equal_times() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident_person("alice", "acme", "elm-5").await;
+    let acme = world.customer("acme").await;
+    let elm = world.property("acme", "elm-5").await;
+    let pool = deployment.pool().await;
+    // Five notifications, three of them in the same millisecond; four
+    // consent records, two at once.
+    for (index, at) in [1_000_i64, 2_000, 2_000, 2_000, 3_000].into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, customer_id, property_id, app_id, title, body, created_at) \
+             VALUES ($1, $2, $3, $4, 'pinboard', $5, 'x', $6)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&alice.user_id)
+        .bind(&acme.id)
+        .bind(&elm)
+        .bind(format!("note {index}"))
+        .bind(at)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    for at in [10_i64, 20, 20, 30] {
+        sqlx::query(
+            "INSERT INTO consents (id, user_id, app_id, version, grants, purposes_hash, status, created_at) \
+             VALUES ($1, $2, 'moving-service', '1.0.0', '[]', 'x', 'refused', $3)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&alice.user_id)
+        .bind(at)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+    for (path, count, newest) in
+        [("/api/me/notifications", 5, "1970-01-01T00:00:03.000Z"), ("/api/me/consents", 4, "1970-01-01T00:00:00.030Z")]
+    {
+        let whole = world.expect(200, Method::GET, path, Some(&alice.auth), None).await;
+        let items = whole["items"].as_array().unwrap().clone();
+        assert_eq!((items.len(), &whole["next"]), (count, &Value::Null), "{whole}");
+        let times: Vec<&str> =
+            items.iter().map(|item| item["created_at"].as_str().or(item["given_at"].as_str()).unwrap()).collect();
+        assert_eq!(times[0], newest, "{path}: newest first");
+        assert!(times.windows(2).all(|pair| pair[0] >= pair[1]), "{path}: {times:?}");
+        for limit in [1, 2, 3] {
+            assert_pages_through(&world, &alice.auth, path, limit, &items).await;
+        }
+    }
+}

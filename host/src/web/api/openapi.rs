@@ -131,7 +131,7 @@ fn operation(endpoint: &Endpoint, method: &str, generator: &mut SchemaGenerator)
     let mut responses = Map::new();
     if app_dispatch {
         responses.insert(
-            "200".into(),
+            "2XX".into(),
             json!({
                 "description": "The app's answer: the status, content type and body the app chooses",
                 "content": { "*/*": { "schema": { "type": "string", "format": "binary" } } }
@@ -171,8 +171,9 @@ fn operation(endpoint: &Endpoint, method: &str, generator: &mut SchemaGenerator)
     });
     if app_dispatch {
         operation["description"] = json!(format!(
-            "{} with `{}`: the app answers. Third-party apps answer 403 `consent_required` until the caller consented.",
-            endpoint.summary,
+            "The `{}` request, its path below the app and its body go to the app's component, which answers \
+             with the status, content type and body it chooses. A third-party app answers 403 \
+             `consent_required` until the caller consented to what it asks.",
             method.to_uppercase()
         ));
     }

@@ -125,13 +125,19 @@ async fn import(
     }
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let bytes = axum::body::to_bytes(request.into_body(), MAX_IMPORT_BYTES).await.map_err(|_| {
+    let too_large = || {
         ApiError::new(
             http::StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!("imports are limited to {MAX_IMPORT_BYTES} bytes"),
         )
-    })?;
+    };
+    // An announced length past the limit is refused before a byte is read.
+    let announced = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > MAX_IMPORT_BYTES as u64) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(request.into_body(), MAX_IMPORT_BYTES).await.map_err(|_| too_large())?;
     let mut report = ImportReport::default();
     let (data, positions) = if content_type.starts_with("application/json") {
         let data: MasterData = serde_json::from_slice(&bytes)

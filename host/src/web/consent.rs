@@ -319,6 +319,9 @@ async fn list(
     Actor(principal): Actor,
     Query(paging): Query<Paging>,
 ) -> Result<Response, ApiError> {
+    if !paging.after.is_empty() {
+        parse_newest_first(&paging.after)?;
+    }
     let records = state.services.database.consents_of(&principal.user_id).await?;
     let page = paging.page(records, |record| newest_first(record.given_at, &record.id));
     Ok(axum::Json(page).into_response())

@@ -43,6 +43,9 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Print the OpenAPI description of the platform API (what the server
+    /// serves at /api/openapi.json), without starting a server.
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,6 +173,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => crate::admin::run(command).await,
+        Command::Openapi => {
+            let document = crate::web::api::openapi_document(&crate::web::api::declared());
+            println!("{}", serde_json::to_string_pretty(&document)?);
+            Ok(())
+        }
         Command::Audit { command: AuditCommand::Verify { node } } => {
             let config = node.config()?;
             let database = Database::connect(&config.database_url()).await?;

@@ -33,4 +33,5 @@ pub mod policy;
 pub mod runtime;
 pub mod server;
 pub mod storage;
+pub mod timestamp;
 pub mod web;

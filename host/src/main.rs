@@ -1,4 +1,5 @@
-//! The `courtyard` binary: `courtyard serve`, `courtyard app install`, `courtyard app list`.
+//! The `courtyard` binary: `courtyard serve`, `courtyard app install`, `courtyard app list`,
+//! `courtyard openapi`, ….
 
 fn main() -> std::process::ExitCode {
     courtyard::cli::main()

@@ -100,7 +100,9 @@ impl Outcome {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     pub seq: i64,
-    /// Milliseconds since the Unix epoch.
+    /// Milliseconds since the Unix epoch, as stored and hashed; answers show
+    /// it as RFC 3339 with milliseconds, which keeps every digit.
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub at: i64,
     /// The customer (data controller) the entry belongs to, if any.
     pub customer_id: Option<String>,

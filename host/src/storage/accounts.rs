@@ -18,7 +18,9 @@ pub struct User {
     pub email_verified: bool,
     #[serde(skip)]
     pub password_hash: Option<String>,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub updated_at: i64,
 }
 
@@ -33,6 +35,7 @@ pub struct RoleAssignment {
     pub valid_from: Option<String>,
     pub valid_until: Option<String>,
     pub granted_by: Option<String>,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
 }
 

@@ -79,7 +79,10 @@ pub struct ConsentRecord {
     pub purposes_hash: String,
     /// `dpv:ConsentGiven`, `dpv:ConsentRefused` or `dpv:ConsentWithdrawn`.
     pub status: String,
+    /// When it was given (or refused).
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub given_at: i64,
+    #[serde(with = "crate::timestamp::OptionalRfc3339")]
     pub withdrawn_at: Option<i64>,
 }
 

@@ -16,8 +16,11 @@ pub struct ActivationCodeInfo {
     pub property_id: String,
     pub occupancy_id: String,
     pub created_by: String,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub expires_at: i64,
+    #[serde(with = "crate::timestamp::OptionalRfc3339")]
     pub used_at: Option<i64>,
     pub used_by: Option<String>,
 }
@@ -36,8 +39,10 @@ pub struct AccessRequest {
     /// pending, approved or rejected.
     pub status: String,
     pub decided_by: Option<String>,
+    #[serde(with = "crate::timestamp::OptionalRfc3339")]
     pub decided_at: Option<i64>,
     pub occupancy_id: Option<String>,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
 }
 

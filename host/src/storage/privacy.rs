@@ -50,7 +50,9 @@ pub struct Notification {
     pub body: String,
     /// Where it leads, below `/apps/{app}`.
     pub link: Option<String>,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
+    #[serde(with = "crate::timestamp::OptionalRfc3339")]
     pub read_at: Option<i64>,
 }
 
@@ -237,6 +239,28 @@ impl Database {
         )
         .bind(user_id)
         .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(notification_from).collect::<Result<_, _>>()?)
+    }
+
+    /// A page of the person's notifications, newest first: those after
+    /// `after` (the creation time and id of the last one of the page before).
+    pub async fn notifications_page(
+        &self,
+        user_id: &str,
+        after: Option<&(i64, String)>,
+        limit: i64,
+    ) -> Result<Vec<Notification>, StorageError> {
+        let Some((at, id)) = after else { return self.notifications_of(user_id, limit).await };
+        let rows = sqlx::query::<Any>(
+            "SELECT * FROM notifications WHERE user_id = $1 AND (created_at < $2 OR (created_at = $2 AND id > $3)) \
+             ORDER BY created_at DESC, id LIMIT $4",
+        )
+        .bind(user_id)
+        .bind(*at)
+        .bind(id)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;

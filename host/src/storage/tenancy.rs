@@ -13,7 +13,9 @@ pub struct Customer {
     pub name: String,
     /// Whether residents may invite the people they live with.
     pub resident_invites: bool,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub updated_at: i64,
 }
 
@@ -47,7 +49,9 @@ pub struct Property {
     pub external_id: Option<String>,
     pub name: String,
     pub address: Address,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub updated_at: i64,
 }
 

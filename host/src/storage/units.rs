@@ -20,7 +20,9 @@ pub struct Unit {
     pub kind: String,
     pub label: String,
     pub floor: Option<String>,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub updated_at: i64,
 }
 
@@ -37,7 +39,9 @@ pub struct Occupancy {
     pub ends_on: Option<String>,
     /// The user ids of its residents.
     pub residents: Vec<String>,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     pub updated_at: i64,
 }
 

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::api::{Actor, Body, Routes, current_property, route};
+use super::api::{Actor, Body, Page, Paging, Query, Routes, current_property, newest_first, parse_newest_first, route};
 use super::entry::{Barrier, ConsentRequest, consent_request, enter};
 use super::{ApiError, AppState};
 use crate::catalog::AppKind;
@@ -26,28 +26,33 @@ use crate::storage::{ConsentRecord, Notification};
 pub(crate) fn declare(routes: &mut Routes) {
     routes.add(
         route(Method::GET, "/api/apps/{app}/consent", Permission::AppsUse, "What a third-party app asks you to share")
+            .id("getConsentRequest")
             .returns::<ConsentRequest>(),
         show,
     );
     routes.add(
         route(Method::POST, "/api/apps/{app}/consent", Permission::AppsUse, "Consent to, or decline, what an app asks")
+            .id("decideConsent")
             .takes::<Decision>()
             .returns::<ConsentRecord>(),
         decide_json,
     );
     routes.add(
         route(Method::DELETE, "/api/apps/{app}/consent", Permission::AppsUse, "Withdraw your consent to an app")
+            .id("withdrawConsent")
             .status(200)
             .returns::<Withdrawal>(),
         withdraw,
     );
     routes.add(
-        route(Method::POST, "/account/apps/{app}/consent", Permission::AppsUse, "The consent screen's form"),
+        route(Method::POST, "/account/apps/{app}/consent", Permission::AppsUse, "The consent screen's form").page(),
         decide_form,
     );
     routes.add(
         route(Method::GET, "/api/me/consents", Permission::Authenticated, "Your consent records, newest first")
-            .returns::<Vec<ConsentRecord>>(),
+            .id("listMyConsents")
+            .query::<Paging>()
+            .returns::<Page<ConsentRecord>>(),
         list,
     );
     routes.add(
@@ -57,19 +62,28 @@ pub(crate) fn declare(routes: &mut Routes) {
             Permission::Authenticated,
             "Restrict (or stop restricting) processing of your data by third-party apps",
         )
+        .id("setProcessingRestriction")
         .takes::<RestrictionRequest>()
         .returns::<Restriction>(),
         restrict,
     );
     routes.add(
-        route(Method::GET, "/api/me/notifications", Permission::Authenticated, "Notifications apps sent you")
-            .returns::<Vec<Notification>>(),
+        route(
+            Method::GET,
+            "/api/me/notifications",
+            Permission::Authenticated,
+            "Notifications apps sent you, newest first",
+        )
+        .id("listMyNotifications")
+        .query::<Paging>()
+        .returns::<Page<Notification>>(),
         notifications,
     );
 }
 
 /// A consent decision.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "ConsentDecision")]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Decision {
     /// `give` or `decline`.
@@ -274,15 +288,18 @@ async fn notify_app(state: &AppState, principal: &Principal, app_id: &str, reque
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "ProcessingRestrictionRequest")]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RestrictionRequest {
     restricted: bool,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ProcessingRestriction")]
 pub(crate) struct Restriction {
     restricted: bool,
-    /// Since when, milliseconds since the epoch.
+    /// Since when; `null` while not restricted.
+    #[serde(with = "crate::timestamp::OptionalRfc3339")]
     since: Option<i64>,
 }
 
@@ -297,12 +314,32 @@ async fn restrict(
     Ok(axum::Json(Restriction { restricted: since.is_some(), since }).into_response())
 }
 
-async fn list(State(state): State<AppState>, Actor(principal): Actor) -> Result<Response, ApiError> {
-    Ok(axum::Json(state.services.database.consents_of(&principal.user_id).await?).into_response())
+async fn list(
+    State(state): State<AppState>,
+    Actor(principal): Actor,
+    Query(paging): Query<Paging>,
+) -> Result<Response, ApiError> {
+    if !paging.after.is_empty() {
+        parse_newest_first(&paging.after)?;
+    }
+    let records = state.services.database.consents_of(&principal.user_id).await?;
+    let page = paging.page(records, |record| newest_first(record.given_at, &record.id));
+    Ok(axum::Json(page).into_response())
 }
 
-async fn notifications(State(state): State<AppState>, Actor(principal): Actor) -> Result<Response, ApiError> {
-    Ok(axum::Json(state.services.database.notifications_of(&principal.user_id, 100).await?).into_response())
+async fn notifications(
+    State(state): State<AppState>,
+    Actor(principal): Actor,
+    Query(paging): Query<Paging>,
+) -> Result<Response, ApiError> {
+    let after = match paging.after.as_str() {
+        "" => None,
+        cursor => Some(parse_newest_first(cursor)?),
+    };
+    let limit = paging.limit();
+    let database = &state.services.database;
+    let listed = database.notifications_page(&principal.user_id, after.as_ref(), limit).await?;
+    Ok(axum::Json(Page::of(listed, limit, |note| newest_first(note.created_at, &note.id))).into_response())
 }
 
 /// The consent screen for a browser, or for API clients its JSON

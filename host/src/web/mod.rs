@@ -90,16 +90,37 @@ pub fn router(state: AppState) -> Router {
     router.fallback(not_found).method_not_allowed_fallback(method_not_allowed).with_state(state)
 }
 
-/// The routes outside `/api`: health and the apps.
+/// The routes outside `/api`: health, the portal's pages and the apps.
 pub(crate) fn declare(routes: &mut api::Routes) {
     use api::route;
-    routes.add(route(Method::GET, "/healthz", Permission::Public, "Liveness and database reachability"), healthz);
-    pages::declare(routes);
-    let app =
-        |path| route(Method::GET, path, Permission::AppsUse, "Use a micro-app: the request goes to its component");
-    routes.add(app("/apps/{app}").any_method(), apps::dispatch_root);
-    routes.add(app("/apps/{app}/").any_method(), apps::dispatch_root);
-    routes.add(app("/apps/{app}/{*path}").any_method(), apps::dispatch);
+    routes.tagged("platform", |routes| {
+        routes.add(
+            route(Method::GET, "/healthz", Permission::Public, "Liveness and database reachability")
+                .id("checkHealth")
+                .returns::<Health>(),
+            healthz,
+        )
+    });
+    routes.pages(pages::declare);
+    routes.tagged("gateway", |routes| {
+        let app =
+            |path| route(Method::GET, path, Permission::AppsUse, "Use a micro-app: the request goes to its component");
+        // Without the slash it is the address people type; clients use the one with it.
+        routes.add(app("/apps/{app}").any_method().page(), apps::dispatch_root);
+        routes.add(app("/apps/{app}/").any_method().id("appHome"), apps::dispatch_root);
+        routes.add(app("/apps/{app}/{*path}").any_method().id("appResource"), apps::dispatch);
+    });
+}
+
+/// What `/healthz` answers while the node is well.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+struct Health {
+    /// Always `ok` (a node that is not answers 503).
+    status: &'static str,
+    /// `sqlite` or `postgres`.
+    database: &'static str,
+    /// How many apps the node has installed.
+    apps: usize,
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -111,7 +132,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
                 crate::storage::Dialect::Postgres => "postgres",
             };
             let apps = state.catalog.list().len();
-            axum::Json(serde_json::json!({ "status": "ok", "database": backend, "apps": apps })).into_response()
+            axum::Json(Health { status: "ok", database: backend, apps }).into_response()
         }
         Err(err) => {
             tracing::error!(error = %err, "health check: database unreachable");

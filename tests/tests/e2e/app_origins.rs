@@ -68,13 +68,13 @@ async fn a_resident_uses_a_third_party_app_on_its_own_origin() {
     wrong.push(("csrf", "0123456789abcdef0123456789abcdef"));
     assert_eq!(browser.post_form(&consent_form, &wrong).await.status, 403);
     let none = world.expect(200, Method::GET, "/api/me/consents", Some(&anna.auth), None).await;
-    assert_eq!(none.as_array().unwrap().len(), 0, "no forged post recorded anything: {none}");
+    assert_eq!(none["items"].as_array().unwrap().len(), 0, "no forged post recorded anything: {none}");
 
     // She allows everything but her phone number.
     let given = browser.post_form(&consent_form, &forged).await;
     assert_eq!((given.status, given.header("location")), (303, "/apps/moving-service/"), "{}", given.body);
     let consents = world.expect(200, Method::GET, "/api/me/consents", Some(&anna.auth), None).await;
-    let records = consents.as_array().unwrap();
+    let records = consents["items"].as_array().unwrap();
     let granted: Vec<&str> = records
         .iter()
         .filter(|record| record["status"] == "dpv:ConsentGiven")

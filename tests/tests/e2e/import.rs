@@ -117,8 +117,38 @@ unit,U-4,,,,,,P-1,flat,2.1,2,,,,extra
 
     let (status, body) = import(&world, &acme.id, &acme.admin, "text/csv", "name\nx\n".to_owned()).await;
     assert_eq!(status, 422, "{body}");
+    // A column the description does not list is refused by name, not ignored.
+    let misspelt = "record,external_id,name,street,postcode,city,country\nproperty,P-7,Ash,Ash Row 1,8003,Zurich,CH\n";
+    let (status, body) = import(&world, &acme.id, &acme.admin, "text/csv", misspelt.to_owned()).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("`postcode`"), "{body}");
+    // Past the import's size (16 MiB): 413, like every body that is too
+    // large, answered from the announced length before a byte of it is read.
+    let answer =
+        announce_body(&world, &format!("/api/customers/{}/import", acme.id), &acme.admin, (16 << 20) + 1).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("payload_too_large"), "{answer}");
     let (status, _) = import(&world, &acme.id, &acme.admin, "application/xml", "<x/>".to_owned()).await;
     assert_eq!(status, 415);
     let (status, _) = import(&world, &acme.id, &acme.admin, "application/json", "{\"units\": 5}".to_owned()).await;
     assert_eq!(status, 422);
+}
+
+/// Sends only the headers of a CSV import announcing `length` bytes, and
+/// answers what the server says to that.
+async fn announce_body(world: &World<'_>, path: &str, auth: &Auth, length: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let url = reqwest::Url::parse(&world.node.url(path)).unwrap();
+    let mut socket = tokio::net::TcpStream::connect((url.host_str().unwrap(), url.port().unwrap())).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {}\r\n{}: {}\r\ncontent-type: text/csv\r\ncontent-length: {length}\r\n\r\n",
+        url.authority(),
+        auth.0,
+        auth.1
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0; 4096];
+    let read =
+        tokio::time::timeout(std::time::Duration::from_secs(10), socket.read(&mut answer)).await.unwrap().unwrap();
+    String::from_utf8_lossy(&answer[..read]).into_owned()
 }

@@ -116,7 +116,7 @@ async fn a_resident_consents_to_part_of_a_third_party_app_uses_it_and_withdraws(
     let sent = &vendor.calls()[0].body;
     assert!(!sent.contains("\"phone\":\""), "what she left out was not sent: {sent}");
     let consents = world.expect(200, reqwest::Method::GET, "/api/me/consents", Some(&anna.auth), None).await;
-    let given: Vec<&str> = consents
+    let given: Vec<&str> = consents["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -147,7 +147,7 @@ async fn a_resident_consents_to_part_of_a_third_party_app_uses_it_and_withdraws(
     browser.wait_for_text("You withdrew your consent to Moving Service").await;
     let consents = world.expect(200, reqwest::Method::GET, "/api/me/consents", Some(&anna.auth), None).await;
     assert!(
-        consents
+        consents["items"]
             .as_array()
             .unwrap()
             .iter()

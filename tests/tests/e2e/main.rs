@@ -11,6 +11,7 @@ mod app_origins;
 mod audit;
 mod bola;
 mod collections;
+mod conventions;
 mod data_subjects;
 mod durability;
 mod http;

@@ -53,7 +53,7 @@ async fn a_resident_consents_uses_and_withdraws() {
 
     // The catalog says who the vendor is and why it wants each field.
     let catalog = world.expect(200, Method::GET, "/api/apps", Some(&anna.auth), None).await;
-    let entry = catalog.as_array().unwrap().iter().find(|app| app["id"] == APP).unwrap().clone();
+    let entry = catalog["items"].as_array().unwrap().iter().find(|app| app["id"] == APP).unwrap().clone();
     assert_eq!((entry["kind"].as_str(), entry["vendor"].as_str()), (Some("third-party"), Some("Meier Removals Ltd")));
     let phone = entry["asks"].as_array().unwrap().iter().find(|ask| ask["grant"] == "profile.read:phone").unwrap();
     assert!(phone["why"].as_str().unwrap().contains("phone"), "{phone}");
@@ -65,7 +65,7 @@ async fn a_resident_consents_uses_and_withdraws() {
     world.approve("acme", APP, Some(WITHOUT_PHONE)).await;
     let apps =
         world.expect(200, Method::GET, &format!("/api/customers/{}/apps", acme.id), Some(&acme.admin), None).await;
-    let approval = &apps.as_array().unwrap().iter().find(|app| app["app"]["id"] == APP).unwrap()["approval"];
+    let approval = &apps["items"].as_array().unwrap().iter().find(|app| app["app"]["id"] == APP).unwrap()["approval"];
     assert_eq!(approval["approved_by"], acme.admin_id.as_str());
     assert_eq!(approval["grants"].as_array().unwrap().len(), WITHOUT_PHONE.len());
 
@@ -138,8 +138,8 @@ async fn a_resident_consents_uses_and_withdraws() {
     assert!(body.get("phone").is_none(), "the phone number was not approved: {body}");
     assert!(!sent.body.contains(&anna.user_id), "the vendor never sees the internal id");
     let notes = world.expect(200, Method::GET, "/api/me/notifications", Some(&anna.auth), None).await;
-    assert_eq!(notes[0]["title"], "Your moving quote is ready");
-    assert_eq!(notes[0]["app_id"], APP);
+    assert_eq!(notes["items"][0]["title"], "Your moving quote is ready");
+    assert_eq!(notes["items"][0]["app_id"], APP);
 
     // The customer can prove what happened; the log holds no values.
     let entries = world.audit("acme", "app=moving-service").await;
@@ -200,7 +200,10 @@ async fn a_resident_consents_uses_and_withdraws() {
     let after = world.expect(403, Method::GET, "/apps/moving-service/quotes", Some(&anna.auth), None).await;
     assert_eq!(after["error"]["code"], "consent_required");
     let records = world.expect(200, Method::GET, "/api/me/consents", Some(&anna.auth), None).await;
-    assert!(records.as_array().unwrap().iter().all(|record| record["status"] == "dpv:ConsentWithdrawn"), "{records}");
+    assert!(
+        records["items"].as_array().unwrap().iter().all(|record| record["status"] == "dpv:ConsentWithdrawn"),
+        "{records}"
+    );
 }
 
 #[tokio::test]
@@ -222,14 +225,14 @@ async fn a_version_asking_for_more_waits_for_approval_and_asks_only_what_is_new(
     install(&deployment, "1.1.0", &manifest().replace("version = \"1.0.0\"", "version = \"1.1.0\"")).await;
     for _ in 0..50 {
         let catalog = world.expect(200, Method::GET, "/api/apps", Some(&anna), None).await;
-        if catalog.as_array().unwrap().iter().any(|app| app["id"] == APP && app["version"] == "1.1.0") {
+        if catalog["items"].as_array().unwrap().iter().any(|app| app["id"] == APP && app["version"] == "1.1.0") {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let apps =
         world.expect(200, Method::GET, &format!("/api/customers/{}/apps", acme.id), Some(&acme.admin), None).await;
-    let listed = apps.as_array().unwrap().iter().find(|app| app["app"]["id"] == APP).unwrap();
+    let listed = apps["items"].as_array().unwrap().iter().find(|app| app["app"]["id"] == APP).unwrap();
     assert_eq!(listed["update_needs_approval"], true, "{listed}");
     world.expect(200, Method::GET, "/apps/moving-service/quotes", Some(&anna), None).await;
     let served = world.audit("acme", "app=moving-service").await;

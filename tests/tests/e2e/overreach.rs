@@ -274,7 +274,7 @@ async fn notifications_reach_neighbours_who_consented_and_are_rate_limited() {
         .await;
     assert_eq!(over["outcome"], "limit", "{over}");
     let received = world.expect(200, Method::GET, "/api/me/notifications", Some(&bob.auth), None).await;
-    let received = received.as_array().unwrap();
+    let received = received["items"].as_array().unwrap();
     assert_eq!(received.len(), 3);
     assert!(received.iter().all(|note| note["app_id"] == APP && note["title"] == "Hello"));
     let entries: Vec<Value> = world

@@ -49,7 +49,21 @@ async fn every_route_declares_a_permission_and_the_gate_enforces_it() {
     let alice = world.resident("alice", "acme", "elm-5").await;
     let description = world.expect(200, Method::GET, "/api/openapi.json", None, None).await;
     assert_eq!(description["openapi"], "3.0.3");
-    let paths = description["paths"].as_object().expect("paths");
+    // Pages for people are listed apart from the API's operations; the gate
+    // holds them to their permission all the same.
+    let mut routes = description["paths"].as_object().expect("paths").clone();
+    for page in description["x-courtyard-pages"].as_array().expect("pages") {
+        let path = page["path"].as_str().unwrap().replace("{*", "{");
+        let methods = match page["method"].as_str().unwrap() {
+            "ANY" => vec!["get", "post", "put", "patch", "delete"],
+            one => vec![one],
+        };
+        let item = routes.entry(path).or_insert_with(|| json!({}));
+        for method in methods {
+            item[method.to_lowercase()] = json!({ "x-courtyard-permission": page["x-courtyard-permission"] });
+        }
+    }
+    let paths = &routes;
     let mut operations = 0;
     for (path, item) in paths {
         let declared: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
@@ -90,7 +104,10 @@ async fn every_route_declares_a_permission_and_the_gate_enforces_it() {
     }
     assert!(operations >= 45, "only {operations} operations described");
     for route in ["/api/auth/signup", "/api/customers/{customer}/import", "/api/me", "/healthz", "/apps/{app}/{path}"] {
-        assert!(paths.contains_key(route), "{route} is missing from the description");
+        assert!(description["paths"].get(route).is_some(), "{route} is missing from the description");
+    }
+    for page in ["/", "/account/signin", "/account/profile"] {
+        assert!(paths.contains_key(page), "{page} is missing from the pages");
     }
     let login = &paths["/api/auth/login"]["post"];
     assert!(login["requestBody"]["content"]["application/json"]["schema"]["$ref"].is_string(), "{login}");

@@ -17,6 +17,7 @@ pub(super) fn declare(routes: &mut Routes) {
     use Permission::{Authenticated, Public};
     routes.add(
         route(Method::POST, "/api/auth/login", Public, "Sign in with email and password")
+            .id("signIn")
             .takes::<Login>()
             .returns::<Tokens>()
             .status(200),
@@ -24,38 +25,48 @@ pub(super) fn declare(routes: &mut Routes) {
     );
     routes.add(
         route(Method::POST, "/api/auth/refresh", Public, "Exchange a refresh token for new tokens (rotates it)")
+            .id("refreshTokens")
             .takes::<Refresh>()
             .returns::<Tokens>()
             .status(200),
         refresh,
     );
-    routes
-        .add(route(Method::POST, "/api/auth/logout", Authenticated, "Sign out: ends the session").status(204), logout);
+    routes.add(
+        route(Method::POST, "/api/auth/logout", Authenticated, "Sign out: ends the session").id("signOut").status(204),
+        logout,
+    );
     routes.add(
         route(Method::POST, "/api/auth/verify-email", Public, "Confirm an email address with the mailed token")
+            .id("verifyEmail")
             .takes::<TokenOnly>()
             .status(204),
         verify_email,
     );
     routes.add(
         route(Method::POST, "/api/auth/password-reset", Public, "Mail a password-reset token")
+            .id("requestPasswordReset")
             .takes::<ResetRequest>()
             .status(202),
         request_reset,
     );
     routes.add(
         route(Method::POST, "/api/auth/password-reset/confirm", Public, "Set a new password with a mailed token")
+            .id("confirmPasswordReset")
             .takes::<ResetConfirm>()
             .status(204),
         confirm_reset,
     );
-    routes.add(route(Method::GET, "/api/me", Authenticated, "The signed-in user").returns::<Me>(), me);
+    routes.add(route(Method::GET, "/api/me", Authenticated, "The signed-in user").id("getMe").returns::<Me>(), me);
     routes.add(
-        route(Method::PATCH, "/api/me", Authenticated, "Change your name or locale").takes::<MePatch>().returns::<Me>(),
+        route(Method::PATCH, "/api/me", Authenticated, "Change your name or locale")
+            .id("updateMe")
+            .takes::<MePatch>()
+            .returns::<Me>(),
         update_me,
     );
     routes.add(
         route(Method::PUT, "/api/me/property", Authenticated, "Choose the property your apps work in")
+            .id("chooseProperty")
             .takes::<PropertyChoice>()
             .returns::<Me>(),
         choose_property,
@@ -93,12 +104,14 @@ struct Tokens {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(rename = "RefreshRequest")]
 #[serde(deny_unknown_fields)]
 struct Refresh {
     refresh_token: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(rename = "EmailToken")]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TokenOnly {
     pub token: String,

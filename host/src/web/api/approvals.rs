@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, Body, Routes, route};
+use super::{Actor, Body, Page, Paging, Query, Routes, route};
 use crate::catalog::{LoadedApp, Processing};
 use crate::identity::{Permission as P, Principal, Target};
 use crate::policy::Approval;
@@ -23,22 +23,28 @@ use crate::web::{ApiError, AppState};
 pub(super) fn declare(routes: &mut Routes) {
     routes.add(
         route(Method::GET, "/api/apps", P::Authenticated, "The app catalog: every app with what it asks for")
-            .returns::<Vec<CatalogEntry>>(),
+            .id("listApps")
+            .query::<Paging>()
+            .returns::<Page<CatalogEntry>>(),
         catalog,
     );
     routes.add(
         route(Method::GET, "/api/customers/{customer}/apps", P::AppsApprove, "Apps and your approvals of them")
-            .returns::<Vec<CustomerApp>>(),
+            .id("listCustomerApps")
+            .query::<Paging>()
+            .returns::<Page<CustomerApp>>(),
         list,
     );
     routes.add(
         route(Method::PUT, "/api/customers/{customer}/apps/{app}", P::AppsApprove, "Enable an app and approve grants")
+            .id("approveApp")
             .takes::<ApprovalRequest>()
             .returns::<ApprovalView>(),
         approve,
     );
     routes.add(
         route(Method::DELETE, "/api/customers/{customer}/apps/{app}", P::AppsApprove, "Disable an app everywhere")
+            .id("disableApp")
             .status(200)
             .returns::<ApprovalView>(),
         disable,
@@ -91,6 +97,7 @@ pub(crate) struct ApprovalView {
     enabled: bool,
     /// The approving user; absent for the platform's default approval of core apps.
     approved_by: Option<String>,
+    #[serde(with = "crate::timestamp::Rfc3339")]
     approved_at: i64,
 }
 
@@ -157,8 +164,9 @@ fn entry(app: &LoadedApp) -> CatalogEntry {
     }
 }
 
-async fn catalog(State(state): State<AppState>) -> Json<Vec<CatalogEntry>> {
-    Json(state.catalog.list().iter().map(|app| entry(app)).collect())
+async fn catalog(State(state): State<AppState>, Query(paging): Query<Paging>) -> Json<Page<CatalogEntry>> {
+    let apps = paging.page(state.catalog.list(), |app| app.manifest.id.clone());
+    Json(Page { items: apps.items.iter().map(|app| entry(app)).collect(), next: apps.next })
 }
 
 fn check_customer(actor: &Principal, customer: &str) -> Result<(), ApiError> {
@@ -169,11 +177,13 @@ async fn list(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path(customer): Path<String>,
-) -> Result<Json<Vec<CustomerApp>>, ApiError> {
+    Query(paging): Query<Paging>,
+) -> Result<Json<Page<CustomerApp>>, ApiError> {
     check_customer(&actor, &customer)?;
     let approvals = state.services.database.approvals(&customer).await?;
+    let page = paging.page(state.catalog.list(), |app| app.manifest.id.clone());
     let mut apps = Vec::new();
-    for app in state.catalog.list() {
+    for app in page.items {
         let approval = approvals.iter().find(|approval| approval.app_id == app.manifest.id);
         let mut update_needs_approval = false;
         if let Some(approval) = approval.filter(|approval| approval.version != app.manifest.version)
@@ -185,7 +195,7 @@ async fn list(
         }
         apps.push(CustomerApp { app: entry(&app), approval: approval.map(ApprovalView::from), update_needs_approval });
     }
-    Ok(Json(apps))
+    Ok(Json(Page { items: apps, next: page.next }))
 }
 
 async fn approve(

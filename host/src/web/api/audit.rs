@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, Routes, route};
+use super::paging;
+use super::{Actor, Page, Routes, route};
 use crate::audit::{ActorKind, AuditEntry, Outcome};
 use crate::identity::{Permission as P, Principal, Target};
 use crate::storage::AuditQuery;
@@ -22,9 +23,18 @@ pub(super) fn declare(routes: &mut Routes) {
             Method::GET,
             "/api/customers/{customer}/audit",
             P::AuditRead,
-            "Query the audit log by subject, app, actor, action and time; `format=jsonl` exports JSON Lines",
+            "Query the audit log by subject, app, actor, action, outcome and time; `format=jsonl` exports JSON Lines",
         )
-        .returns::<AuditPage>(),
+        .id("queryAuditLog")
+        .query::<Filters>()
+        .returns::<Page<AuditEntry>>()
+        .returns_media("application/jsonl", |_| {
+            serde_json::json!({ "schema": {
+                "type": "string",
+                "description": "JSON Lines: one `AuditEntry` object (#/components/schemas/AuditEntry) per line; \
+                                the header `x-next-after` holds the cursor of the next page"
+            } })
+        }),
         query,
     );
     routes.add(
@@ -32,48 +42,53 @@ pub(super) fn declare(routes: &mut Routes) {
             Method::GET,
             "/api/me/access-log",
             P::Authenticated,
-            "Who accessed your data, in plain words, newest first; filter by `app` and `outcome`, page with `before`",
+            "Who accessed your data, in plain words, newest first; filter by `app` and `outcome`",
         )
-        .returns::<AccessLogPage>(),
+        .id("listMyAccessLog")
+        .query::<AccessLogFilters>()
+        .returns::<Page<AccessRecord>>(),
         access_log,
     );
 }
 
-/// `GET /api/customers/{customer}/audit` filters.
-#[derive(Debug, Deserialize)]
+/// `GET /api/customers/{customer}/audit` filters, oldest entry first.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Filters {
+    /// Entries about this person (a user id).
     subject: Option<String>,
+    /// Entries of this app (an app id).
     app: Option<String>,
+    /// Entries by this actor: a user id, an app id or a job's name.
     actor: Option<String>,
+    /// Entries of this action, e.g. `profile.read` or `POST /api/customers/{customer}/properties`.
     action: Option<String>,
-    /// `allowed`, `denied` or `failed`.
-    outcome: Option<String>,
-    /// Milliseconds since the epoch, or RFC 3339.
-    from: Option<String>,
-    until: Option<String>,
-    /// The `next` of the previous page.
-    after: Option<i64>,
+    /// Entries with this outcome.
+    outcome: Option<Outcome>,
+    /// Entries at or after this time (RFC 3339).
+    #[serde(default, with = "crate::timestamp::OptionalRfc3339")]
+    from: Option<i64>,
+    /// Entries before this time (RFC 3339).
+    #[serde(default, with = "crate::timestamp::OptionalRfc3339")]
+    until: Option<i64>,
+    /// The `next` of the previous page; absent for the first page.
+    #[serde(default)]
+    after: String,
+    /// Entries a page holds: 1 to 1000; 100 by default, 1000 for `jsonl`.
+    #[schemars(range(min = 1, max = 1000))]
     limit: Option<i64>,
-    /// `json` (default) or `jsonl`.
-    format: Option<String>,
+    /// `json` (a page) or `jsonl` (JSON Lines, for export).
+    #[serde(default)]
+    format: Format,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
-pub(crate) struct AuditPage {
-    items: Vec<AuditEntry>,
-    /// Pass as `after` for the next page.
-    next: Option<i64>,
-}
-
-fn instant(field: &str, value: Option<&str>) -> Result<Option<i64>, ApiError> {
-    let Some(value) = value else { return Ok(None) };
-    if let Ok(ms) = value.parse::<i64>() {
-        return Ok(Some(ms));
-    }
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
-        .map(|at| Some((at.unix_timestamp_nanos() / 1_000_000) as i64))
-        .map_err(|_| ApiError::invalid(format!("`{field}` must be milliseconds since the epoch or RFC 3339")))
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[schemars(rename = "AuditExportFormat")]
+#[serde(rename_all = "lowercase")]
+enum Format {
+    #[default]
+    Json,
+    Jsonl,
 }
 
 async fn query(
@@ -86,14 +101,8 @@ async fn query(
     if !actor.may(P::AuditRead, Target::customer(&customer)) {
         return Err(super::tenancy::foreign());
     }
-    let export = match filters.format.as_deref() {
-        None | Some("json") => false,
-        Some("jsonl") => true,
-        Some(_) => return Err(ApiError::invalid("`format` is `json` or `jsonl`")),
-    };
-    if filters.outcome.as_deref().is_some_and(|outcome| Outcome::from_name(outcome).is_none()) {
-        return Err(ApiError::invalid("`outcome` is `allowed`, `denied` or `failed`"));
-    }
+    let export = filters.format == Format::Jsonl;
+    let cursor = paging::after_number(&filters.after)?;
     let limit = filters.limit.unwrap_or(if export { 1000 } else { 100 }).clamp(1, 1000);
     let query = AuditQuery {
         customer_id: Some(customer.clone()),
@@ -101,11 +110,11 @@ async fn query(
         app_id: filters.app.clone(),
         actor_id: filters.actor.clone(),
         action: filters.action.clone(),
-        outcome: filters.outcome.clone(),
-        from_ms: instant("from", filters.from.as_deref())?,
-        until_ms: instant("until", filters.until.as_deref())?,
+        outcome: filters.outcome.map(|outcome| outcome.as_str().to_owned()),
+        from_ms: filters.from,
+        until_ms: filters.until,
         others_only: false,
-        cursor: filters.after,
+        cursor,
         newest_first: false,
         limit,
     };
@@ -135,26 +144,26 @@ async fn query(
     entry.purpose = Some("Review of data access by the data controller".to_owned());
     state.services.auditor.write(entry).await.map_err(ApiError::internal)?;
     let items = state.services.database.audit_entries(&query).await?;
-    let next = (items.len() as i64 >= limit).then(|| items.last().map(|entry| entry.seq)).flatten();
+    let page = Page::of(items, limit, |entry| entry.seq.to_string());
     if export {
         let mut lines = String::new();
-        for item in &items {
+        for item in &page.items {
             lines.push_str(&serde_json::to_string(item).map_err(ApiError::internal)?);
             lines.push('\n');
         }
         let mut response = ([(header::CONTENT_TYPE, "application/jsonl")], lines).into_response();
-        if let Some(next) = next {
-            response.headers_mut().insert("x-next-after", HeaderValue::from(next));
+        if let Some(next) = page.next.and_then(|next| HeaderValue::from_str(&next).ok()) {
+            response.headers_mut().insert("x-next-after", next);
         }
         return Ok(response);
     }
-    Ok(Json(AuditPage { items, next }).into_response())
+    Ok(Json(page).into_response())
 }
 
 /// One access to the resident's data, told plainly.
 #[derive(Debug, Serialize, JsonSchema)]
 pub(crate) struct AccessRecord {
-    /// Milliseconds since the epoch.
+    #[serde(with = "crate::timestamp::Rfc3339")]
     at: i64,
     /// Who: an app (with its vendor) or a person with their role.
     who: String,
@@ -172,26 +181,20 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get(REQUEST_ID_HEADER).and_then(|id| id.to_str().ok()).map(str::to_owned)
 }
 
-/// `GET /api/me/access-log` filters.
-#[derive(Debug, Deserialize)]
+/// `GET /api/me/access-log` filters, newest record first.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AccessLogFilters {
-    /// Only what this app did.
+    /// Only what this app did (an app id).
     app: Option<String>,
-    /// `allowed`, `denied` or `failed`.
-    outcome: Option<String>,
-    /// The `next` of the previous page: older records.
-    before: Option<i64>,
-    /// 1 to 200; 50 by default.
+    /// Only records with this outcome.
+    outcome: Option<Outcome>,
+    /// The `next` of the previous page (older records); absent for the first page.
+    #[serde(default)]
+    after: String,
+    /// How many records a page holds: 1 to 200, 50 if absent.
+    #[schemars(range(min = 1, max = 200))]
     limit: Option<i64>,
-}
-
-/// One page of a person's access log, newest first.
-#[derive(Debug, Serialize, JsonSchema)]
-pub(crate) struct AccessLogPage {
-    items: Vec<AccessRecord>,
-    /// Pass as `before` for older records; absent on the last page.
-    next: Option<i64>,
 }
 
 async fn access_log(
@@ -199,18 +202,16 @@ async fn access_log(
     Actor(actor): Actor,
     Query(filters): Query<AccessLogFilters>,
     headers: HeaderMap,
-) -> Result<Json<AccessLogPage>, ApiError> {
-    if let Some(outcome) = filters.outcome.as_deref().filter(|outcome| Outcome::from_name(outcome).is_none()) {
-        return Err(ApiError::invalid(format!("`outcome` is `allowed`, `denied` or `failed`, not `{outcome}`")));
-    }
-    let limit = filters.limit.unwrap_or(50).clamp(1, 200);
+) -> Result<Json<Page<AccessRecord>>, ApiError> {
+    let cursor = paging::after_number(&filters.after)?;
+    let limit = filters.limit.unwrap_or(paging::DEFAULT_LIMIT).clamp(1, 200);
     let query = AuditQuery {
         subject_id: Some(actor.user_id.clone()),
         app_id: filters.app.clone(),
-        outcome: filters.outcome.clone(),
+        outcome: filters.outcome.map(|outcome| outcome.as_str().to_owned()),
         others_only: true,
         newest_first: true,
-        cursor: filters.before,
+        cursor,
         limit,
         ..AuditQuery::default()
     };
@@ -221,12 +222,12 @@ async fn access_log(
     entry.purpose = Some("A person seeing who accessed their data".to_owned());
     state.services.auditor.write(entry).await.map_err(ApiError::internal)?;
     let entries = state.services.database.audit_entries(&query).await?;
-    let next = (entries.len() as i64 >= limit).then(|| entries.last().map(|entry| entry.seq)).flatten();
+    let next = Page::of(entries.iter().map(|entry| entry.seq).collect(), limit, i64::to_string).next;
     let mut items = Vec::with_capacity(entries.len());
     for entry in entries {
         items.push(describe(&state, &actor, entry).await);
     }
-    Ok(Json(AccessLogPage { items, next }))
+    Ok(Json(Page { items, next }))
 }
 
 async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> AccessRecord {

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use super::DeclaredQuery;
 use crate::web::{ApiError, AppState};
 
 /// Longest part of a rejection's own description passed on.
@@ -56,12 +57,27 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Path<T> {
 }
 
 /// A query string; one that does not parse answers 400 saying why.
+///
+/// On an API route it must be the type the route declares with
+/// `.query::<T>()`, whose schema documents the parameters: a handler that
+/// reads another type fails every request (and so every test that calls
+/// it) instead of serving a description that lies.
 pub(crate) struct Query<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequestParts<AppState> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(DeclaredQuery(declared)) = parts.extensions.get::<DeclaredQuery>()
+            && *declared != Some(std::any::type_name::<T>())
+        {
+            return Err(ApiError::internal(format!(
+                "{} reads its query as {} but declares {}",
+                parts.uri.path(),
+                std::any::type_name::<T>(),
+                declared.unwrap_or("none")
+            )));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Query(value)),
             Err(rejection) => Err(ApiError::new(

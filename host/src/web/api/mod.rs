@@ -9,14 +9,17 @@
 //! Handlers then check the permission for the exact object, answering 404
 //! for objects outside the caller's reach.
 
+mod access_requests;
 pub(crate) mod accounts;
 mod approvals;
 mod audit;
+mod endpoint;
 mod extract;
 mod import;
 pub(crate) mod onboarding;
 mod openapi;
 mod operators;
+mod paging;
 mod people;
 pub(crate) mod record;
 mod tenancy;
@@ -34,14 +37,15 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use axum::{Json, Router};
-use schemars::JsonSchema;
-use schemars::generate::SchemaGenerator;
 use serde::Serialize;
 
 pub(crate) use accounts::{check_sign_in, current_property, locale};
+pub(crate) use endpoint::route;
+pub use endpoint::{Endpoint, QueryType, Room};
 pub(crate) use extract::{Body, Path, Query};
 pub use openapi::document as openapi_document;
 pub(crate) use openapi::publish;
+pub(crate) use paging::{Page, Paging, newest_first, parse_newest_first};
 pub(crate) use validate::{date, email, optional_text, present, text};
 
 use super::app_origin::OnAppOrigin;
@@ -50,145 +54,100 @@ use super::{ApiError, AppState};
 use crate::identity::{AuthError, Credential, Permission, Principal};
 use crate::storage::StorageError;
 
-/// A schema for the OpenAPI description.
-type SchemaFn = fn(&mut SchemaGenerator) -> schemars::Schema;
-
-/// One route of the platform, as declared.
-#[derive(Clone)]
-pub struct Endpoint {
-    /// `None`: any method (app dispatch).
-    pub method: Option<Method>,
-    /// In axum syntax: `/api/properties/{property}`.
-    pub path: &'static str,
-    pub permission: Permission,
-    pub summary: &'static str,
-    pub request: Option<SchemaFn>,
-    pub response: Option<SchemaFn>,
-    /// The status of a successful answer.
-    pub success: u16,
-    /// A path parameter naming the person whose data a read returns; such
-    /// reads are audited like writes.
-    pub person: Option<&'static str>,
-}
-
-impl std::fmt::Debug for Endpoint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} ({})", self.method_name(), self.path, self.permission.name())
-    }
-}
-
-impl Endpoint {
-    pub fn method_name(&self) -> &str {
-        self.method.as_ref().map_or("ANY", Method::as_str)
-    }
-}
-
-fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> schemars::Schema {
-    generator.subschema_for::<T>()
-}
-
-/// Declares one endpoint: `route(GET, "/api/me", Permission::Authenticated, "…")`.
-pub(crate) fn route(method: Method, path: &'static str, permission: Permission, summary: &'static str) -> Endpoint {
-    let success = if method == Method::POST {
-        201
-    } else if method == Method::DELETE {
-        204
-    } else {
-        200
-    };
-    Endpoint { method: Some(method), path, permission, summary, request: None, response: None, success, person: None }
-}
-
-impl Endpoint {
-    pub(crate) fn takes<T: JsonSchema>(mut self) -> Endpoint {
-        self.request = Some(schema::<T>);
-        self
-    }
-
-    pub(crate) fn returns<T: JsonSchema>(mut self) -> Endpoint {
-        self.response = Some(schema::<T>);
-        self
-    }
-
-    pub(crate) fn status(mut self, status: u16) -> Endpoint {
-        self.success = status;
-        self
-    }
-
-    /// Marks a read of one person's data, named by the path parameter `param`.
-    pub(crate) fn about_person(mut self, param: &'static str) -> Endpoint {
-        self.person = Some(param);
-        self
-    }
-
-    pub(crate) fn any_method(mut self) -> Endpoint {
-        self.method = None;
-        self
-    }
-}
-
 /// The route table being built: the router and the declarations side by side.
 pub(crate) struct Routes {
-    state: AppState,
+    /// `None` when only the declarations are wanted (the description).
+    state: Option<AppState>,
+    /// The room and the tag of the routes being declared.
+    room: Room,
+    tag: &'static str,
     paths: Vec<(&'static str, MethodRouter<AppState>)>,
     endpoints: Vec<Endpoint>,
 }
 
 impl Routes {
-    fn new(state: AppState) -> Routes {
-        Routes { state, paths: Vec::new(), endpoints: Vec::new() }
+    fn new(state: Option<AppState>) -> Routes {
+        Routes { state, room: Room::Api, tag: "", paths: Vec::new(), endpoints: Vec::new() }
+    }
+
+    /// Declares what `declare` adds as pages for people, not API operations.
+    pub(crate) fn pages(&mut self, declare: impl FnOnce(&mut Routes)) {
+        let room = std::mem::replace(&mut self.room, Room::Page);
+        declare(self);
+        self.room = room;
+    }
+
+    /// Declares what `declare` adds under the description's `tag`.
+    pub(crate) fn tagged(&mut self, tag: &'static str, declare: impl FnOnce(&mut Routes)) {
+        let outer = std::mem::replace(&mut self.tag, tag);
+        declare(self);
+        self.tag = outer;
     }
 
     /// Adds `handler` for `endpoint`, behind the gate for its permission.
-    pub(crate) fn add<H, T>(&mut self, endpoint: Endpoint, handler: H)
+    pub(crate) fn add<H, T>(&mut self, mut endpoint: Endpoint, handler: H)
     where
         H: axum::handler::Handler<T, AppState>,
         T: 'static,
     {
-        let filter = match &endpoint.method {
-            Some(method) => MethodFilter::try_from(method.clone()).expect("declared methods are standard"),
-            None => MethodFilter::DELETE
-                .or(MethodFilter::GET)
-                .or(MethodFilter::HEAD)
-                .or(MethodFilter::OPTIONS)
-                .or(MethodFilter::PATCH)
-                .or(MethodFilter::POST)
-                .or(MethodFilter::PUT),
-        };
-        let gate = Gate {
-            state: Arc::new(self.state.clone()),
-            permission: endpoint.permission,
-            path: endpoint.path,
-            summary: endpoint.summary,
-            person: endpoint.person,
-        };
-        let method_router = axum::routing::on(filter, handler).route_layer(gate);
-        match self.paths.iter_mut().find(|(path, _)| *path == endpoint.path) {
-            Some((_, existing)) => {
-                let merged = std::mem::take(existing).merge(method_router);
-                *existing = merged;
+        if self.room == Room::Page {
+            endpoint.room = Room::Page;
+        }
+        endpoint.tag = self.tag;
+        if let Some(state) = &self.state {
+            let filter = match &endpoint.method {
+                Some(method) => MethodFilter::try_from(method.clone()).expect("declared methods are standard"),
+                None => MethodFilter::DELETE
+                    .or(MethodFilter::GET)
+                    .or(MethodFilter::HEAD)
+                    .or(MethodFilter::OPTIONS)
+                    .or(MethodFilter::PATCH)
+                    .or(MethodFilter::POST)
+                    .or(MethodFilter::PUT),
+            };
+            let gate = Gate {
+                state: Arc::new(state.clone()),
+                permission: endpoint.permission,
+                path: endpoint.path,
+                summary: endpoint.summary,
+                person: endpoint.person,
+                query: (endpoint.room == Room::Api).then(|| DeclaredQuery(endpoint.query.map(|q| q.type_name))),
+            };
+            let method_router = axum::routing::on(filter, handler).route_layer(gate);
+            match self.paths.iter_mut().find(|(path, _)| *path == endpoint.path) {
+                Some((_, existing)) => {
+                    let merged = std::mem::take(existing).merge(method_router);
+                    *existing = merged;
+                }
+                None => self.paths.push((endpoint.path, method_router)),
             }
-            None => self.paths.push((endpoint.path, method_router)),
         }
         self.endpoints.push(endpoint);
     }
 }
 
-/// Every route of the platform, declared.
-pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
+/// Declares every route of the platform.
+fn declare_all(state: Option<AppState>) -> Routes {
     let mut routes = Routes::new(state);
     super::declare(&mut routes);
-    accounts::declare(&mut routes);
-    tenancy::declare(&mut routes);
-    units::declare(&mut routes);
-    people::declare(&mut routes);
-    operators::declare(&mut routes);
-    onboarding::declare(&mut routes);
-    import::declare(&mut routes);
-    approvals::declare(&mut routes);
-    audit::declare(&mut routes);
-    super::consent::declare(&mut routes);
-    openapi::declare(&mut routes);
+    routes.tagged("accounts", accounts::declare);
+    routes.tagged("tenancy", tenancy::declare);
+    routes.tagged("units", units::declare);
+    routes.tagged("people", people::declare);
+    routes.tagged("operators", operators::declare);
+    routes.tagged("onboarding", onboarding::declare);
+    routes.tagged("onboarding", access_requests::declare);
+    routes.tagged("import", import::declare);
+    routes.tagged("apps", approvals::declare);
+    routes.tagged("audit", audit::declare);
+    routes.tagged("privacy", super::consent::declare);
+    routes.tagged("platform", openapi::declare);
+    routes
+}
+
+/// Every route of the platform: the router and the declarations.
+pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
+    let routes = declare_all(Some(state.clone()));
     // A method a path does not have answers 405, but only to callers who
     // may write there: everyone else gets the same 401 or 403 as for a
     // method that exists, so swapping methods teaches an attacker nothing.
@@ -213,11 +172,12 @@ pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
                 .reduce(MethodFilter::or);
             if let Some(filter) = undeclared {
                 let gate = Gate {
-                    state: Arc::new(routes.state.clone()),
+                    state: Arc::new(state.clone()),
                     permission: strictest,
                     path,
                     summary: "",
                     person: None,
+                    query: None,
                 };
                 method_router =
                     method_router.merge(axum::routing::on(filter, super::method_not_allowed).route_layer(gate));
@@ -228,10 +188,15 @@ pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
     (router, routes.endpoints)
 }
 
-/// The declarations alone (for the OpenAPI description and tests).
-pub fn endpoints(state: AppState) -> Vec<Endpoint> {
-    table(state).1
+/// The declarations alone, without a server (for the description and tests).
+pub fn declared() -> Vec<Endpoint> {
+    declare_all(None).endpoints
 }
+
+/// The query type a route declares, handed by the gate to the handler's
+/// [`Query`] extractor (API routes only).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DeclaredQuery(pub Option<&'static str>);
 
 /// The gate in front of every handler, as a tower layer: one `Arc` clone
 /// and one boxed future per request.
@@ -243,6 +208,7 @@ struct Gate {
     path: &'static str,
     summary: &'static str,
     person: Option<&'static str>,
+    query: Option<DeclaredQuery>,
 }
 
 impl<S> tower::Layer<S> for Gate {
@@ -300,6 +266,9 @@ where
 /// Authenticates and checks the route's permission; hands the request on
 /// with the principal in its extensions, or answers the refusal.
 async fn admit(gate: &Gate, mut request: Request) -> Result<Request, Response> {
+    if let Some(query) = gate.query {
+        request.extensions_mut().insert(query);
+    }
     let on_app_origin = request.extensions().get::<OnAppOrigin>().map(|origin| origin.app.clone());
     let authenticated = match &on_app_origin {
         Some(app) => authenticate_on_app_origin(&gate.state, app, request.method(), request.headers()).await,
@@ -431,36 +400,6 @@ impl FromRequestParts<AppState> for Actor {
             .cloned()
             .map(Actor)
             .ok_or_else(|| ApiError::unauthorized("sign in first"))
-    }
-}
-
-/// A page of a list, with the cursor of the next one.
-#[derive(Debug, Serialize, JsonSchema)]
-pub(crate) struct Page<T> {
-    pub items: Vec<T>,
-    /// Pass as `after` to get the next page; absent on the last one.
-    pub next: Option<String>,
-}
-
-impl<T> Page<T> {
-    pub(crate) fn of(items: Vec<T>, limit: i64, id: impl Fn(&T) -> String) -> Page<T> {
-        let next = (items.len() as i64 >= limit).then(|| items.last().map(&id)).flatten();
-        Page { items, next }
-    }
-}
-
-/// `?after=…&limit=…`
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Paging {
-    #[serde(default)]
-    pub after: String,
-    pub limit: Option<i64>,
-}
-
-impl Paging {
-    pub(crate) fn limit(&self) -> i64 {
-        self.limit.unwrap_or(50).clamp(1, crate::storage::MAX_PAGE)
     }
 }
 

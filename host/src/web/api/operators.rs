@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::record::Listing;
 use super::tenancy::foreign;
-use super::{Actor, Body, Page, Path, Routes, created, email, route, text};
+use super::{Actor, Body, Page, Paging, Path, Query, Routes, created, email, route, text};
 use crate::identity::{Permission as P, Role};
 use crate::storage::{RoleAssignment, now_ms};
 use crate::web::{ApiError, AppState};
@@ -18,6 +18,8 @@ use crate::web::{ApiError, AppState};
 pub(super) fn declare(routes: &mut Routes) {
     routes.add(
         route(Method::GET, "/api/operators", P::OperatorsManage, "List the platform operators")
+            .id("listOperators")
+            .query::<Paging>()
             .returns::<Page<RoleAssignment>>(),
         list_operators,
     );
@@ -28,6 +30,7 @@ pub(super) fn declare(routes: &mut Routes) {
             P::OperatorsManage,
             "Appoint a platform operator (new accounts get a set-password mail)",
         )
+        .id("appointOperator")
         .takes::<NewOperator>()
         .returns::<RoleAssignment>(),
         appoint_operator,
@@ -38,7 +41,8 @@ pub(super) fn declare(routes: &mut Routes) {
             "/api/operators/{assignment}",
             P::OperatorsManage,
             "Remove an operator (never the last one)",
-        ),
+        )
+        .id("removeOperator"),
         remove_operator,
     );
 }
@@ -46,14 +50,15 @@ pub(super) fn declare(routes: &mut Routes) {
 async fn list_operators(
     State(state): State<AppState>,
     Actor(actor): Actor,
+    Query(paging): Query<Paging>,
     headers: HeaderMap,
 ) -> Result<Json<Page<RoleAssignment>>, ApiError> {
-    let operators = state.services.database.platform_assignments().await?;
-    let holders: Vec<&str> = operators.iter().map(|a| a.user_id.as_str()).collect();
+    let operators = paging.page(state.services.database.platform_assignments().await?, |a| a.id.clone());
+    let holders: Vec<&str> = operators.items.iter().map(|a| a.user_id.as_str()).collect();
     let listing =
         Listing { customer_id: None, action: "GET /api/operators", purpose: "An operator listing the operators" };
     super::record::people_listed(&state, &actor, listing, &holders, &headers).await?;
-    Ok(Json(Page { items: operators, next: None }))
+    Ok(Json(operators))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -18,11 +18,14 @@ use crate::web::{ApiError, AppState};
 pub(super) fn declare(routes: &mut Routes) {
     routes.add(
         route(Method::GET, "/api/customers/{customer}/people", P::PeopleRead, "List a customer's residents and staff")
+            .id("listCustomerPeople")
+            .query::<Paging>()
             .returns::<Page<User>>(),
         list_people,
     );
     routes.add(
         route(Method::GET, "/api/users/{user}", P::PeopleRead, "Read a resident or staff member")
+            .id("getUser")
             .returns::<User>()
             .about_person("user"),
         get_user,
@@ -34,14 +37,16 @@ pub(super) fn declare(routes: &mut Routes) {
             P::PeopleWrite,
             "Correct a resident's or staff member's name or locale",
         )
+        .id("updateUser")
         .takes::<UserPatch>()
         .returns::<User>(),
         update_user,
     );
     routes.add(
         route(Method::POST, "/api/customers/{customer}/staff", P::RolesAssign, "Add a staff member with a role")
+            .id("addStaffMember")
             .takes::<NewStaff>()
-            .returns::<RoleAssignment>(),
+            .returns::<StaffAdded>(),
         add_staff,
     );
     routes.add(
@@ -51,21 +56,26 @@ pub(super) fn declare(routes: &mut Routes) {
             P::RolesAssign,
             "List a customer's role assignments",
         )
+        .id("listRoleAssignments")
+        .query::<Paging>()
         .returns::<Page<RoleAssignment>>(),
         list_assignments,
     );
     routes.add(
         route(Method::POST, "/api/customers/{customer}/role-assignments", P::RolesAssign, "Give a role to a user")
+            .id("assignRole")
             .takes::<NewAssignment>()
             .returns::<RoleAssignment>(),
         assign_role,
     );
     routes.add(
-        route(Method::DELETE, "/api/role-assignments/{assignment}", P::RolesAssign, "Take a role away"),
+        route(Method::DELETE, "/api/role-assignments/{assignment}", P::RolesAssign, "Take a role away")
+            .id("revokeRole"),
         revoke_role,
     );
     routes.add(
         route(Method::POST, "/api/me/invitations", P::ResidentsInvite, "Invite someone who lives with you")
+            .id("inviteHousemate")
             .takes::<Invitation>()
             .status(202),
         invite,
@@ -298,6 +308,7 @@ async fn list_assignments(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path(customer): Path<String>,
+    Query(paging): Query<Paging>,
     headers: HeaderMap,
 ) -> Result<Json<Page<RoleAssignment>>, ApiError> {
     let customer = customer_for(&state, &actor, P::RolesAssign, &customer).await?;
@@ -306,14 +317,15 @@ async fn list_assignments(
         Some(p) => actor.may(P::RolesAssign, Target::property(&customer.id, p)),
         None => actor.may(P::RolesAssign, Target::customer(&customer.id)),
     });
-    let holders: Vec<&str> = assignments.iter().map(|a| a.user_id.as_str()).collect();
+    let page = paging.page(assignments, |a| a.id.clone());
+    let holders: Vec<&str> = page.items.iter().map(|a| a.user_id.as_str()).collect();
     let listing = Listing {
         customer_id: Some(&customer.id),
         action: "GET /api/customers/{customer}/role-assignments",
         purpose: "Staff listing who holds which role",
     };
     super::record::people_listed(&state, &actor, listing, &holders, &headers).await?;
-    Ok(Json(Page { items: assignments, next: None }))
+    Ok(Json(page))
 }
 
 async fn assign_role(

@@ -17,41 +17,54 @@ pub(super) fn declare(routes: &mut Routes) {
     let get = || Method::GET;
     routes.add(
         route(Method::POST, "/api/customers", P::CustomersCreate, "Create a customer")
+            .id("createCustomer")
             .takes::<NewCustomer>()
             .returns::<Customer>(),
         create_customer,
     );
     routes.add(
-        route(get(), "/api/customers", P::CustomerRead, "List the customers you work for").returns::<Page<Customer>>(),
+        route(get(), "/api/customers", P::CustomerRead, "List the customers you work for")
+            .id("listCustomers")
+            .query::<Paging>()
+            .returns::<Page<Customer>>(),
         list_customers,
     );
     routes.add(
-        route(get(), "/api/customers/{customer}", P::CustomerRead, "Read a customer").returns::<Customer>(),
+        route(get(), "/api/customers/{customer}", P::CustomerRead, "Read a customer")
+            .id("getCustomer")
+            .returns::<Customer>(),
         get_customer,
     );
     routes.add(
         route(Method::PATCH, "/api/customers/{customer}", P::CustomerUpdate, "Change a customer's name or settings")
+            .id("updateCustomer")
             .takes::<CustomerPatch>()
             .returns::<Customer>(),
         update_customer,
     );
     routes.add(
         route(Method::POST, "/api/customers/{customer}/properties", P::PropertiesWrite, "Add a property")
+            .id("createProperty")
             .takes::<NewProperty>()
             .returns::<Property>(),
         create_property,
     );
     routes.add(
         route(get(), "/api/customers/{customer}/properties", P::PropertiesRead, "List a customer's properties")
+            .id("listCustomerProperties")
+            .query::<Paging>()
             .returns::<Page<Property>>(),
         list_properties,
     );
     routes.add(
-        route(get(), "/api/properties/{property}", P::PropertiesRead, "Read a property").returns::<Property>(),
+        route(get(), "/api/properties/{property}", P::PropertiesRead, "Read a property")
+            .id("getProperty")
+            .returns::<Property>(),
         get_property,
     );
     routes.add(
         route(Method::PATCH, "/api/properties/{property}", P::PropertiesWrite, "Change a property")
+            .id("updateProperty")
             .takes::<PropertyPatch>()
             .returns::<Property>(),
         update_property,

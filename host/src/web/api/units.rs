@@ -19,39 +19,50 @@ pub(super) fn declare(routes: &mut Routes) {
     let get = || Method::GET;
     routes.add(
         route(Method::POST, "/api/properties/{property}/units", P::UnitsWrite, "Add a unit to a property")
+            .id("createUnit")
             .takes::<NewUnit>()
             .returns::<Unit>(),
         create_unit,
     );
     routes.add(
         route(get(), "/api/properties/{property}/units", P::UnitsRead, "List a property's units")
+            .id("listPropertyUnits")
+            .query::<Paging>()
             .returns::<Page<Unit>>(),
         list_units,
     );
-    routes.add(route(get(), "/api/units/{unit}", P::UnitsRead, "Read a unit").returns::<Unit>(), get_unit);
+    routes
+        .add(route(get(), "/api/units/{unit}", P::UnitsRead, "Read a unit").id("getUnit").returns::<Unit>(), get_unit);
     routes.add(
         route(Method::PATCH, "/api/units/{unit}", P::UnitsWrite, "Change a unit")
+            .id("updateUnit")
             .takes::<UnitPatch>()
             .returns::<Unit>(),
         update_unit,
     );
     routes.add(
         route(Method::POST, "/api/units/{unit}/occupancies", P::OccupanciesWrite, "Start an occupancy of a unit")
+            .id("createOccupancy")
             .takes::<NewOccupancy>()
             .returns::<Occupancy>(),
         create_occupancy,
     );
     routes.add(
         route(get(), "/api/properties/{property}/occupancies", P::OccupanciesRead, "List a property's occupancies")
+            .id("listPropertyOccupancies")
+            .query::<Paging>()
             .returns::<Page<Occupancy>>(),
         list_occupancies,
     );
     routes.add(
-        route(get(), "/api/occupancies/{occupancy}", P::OccupanciesRead, "Read an occupancy").returns::<Occupancy>(),
+        route(get(), "/api/occupancies/{occupancy}", P::OccupanciesRead, "Read an occupancy")
+            .id("getOccupancy")
+            .returns::<Occupancy>(),
         get_occupancy,
     );
     routes.add(
         route(Method::PATCH, "/api/occupancies/{occupancy}", P::OccupanciesWrite, "Change an occupancy's dates")
+            .id("updateOccupancy")
             .takes::<OccupancyPatch>()
             .returns::<Occupancy>(),
         update_occupancy,
@@ -62,7 +73,8 @@ pub(super) fn declare(routes: &mut Routes) {
             "/api/occupancies/{occupancy}/residents/{user}",
             P::OccupanciesWrite,
             "Remove a resident from an occupancy",
-        ),
+        )
+        .id("removeOccupancyResident"),
         remove_resident,
     );
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 mod browser;
+mod described;
 mod vendor;
 mod visitor;
 mod world;
@@ -15,7 +16,9 @@ pub use vendor::{Vendor, VendorCall, civil_date, days_from_today};
 #[allow(unused_imports)]
 pub use visitor::{Answer, Visitor};
 #[allow(unused_imports)]
-pub use world::{Auth, CustomerInfo, PASSWORD, Person, World, link_parameter};
+pub use world::{
+    Auth, CustomerInfo, PASSWORD, Person, World, assert_conventions, is_rfc3339_utc_millis, link_parameter,
+};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -265,7 +268,7 @@ impl Node {
                 .json()
                 .await
                 .unwrap_or_default();
-            let served = catalog.as_array().is_some_and(|apps| apps.iter().any(|app| app["id"] == id));
+            let served = catalog["items"].as_array().is_some_and(|apps| apps.iter().any(|app| app["id"] == id));
             if served {
                 return;
             }

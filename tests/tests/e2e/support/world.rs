@@ -94,7 +94,12 @@ impl<'a> World<'a> {
                     .unwrap();
             assert_eq!(entries, 1, "{method} {path} answered {status} with {entries} audit entries, not one");
         }
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        let answer = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if path.starts_with("/api/") {
+            assert_conventions(&format!("{method} {path}"), &answer);
+            super::described::assert_described(method.as_str(), path, status.as_u16(), &answer);
+        }
+        (status, answer)
     }
 
     /// Like [`World::call`], but insists on `expected`.
@@ -296,7 +301,8 @@ impl World<'_> {
     pub async fn asks(&self, app: &str) -> Vec<String> {
         let auth = self.customers.values().next().map(|customer| customer.admin.clone());
         let catalog = self.expect(200, Method::GET, "/api/apps", auth.as_ref(), None).await;
-        let entry = catalog.as_array().unwrap().iter().find(|entry| entry["id"] == app).expect("app in the catalog");
+        let entry =
+            catalog["items"].as_array().unwrap().iter().find(|entry| entry["id"] == app).expect("app in the catalog");
         entry["asks"].as_array().unwrap().iter().map(|ask| ask["grant"].as_str().unwrap().to_owned()).collect()
     }
 
@@ -370,4 +376,48 @@ impl Deployment {
         }
         panic!("no mail `{subject}` reached {recipient}");
     }
+}
+
+/// The platform API's conventions, checked on every answer the suite gets:
+/// lists are pages (`{"items": [...], "next": cursor or null}`, never a
+/// bare array) and times are RFC 3339 strings in UTC with milliseconds,
+/// never epoch numbers.
+pub fn assert_conventions(what: &str, answer: &Value) {
+    assert!(!answer.is_array(), "{what} answered a bare array, not a page: {answer}");
+    walk_conventions(what, answer);
+}
+
+fn walk_conventions(what: &str, value: &Value) {
+    match value {
+        Value::Object(object) => {
+            if object.get("items").is_some_and(Value::is_array) {
+                let next = object.get("next");
+                assert!(
+                    next.is_some_and(|next| next.is_string() || next.is_null()),
+                    "{what}: a list without `next` (a cursor or null): {value}"
+                );
+            }
+            for (key, inner) in object {
+                if key == "at" || key.ends_with("_at") || key == "since" {
+                    assert!(!inner.is_number(), "{what}: `{key}` is a number, not an RFC 3339 time: {value}");
+                    if let Some(time) = inner.as_str() {
+                        assert!(
+                            is_rfc3339_utc_millis(time),
+                            "{what}: `{key}` = {time} is not like 2026-12-07T11:48:28.123Z"
+                        );
+                    }
+                }
+                walk_conventions(what, inner);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| walk_conventions(what, item)),
+        _ => {}
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`
+pub fn is_rfc3339_utc_millis(time: &str) -> bool {
+    let shape = "dddd-dd-ddTdd:dd:dd.dddZ";
+    time.len() == shape.len()
+        && time.chars().zip(shape.chars()).all(|(c, s)| if s == 'd' { c.is_ascii_digit() } else { c == s })
 }

@@ -8,6 +8,8 @@
 //! changed one is updated, a new one created. Every rejected record is
 //! reported with its position and the reason, and does not stop the rest.
 
+mod csv;
+
 use super::Path;
 use axum::Json;
 use axum::extract::{Request, State};
@@ -35,7 +37,9 @@ pub(super) fn declare(routes: &mut Routes) {
             P::MasterDataImport,
             "Import properties, units and occupancies (JSON or CSV) by external_id; idempotent",
         )
+        .id("importMasterData")
         .takes::<MasterData>()
+        .takes_media("text/csv", csv::media)
         .returns::<ImportReport>()
         .status(200),
         import,
@@ -121,16 +125,26 @@ async fn import(
     }
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let bytes = axum::body::to_bytes(request.into_body(), MAX_IMPORT_BYTES)
-        .await
-        .map_err(|_| ApiError::invalid(format!("imports are limited to {MAX_IMPORT_BYTES} bytes")))?;
+    let too_large = || {
+        ApiError::new(
+            http::StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("imports are limited to {MAX_IMPORT_BYTES} bytes"),
+        )
+    };
+    // An announced length past the limit is refused before a byte is read.
+    let announced = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > MAX_IMPORT_BYTES as u64) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(request.into_body(), MAX_IMPORT_BYTES).await.map_err(|_| too_large())?;
     let mut report = ImportReport::default();
     let (data, positions) = if content_type.starts_with("application/json") {
         let data: MasterData = serde_json::from_slice(&bytes)
             .map_err(|err| ApiError::invalid(format!("the JSON is not master data: {err}")))?;
         (data, None)
     } else if content_type.starts_with("text/csv") {
-        let (data, positions, rejected) = parse_csv(&bytes)?;
+        let (data, positions, rejected) = csv::parse(&bytes)?;
         report.rejected = rejected;
         (data, Some(positions))
     } else {
@@ -291,111 +305,4 @@ async fn import_occupancy(database: &Database, customer: &str, record: &Occupanc
 
 fn truncate(value: &str) -> String {
     value.chars().take(100).collect()
-}
-
-/// One CSV row, every column optional; `record` says which kind it is.
-#[derive(Debug, Deserialize)]
-struct CsvRow {
-    record: String,
-    external_id: Option<String>,
-    name: Option<String>,
-    street: Option<String>,
-    postal_code: Option<String>,
-    city: Option<String>,
-    country: Option<String>,
-    property: Option<String>,
-    kind: Option<String>,
-    label: Option<String>,
-    floor: Option<String>,
-    unit: Option<String>,
-    starts_on: Option<String>,
-    ends_on: Option<String>,
-}
-
-type CsvParse = (MasterData, [Vec<usize>; 3], Vec<RejectedRecord>);
-
-/// Splits a CSV into records, remembering each one's line; rows that are not
-/// records at all are rejected here.
-fn parse_csv(bytes: &[u8]) -> Result<CsvParse, ApiError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(bytes);
-    let headers = reader.headers().map_err(|err| ApiError::invalid(format!("the CSV header is unreadable: {err}")))?;
-    if !headers.iter().any(|h| h == "record") {
-        return Err(ApiError::invalid("the CSV needs a `record` column (property, unit or occupancy)"));
-    }
-    let mut data = MasterData::default();
-    let mut lines: [Vec<usize>; 3] = Default::default();
-    let mut rejected = Vec::new();
-    for (index, row) in reader.deserialize::<CsvRow>().enumerate() {
-        let line = index + 2;
-        let reject = |reason: String, external_id: Option<String>| RejectedRecord {
-            record: "row",
-            position: line,
-            external_id,
-            reason,
-        };
-        let row = match row {
-            Ok(row) => row,
-            Err(err) => {
-                rejected.push(reject(format!("unreadable row: {err}"), None));
-                continue;
-            }
-        };
-        let field = |value: &Option<String>| value.clone().unwrap_or_default();
-        match row.record.as_str() {
-            "property" => {
-                data.properties.push(PropertyRecord {
-                    external_id: field(&row.external_id),
-                    name: field(&row.name),
-                    street: field(&row.street),
-                    postal_code: field(&row.postal_code),
-                    city: field(&row.city),
-                    country: field(&row.country),
-                });
-                lines[0].push(line);
-            }
-            "unit" => {
-                data.units.push(UnitRecord {
-                    external_id: field(&row.external_id),
-                    property: field(&row.property),
-                    kind: field(&row.kind),
-                    label: field(&row.label),
-                    floor: row.floor.clone(),
-                });
-                lines[1].push(line);
-            }
-            "occupancy" => {
-                data.occupancies.push(OccupancyRecord {
-                    external_id: field(&row.external_id),
-                    unit: field(&row.unit),
-                    starts_on: field(&row.starts_on),
-                    ends_on: row.ends_on.clone(),
-                });
-                lines[2].push(line);
-            }
-            other => rejected.push(reject(
-                format!("`record` must be property, unit or occupancy, not `{}`", truncate(other)),
-                row.external_id.clone(),
-            )),
-        }
-    }
-    Ok((data, lines, rejected))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_csv;
-
-    #[test]
-    fn csv_rows_keep_their_line_numbers_and_bad_rows_are_reported() {
-        let csv = "record,external_id,name,street,postal_code,city,country,property,kind,label\n\
-                   property,P1,Elm 5,Elm Street 5,8000,Zurich,CH,,,\n\
-                   garage,X,,,,,,,,\n\
-                   unit,U1,,,,,,P1,flat,1.1\n";
-        let (data, lines, rejected) = parse_csv(csv.as_bytes()).unwrap();
-        assert_eq!(data.properties.len(), 1);
-        assert_eq!(lines[1], vec![4]);
-        assert_eq!(rejected.len(), 1);
-        assert_eq!(rejected[0].position, 3);
-        assert!(parse_csv(b"external_id,name\nP1,x\n").is_err());
-    }
 }

@@ -219,26 +219,10 @@ impl Database {
 
     /// The person's notifications, newest first.
     pub async fn notifications_of(&self, user_id: &str, limit: i64) -> Result<Vec<Notification>, StorageError> {
-        self.notifications_before(user_id, None, limit).await
-    }
-
-    /// The person's notifications older than their notification `before`
-    /// (all of them without), newest first.
-    pub async fn notifications_before(
-        &self,
-        user_id: &str,
-        before: Option<&str>,
-        limit: i64,
-    ) -> Result<Vec<Notification>, StorageError> {
         let rows = sqlx::query::<Any>(
-            "SELECT n.* FROM notifications n \
-             LEFT JOIN notifications b ON b.user_id = n.user_id AND b.id = $2 \
-             WHERE n.user_id = $1 AND ($2 IS NULL OR (b.id IS NOT NULL AND \
-                   (n.created_at < b.created_at OR (n.created_at = b.created_at AND n.id < b.id)))) \
-             ORDER BY n.created_at DESC, n.id DESC LIMIT $3",
+            "SELECT * FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
         )
         .bind(user_id)
-        .bind(before)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
@@ -255,8 +239,8 @@ impl Database {
     ) -> Result<Vec<Notification>, StorageError> {
         let Some((at, id)) = after else { return self.notifications_of(user_id, limit).await };
         let rows = sqlx::query::<Any>(
-            "SELECT * FROM notifications WHERE user_id = $1 AND (created_at < $2 OR (created_at = $2 AND id > $3)) \
-             ORDER BY created_at DESC, id LIMIT $4",
+            "SELECT * FROM notifications WHERE user_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+             ORDER BY created_at DESC, id DESC LIMIT $4",
         )
         .bind(user_id)
         .bind(*at)

@@ -89,8 +89,19 @@ async fn page(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let frame = Frame::new(&state, Some(&actor), &headers);
+    let database = &state.services.database;
     let before = older.before.filter(|id| !id.is_empty());
-    let found = state.services.database.notifications_before(&actor.user_id, before.as_deref(), PAGE + 1).await?;
+    let found = match &before {
+        None => database.notifications_of(&actor.user_id, PAGE + 1).await?,
+        // Older than one of the person's own notifications; any other id
+        // (someone else's, made up) has nothing older.
+        Some(id) => match database.notification_of(&actor.user_id, id).await? {
+            Some(last) => {
+                database.notifications_page(&actor.user_id, Some(&(last.created_at, last.id)), PAGE + 1).await?
+            }
+            None => Vec::new(),
+        },
+    };
     let more = found.len() as i64 > PAGE;
     let notes: Vec<Note> = found.into_iter().take(PAGE as usize).map(|note| Note::of(&state, &frame.t, note)).collect();
     let older = notes.last().filter(|_| more).map(|last| {

@@ -27,6 +27,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod grant;
+mod i18n;
 pub mod identity;
 pub mod mail;
 pub mod policy;

@@ -203,12 +203,13 @@ pub async fn welcome(
             expires,
         )
         .await?;
-    let body = format!(
-        "Hello {},\n\n{customer_name} has given you an account on Courtyard. Choose your password here:\n\n\
-         {public_url}/account/reset?token={token}\n\nor enter this token: {token}\n\nThe link works once, within 7 days.\n",
-        user.name
+    let t = crate::i18n::Texts::for_mail(&user.locale);
+    let link = format!("{public_url}/account/reset?token={token}");
+    let body = t.f(
+        "mail.welcome_body",
+        &[("name", &user.name), ("customer", customer_name), ("link", &link), ("token", &token)],
     );
-    mailer.send(&user.email, "Your Courtyard account", &body).await
+    mailer.send(&user.email, t.t("mail.welcome_subject"), &body).await
 }
 
 /// The transport for `smtp_url` (`smtp://`, or `smtps://` for implicit TLS;

@@ -102,3 +102,31 @@ async fn the_database_and_the_outbox_are_private_to_the_host() {
         }
     }
 }
+
+#[tokio::test]
+async fn mails_speak_the_language_of_the_person_they_go_to() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let (code, _, _) = world.activation_code("greta", "acme", "elm-5").await;
+    let signup = json!({
+        "name": "Greta", "email": "greta@example.org", "password": PASSWORD, "activation_code": code, "locale": "de-CH"
+    });
+    world.expect(201, Method::POST, "/api/auth/signup", None, Some(signup)).await;
+    let mail = deployment.wait_for_mail("greta@example.org", "Bestätige deine E-Mail-Adresse").await;
+    assert!(mail.contains("Hallo Greta") && mail.contains("bitte bestätige deine E-Mail-Adresse"), "{mail}");
+    let token = link_parameter(&mail, "token").expect("the link");
+    assert!(mail.lines().any(|line| line.trim().ends_with(&format!("/account/verify?token={token}"))), "{mail}");
+    world
+        .expect(202, Method::POST, "/api/auth/password-reset", None, Some(json!({ "email": "greta@example.org" })))
+        .await;
+    let reset = deployment.wait_for_mail("greta@example.org", "Setze dein Passwort zurück").await;
+    assert!(reset.contains("jemand möchte dein Courtyard-Passwort zurücksetzen"), "{reset}");
+
+    // The same mails in English for someone whose language is English.
+    world
+        .expect(202, Method::POST, "/api/auth/password-reset", None, Some(json!({ "email": "admin@acme.example" })))
+        .await;
+    let english = deployment.wait_for_mail("admin@acme.example", "Reset your password").await;
+    assert!(english.contains("someone asked to reset your Courtyard password"), "{english}");
+}

@@ -13,6 +13,7 @@ use super::record::Listing;
 use super::tenancy::{foreign, occupancy_for, property_for, unit_for};
 use super::units::period;
 use super::{Actor, Body, Page, Paging, Path, Query, Routes, email, optional_text, route, text};
+use crate::i18n::Texts;
 use crate::identity::{Permission as P, Principal, hash_password};
 use crate::storage::{AccessRequest, User, address_key};
 use crate::web::{ApiError, AppState};
@@ -119,12 +120,10 @@ pub(crate) async fn request_access(
             };
             if let Some(existing) = database.user_by_email(&address).await? {
                 // Same answer as for a new address; the owner learns by mail.
-                let mail = format!(
-                    "Hello {},\n\nsomeone asked for access to {street}, {postal_code} {city} with this address, \
-                     which already has a Courtyard account. Sign in and ask again from your account.\n",
-                    existing.name
-                );
-                state.mailer.send(&existing.email, "Your access request", &mail).await?;
+                let t = Texts::for_mail(&existing.locale);
+                let address = format!("{street}, {postal_code} {city}");
+                let mail = t.f("mail.access_known_body", &[("name", &existing.name), ("address", &address)]);
+                state.mailer.send(&existing.email, t.t("mail.access_subject"), &mail).await?;
                 return Ok(StatusCode::ACCEPTED);
             }
             let hash = hash_password(password).await.map_err(ApiError::internal)?;
@@ -278,12 +277,11 @@ async fn approve(
     database.add_occupant(&occupancy.id, &request.user_id).await?;
     state.identity.forget_user(&request.user_id);
     if let Some(user) = database.user(&request.user_id).await? {
-        let mail = format!(
-            "Hello {},\n\nyour request for access to {}, {} {} was approved. Sign in at {} to use the apps of \
-             your building.\n",
-            user.name, request.street, request.postal_code, request.city, state.public_url
-        );
-        state.mailer.send(&user.email, "Your access request was approved", &mail).await?;
+        let t = Texts::for_mail(&user.locale);
+        let address = format!("{}, {} {}", request.street, request.postal_code, request.city);
+        let site = format!("{}/", state.public_url);
+        let mail = t.f("mail.access_approved_body", &[("name", &user.name), ("address", &address), ("site", &site)]);
+        state.mailer.send(&user.email, t.t("mail.access_approved_subject"), &mail).await?;
     }
     let decided = database.access_request(&request.id).await?.ok_or_else(foreign)?;
     Ok(Json(decided))
@@ -310,15 +308,13 @@ async fn reject(
         return Err(ApiError::conflict(format!("this request was already {}", request.status)));
     }
     if let Some(user) = database.user(&request.user_id).await? {
-        let mail = format!(
-            "Hello {},\n\nyour request for access to {}, {} {} was not approved.{}\n",
-            user.name,
-            request.street,
-            request.postal_code,
-            request.city,
-            reason.map(|r| format!("\n\nThe property management wrote: {r}")).unwrap_or_default()
-        );
-        state.mailer.send(&user.email, "Your access request", &mail).await?;
+        let t = Texts::for_mail(&user.locale);
+        let address = format!("{}, {} {}", request.street, request.postal_code, request.city);
+        let mut mail = t.f("mail.access_rejected_body", &[("name", &user.name), ("address", &address)]);
+        if let Some(reason) = reason {
+            mail.push_str(&t.f("mail.access_rejected_reason", &[("reason", &reason)]));
+        }
+        state.mailer.send(&user.email, t.t("mail.access_subject"), &mail).await?;
     }
     let decided = database.access_request(&request.id).await?.ok_or_else(foreign)?;
     Ok(Json(decided))

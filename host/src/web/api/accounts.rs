@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Actor, Body, Routes, route};
+use crate::i18n::Texts;
 use crate::identity::{Permission, Principal, Role, digest, hash_password, random_token, verify_password};
 use crate::storage::{TokenPurpose, User, normalize_email, now_ms};
 use crate::web::{ApiError, AppState};
@@ -247,12 +248,10 @@ pub(super) async fn send_verification(state: &AppState, user: &User) -> Result<(
             expires,
         )
         .await?;
-    let body = format!(
-        "Hello {},\n\nplease confirm your email address for Courtyard:\n\n{}/account/verify?token={token}\n\n\
-         Or enter this token: {token}\n\nThe link is valid for 48 hours. If you did not sign up, ignore this mail.\n",
-        user.name, state.public_url
-    );
-    state.mailer.send(&user.email, "Confirm your email address", &body).await?;
+    let t = Texts::for_mail(&user.locale);
+    let link = format!("{}/account/verify?token={token}", state.public_url);
+    let body = t.f("mail.verify_body", &[("name", &user.name), ("link", &link), ("token", &token)]);
+    state.mailer.send(&user.email, t.t("mail.verify_subject"), &body).await?;
     Ok(())
 }
 
@@ -295,13 +294,10 @@ pub(crate) async fn request_reset(
                 expires,
             )
             .await?;
-        let mail = format!(
-            "Hello {},\n\nsomeone asked to reset your Courtyard password. To choose a new one, open\n\n\
-             {}/account/reset?token={token}\n\nor enter this token: {token}\n\nThe link works once, for one hour. \
-             If it was not you, ignore this mail: your password stays as it is.\n",
-            user.name, state.public_url
-        );
-        state.mailer.send(&user.email, "Reset your password", &mail).await?;
+        let t = Texts::for_mail(&user.locale);
+        let link = format!("{}/account/reset?token={token}", state.public_url);
+        let mail = t.f("mail.reset_body", &[("name", &user.name), ("link", &link), ("token", &token)]);
+        state.mailer.send(&user.email, t.t("mail.reset_subject"), &mail).await?;
     }
     Ok(StatusCode::ACCEPTED)
 }

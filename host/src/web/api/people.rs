@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::record::Listing;
 use super::tenancy::{customer_for, foreign, property_for};
 use super::{Actor, Body, Page, Paging, Path, Query, Routes, created, date, email, route, text};
+use crate::i18n::Texts;
 use crate::identity::{Permission as P, Principal, PropertyReach, Role, Scope, Target, digest, random_token};
 use crate::storage::{RoleAssignment, TokenPurpose, User, now_ms};
 use crate::web::{ApiError, AppState};
@@ -420,13 +421,12 @@ async fn invite(
             expires,
         )
         .await?;
-    let body = format!(
-        "Hello,\n\n{} invites you to join them on Courtyard, the app of your building.\n\n\
-         Accept here: {}/account/signup?invitation={token}\n\nor enter this invitation token when you sign up: \
-         {token}\n\nThe invitation works once, within 7 days.\n",
-        actor.name, state.public_url
-    );
-    state.mailer.send(&address, "You are invited to Courtyard", &body).await?;
+    // The invited person has no language of their own here yet: the
+    // inviting neighbour's is the best guess.
+    let t = Texts::for_mail(&actor.locale);
+    let link = format!("{}/account/signup?invitation={token}", state.public_url);
+    let body = t.f("mail.invitation_body", &[("inviter", &actor.name), ("link", &link), ("token", &token)]);
+    state.mailer.send(&address, t.t("mail.invitation_subject"), &body).await?;
     Ok(StatusCode::ACCEPTED)
 }
 

@@ -11,7 +11,6 @@
 mod consent_screen;
 mod errors;
 mod home;
-mod i18n;
 mod mail_choices;
 mod my_apps;
 mod notifications;
@@ -19,9 +18,9 @@ mod onboarding;
 mod profile;
 mod session;
 
+pub(crate) use crate::i18n::{Lang, Texts};
 pub(crate) use consent_screen::screen as consent_screen;
 pub(crate) use errors::{HostError, as_page};
-pub(crate) use i18n::{Lang, Texts};
 
 use std::sync::OnceLock;
 

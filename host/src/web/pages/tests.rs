@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::i18n::{Lang, names};
+use crate::i18n::{Lang, names};
 
 /// The text names used in `source`: every `.t("…")` and `.f("…"`.
 fn used_in(source: &str) -> BTreeSet<String> {
@@ -53,7 +53,7 @@ fn every_text_a_page_uses_is_translated() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
     sources(&root.join("templates"), &mut found);
-    sources(&root.join("src/web"), &mut found);
+    sources(&root.join("src"), &mut found);
     let used: BTreeSet<String> = found.iter().flat_map(|source| used_in(source)).collect();
     assert!(used.len() > 40, "the scan found the texts pages use: {used:?}");
     for lang in Lang::ALL {

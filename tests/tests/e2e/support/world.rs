@@ -367,9 +367,10 @@ impl Deployment {
     /// Waits (up to 10 s) for a mail to `recipient` whose subject is `subject`;
     /// returns the newest such mail.
     pub async fn wait_for_mail(&self, recipient: &str, subject: &str) -> String {
-        let wanted = format!("Subject: {subject}");
         for _ in 0..100 {
-            if let Some(mail) = self.mails_to(recipient).into_iter().rev().find(|m| m.lines().any(|l| l == wanted)) {
+            if let Some(mail) =
+                self.mails_to(recipient).into_iter().rev().find(|m| subject_of(m).as_deref() == Some(subject))
+            {
                 return mail;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -420,4 +421,42 @@ pub fn is_rfc3339_utc_millis(time: &str) -> bool {
     let shape = "dddd-dd-ddTdd:dd:dd.dddZ";
     time.len() == shape.len()
         && time.chars().zip(shape.chars()).all(|(c, s)| if s == 'd' { c.is_ascii_digit() } else { c == s })
+}
+
+/// A mail's subject, decoded: folded lines joined, RFC 2047 encoded words
+/// (`=?utf-8?b?…?=`, as non-ASCII subjects are sent) turned back into text.
+pub fn subject_of(mail: &str) -> Option<String> {
+    use base64::Engine;
+    let mut lines = mail.lines().skip_while(|line| !line.starts_with("Subject:"));
+    let mut header = lines.next()?.trim_start_matches("Subject:").to_owned();
+    header.extend(lines.take_while(|line| line.starts_with([' ', '\t'])).map(|line| format!(" {}", line.trim())));
+    let mut subject = String::new();
+    let mut last_was_encoded = false;
+    for word in header.split_whitespace() {
+        let encoded = word
+            .strip_prefix("=?")
+            .and_then(|rest| rest.strip_suffix("?="))
+            .and_then(|rest| rest.split_once('?'))
+            .and_then(|(charset, rest)| charset.eq_ignore_ascii_case("utf-8").then_some(rest))
+            .and_then(|rest| rest.strip_prefix("b?").or_else(|| rest.strip_prefix("B?")))
+            .and_then(|data| base64::engine::general_purpose::STANDARD.decode(data).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        match encoded {
+            Some(text) => {
+                if !last_was_encoded && !subject.is_empty() {
+                    subject.push(' ');
+                }
+                subject.push_str(&text);
+                last_was_encoded = true;
+            }
+            None => {
+                if !subject.is_empty() {
+                    subject.push(' ');
+                }
+                subject.push_str(word);
+                last_was_encoded = false;
+            }
+        }
+    }
+    Some(subject)
 }

@@ -1,4 +1,4 @@
-//! The words of host pages, in English and German.
+//! The words of the host's pages and mails, in English and German.
 //!
 //! Each language is one catalogue, `host/locales/{en,de}.toml`, of sections
 //! of `key = "text"`; a text is named `section.key`. Both catalogues must
@@ -64,9 +64,8 @@ impl Lang {
 
 type Catalogue = HashMap<String, String>;
 
-static CATALOGUES: LazyLock<[Catalogue; 2]> = LazyLock::new(|| {
-    [parse(include_str!("../../../locales/en.toml")), parse(include_str!("../../../locales/de.toml"))]
-});
+static CATALOGUES: LazyLock<[Catalogue; 2]> =
+    LazyLock::new(|| [parse(include_str!("../locales/en.toml")), parse(include_str!("../locales/de.toml"))]);
 
 /// Reads a catalogue: sections of `key = "text"`, flattened to `section.key`.
 fn parse(source: &str) -> Catalogue {
@@ -82,7 +81,7 @@ fn parse(source: &str) -> Catalogue {
     words
 }
 
-/// The texts of one language, as pages use them.
+/// The texts of one language, as pages and mails use them.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Texts {
     lang: Lang,
@@ -91,6 +90,11 @@ pub(crate) struct Texts {
 impl Texts {
     pub(crate) fn new(lang: Lang) -> Texts {
         Texts { lang }
+    }
+
+    /// The texts for a mail to a person whose locale is `locale`.
+    pub(crate) fn for_mail(locale: &str) -> Texts {
+        Texts::new(Lang::pick(Some(locale), None))
     }
 
     /// The page's `lang` attribute value.

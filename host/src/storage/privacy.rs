@@ -48,8 +48,10 @@ pub struct Notification {
     pub property_id: String,
     pub title: String,
     pub body: String,
-    /// Where it leads, below `/apps/{app}`.
+    /// Where it leads, below `/apps/{app}`, as the app gave it.
     pub link: Option<String>,
+    /// Where it leads on the site: `/apps/{app}` and the link below it.
+    pub url: String,
     #[serde(with = "crate::timestamp::Rfc3339")]
     pub created_at: i64,
     #[serde(with = "crate::timestamp::OptionalRfc3339")]
@@ -277,13 +279,15 @@ impl Database {
 }
 
 fn notification_from(row: &sqlx::any::AnyRow) -> Result<Notification, sqlx::Error> {
+    let link: Option<String> = row.try_get("link")?;
     Ok(Notification {
         id: row.try_get("id")?,
         app_id: row.try_get("app_id")?,
         property_id: row.try_get("property_id")?,
         title: row.try_get("title")?,
         body: row.try_get("body")?,
-        link: row.try_get("link")?,
+        url: format!("/apps/{}{}", row.try_get::<String, _>("app_id")?, link.as_deref().unwrap_or("/")),
+        link,
         created_at: row.try_get("created_at")?,
         read_at: row.try_get("read_at")?,
     })

@@ -256,3 +256,65 @@ async fn every_notification_is_on_the_notifications_page_page_by_page() {
         .await;
     assert_eq!(away.header("location"), "/");
 }
+
+#[tokio::test]
+async fn api_clients_mark_notifications_read_and_choose_mail_per_app() {
+    let deployment = Deployment::new().await;
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident_person("alice", "acme", "elm-5").await;
+    let bob = world.resident_person("bob", "acme", "elm-5").await;
+    node.wait_for_app(&world.client, APP, &alice.auth).await;
+    world.approve("acme", APP, None).await;
+    world.consent(&alice.auth, APP, None).await;
+    world.consent(&bob.auth, APP, None).await;
+    let bob_here =
+        world.expect(200, Method::GET, &format!("/apps/{APP}/whoami"), Some(&bob.auth), None).await["subject"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    for _ in 0..3 {
+        notify(&mut world, &alice, &bob_here).await;
+    }
+    let listed = world.expect(200, Method::GET, "/api/me/notifications", Some(&bob.auth), None).await;
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|note| note["url"] == format!("/apps/{APP}/") && note["read_at"].is_null()), "{listed}");
+    let first = items[0]["id"].as_str().unwrap().to_owned();
+
+    // One read: someone else cannot mark it; its owner can.
+    let path = format!("/api/me/notifications/{first}/read");
+    world.expect(404, Method::POST, &path, Some(&alice.auth), None).await;
+    world.expect(204, Method::POST, &path, Some(&bob.auth), None).await;
+    let listed = world.expect(200, Method::GET, "/api/me/notifications", Some(&bob.auth), None).await;
+    let read: Vec<bool> = listed["items"].as_array().unwrap().iter().map(|note| note["read_at"].is_string()).collect();
+    assert_eq!(read, [true, false, false], "{listed}");
+    let marked = world.expect(200, Method::POST, "/api/me/notifications/read", Some(&bob.auth), None).await;
+    assert_eq!(marked["marked"], 2);
+
+    // Mail per app: only apps that can notify the person are offered.
+    let offered = world.expect(200, Method::GET, "/api/me/notification-mail", Some(&bob.auth), None).await;
+    assert_eq!(offered["items"], serde_json::json!([{ "app_id": APP, "by_mail": false, "mail_since": null }]));
+    world
+        .expect(
+            404,
+            Method::PUT,
+            "/api/me/notification-mail/pinboard",
+            Some(&bob.auth),
+            Some(serde_json::json!({ "by_mail": true })),
+        )
+        .await;
+    let chosen = world
+        .expect(
+            200,
+            Method::PUT,
+            &format!("/api/me/notification-mail/{APP}"),
+            Some(&bob.auth),
+            Some(serde_json::json!({ "by_mail": true })),
+        )
+        .await;
+    assert!(chosen["by_mail"] == true && chosen["mail_since"].is_string(), "{chosen}");
+    notify(&mut world, &alice, &bob_here).await;
+    deployment.wait_for_mail(&bob.email, "Overreach fixture: Hello").await;
+}

@@ -16,6 +16,7 @@ mod audit;
 mod endpoint;
 mod extract;
 mod import;
+mod notifications;
 pub(crate) mod onboarding;
 mod openapi;
 mod operators;
@@ -141,6 +142,7 @@ fn declare_all(state: Option<AppState>) -> Routes {
     routes.tagged("apps", approvals::declare);
     routes.tagged("audit", audit::declare);
     routes.tagged("privacy", super::consent::declare);
+    routes.tagged("privacy", notifications::declare);
     routes.tagged("platform", openapi::declare);
     routes
 }

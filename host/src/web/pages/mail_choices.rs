@@ -110,8 +110,9 @@ async fn page(
 }
 
 /// The apps that can notify the person (they declare notifications and are
-/// enabled where the person uses apps), and any they chose for before.
-async fn choices_of(state: &AppState, t: &Texts, actor: &Principal) -> Result<Vec<AppChoice>, ApiError> {
+/// enabled where the person uses apps), and any they chose for before, each
+/// with since when it mails them (if it does).
+pub(crate) async fn offered(state: &AppState, actor: &Principal) -> Result<Vec<(String, Option<i64>)>, ApiError> {
     let chosen = state.services.database.mail_choices(&actor.user_id).await?;
     let mut ids: BTreeSet<String> = chosen.iter().map(|choice| choice.app_id.clone()).collect();
     for (customer, property) in actor.app_properties() {
@@ -122,11 +123,22 @@ async fn choices_of(state: &AppState, t: &Texts, actor: &Principal) -> Result<Ve
             }
         }
     }
-    let mut apps: Vec<AppChoice> = ids
+    Ok(ids
         .into_iter()
         .map(|id| {
-            let app = state.catalog.get(&id);
             let since = chosen.iter().find(|choice| choice.app_id == id).and_then(|choice| choice.mail_since);
+            (id, since)
+        })
+        .collect())
+}
+
+/// What the page shows of [`offered`].
+async fn choices_of(state: &AppState, t: &Texts, actor: &Principal) -> Result<Vec<AppChoice>, ApiError> {
+    let mut apps: Vec<AppChoice> = offered(state, actor)
+        .await?
+        .into_iter()
+        .map(|(id, since)| {
+            let app = state.catalog.get(&id);
             AppChoice {
                 name: app.as_ref().map_or_else(|| id.clone(), |app| app.manifest.name.clone()),
                 vendor_line: app

@@ -21,6 +21,7 @@ mod session;
 pub(crate) use crate::i18n::{Lang, Texts};
 pub(crate) use consent_screen::screen as consent_screen;
 pub(crate) use errors::{HostError, as_page};
+pub(crate) use mail_choices::offered as apps_offering_mail;
 
 use std::sync::OnceLock;
 

@@ -139,6 +139,5 @@ async fn open(
         .await?
         .ok_or_else(|| ApiError::not_found("no such notification of yours"))?;
     database.mark_notifications_read(&actor.user_id, Some(&note.id)).await?;
-    let target = format!("/apps/{}{}", note.app_id, note.link.as_deref().unwrap_or("/"));
-    Ok(see_other(&target))
+    Ok(see_other(&note.url))
 }

@@ -168,7 +168,8 @@ impl Html {
         Html(String::new())
     }
 
-    /// `text` escaped for element content and quoted attribute values.
+    /// `text` escaped, as element content. (In a quoted attribute value,
+    /// pass the text itself to `html!`, which escapes it there.)
     pub fn text(text: &str) -> Html {
         let mut escaped = String::with_capacity(text.len());
         push_escaped(&mut escaped, text);

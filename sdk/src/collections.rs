@@ -1,4 +1,38 @@
 //! Typed access to the app's documents in host storage.
+//!
+//! Documents and pages serialise the way the platform's own API answers, so
+//! an app can hand them to [`Response::json`](crate::Response::json) as
+//! they are: a page is `{"items": […], "next": "<cursor>" | null}` and
+//! times are RFC 3339 strings in UTC with milliseconds
+//! ([`Timestamp`]). The WIT contract keeps its own shape (`next-cursor`,
+//! epoch milliseconds); only this serialisation is the SDK's.
+//!
+//! ```
+//! use courtyard_sdk::time::Timestamp;
+//! use courtyard_sdk::{Doc, Page, Visibility};
+//!
+//! let doc = Doc {
+//!     id: "d1".to_owned(),
+//!     owner: "ps-1".to_owned(),
+//!     visibility: Visibility::Private,
+//!     created_at: Timestamp::from_millis(1_796_408_400_123),
+//!     updated_at: Timestamp::from_millis(1_796_408_400_123),
+//!     revision: 1,
+//!     data: serde_json::json!({ "rooms": 3 }),
+//! };
+//! let page = Page { items: vec![doc], next: None };
+//! assert_eq!(
+//!     serde_json::to_value(&page).unwrap(),
+//!     serde_json::json!({
+//!         "items": [{
+//!             "id": "d1", "owner": "ps-1", "visibility": "private",
+//!             "created_at": "2026-12-04T18:20:00.123Z", "updated_at": "2026-12-04T18:20:00.123Z",
+//!             "revision": 1, "data": { "rooms": 3 }
+//!         }],
+//!         "next": null
+//!     })
+//! );
+//! ```
 
 use std::marker::PhantomData;
 
@@ -7,6 +41,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::bindings::courtyard::platform::collections as wit;
+use crate::time::Timestamp;
 
 /// Who may read a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -25,9 +60,10 @@ pub struct Doc<T> {
     /// The subject who created it.
     pub owner: String,
     pub visibility: Visibility,
-    /// Milliseconds since the Unix epoch.
-    pub created_at: u64,
-    pub updated_at: u64,
+    /// When it was stored; in JSON, RFC 3339.
+    pub created_at: Timestamp,
+    /// When it was last changed; in JSON, RFC 3339.
+    pub updated_at: Timestamp,
     pub revision: u64,
     pub data: T,
 }
@@ -36,8 +72,9 @@ pub struct Doc<T> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {
     pub items: Vec<Doc<T>>,
-    /// Pass to [`QueryBuilder::after`] for the next page.
-    pub next_cursor: Option<String>,
+    /// Pass to [`QueryBuilder::after`] for the next page; `None` (`null`)
+    /// on the last one.
+    pub next: Option<String>,
 }
 
 /// A named collection of `T`, stored as JSON objects.
@@ -202,7 +239,7 @@ impl<T: DeserializeOwned> QueryBuilder<T> {
     pub fn fetch(self) -> Result<Page<T>, Error> {
         let page = wit::query(&self.collection, &self.query)?;
         let items = page.documents.into_iter().map(decode).collect::<Result<_, _>>()?;
-        Ok(Page { items, next_cursor: page.next_cursor })
+        Ok(Page { items, next: page.next_cursor })
     }
 }
 
@@ -258,8 +295,8 @@ fn decode<T: DeserializeOwned>(document: wit::Document) -> Result<Doc<T>, Error>
             wit::Visibility::Private => Visibility::Private,
             wit::Visibility::Property => Visibility::Property,
         },
-        created_at: document.created_at,
-        updated_at: document.updated_at,
+        created_at: Timestamp::from_millis(document.created_at),
+        updated_at: Timestamp::from_millis(document.updated_at),
         revision: document.revision,
         data,
     })

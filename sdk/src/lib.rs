@@ -82,7 +82,6 @@
 //! use courtyard_sdk::frame::Frame;
 //! use courtyard_sdk::html::Html;
 //! use courtyard_sdk::lang::Lang;
-//! use courtyard_sdk::time::Timestamp;
 //! use courtyard_sdk::{Collection, Error, Params, Request, Response, context, html};
 //!
 //! # #[derive(serde::Serialize, serde::Deserialize)] struct Note { text: String }
@@ -99,7 +98,7 @@
 //!         .items
 //!         .iter()
 //!         .map(|note| {
-//!             let when = Timestamp::from_millis(note.created_at).html(lang);
+//!             let when = note.created_at.html(lang);
 //!             html!("<li class=\"card\">{}<p class=\"meta\">{}</p></li>", note.data.text, when)
 //!         })
 //!         .collect();

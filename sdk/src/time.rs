@@ -1,10 +1,10 @@
 //! Moments as the platform keeps them, written for people and for JSON.
 //!
-//! Documents carry their times as milliseconds since the Unix epoch
+//! Documents carry their times as a `Timestamp`
 //! ([`Doc::created_at`](crate::Doc)). Show them to people with
 //! [`Timestamp::for_people`] (date and time in UTC, and saying so), and put
-//! them in JSON as RFC 3339 ([`Timestamp::rfc3339`], or serialise the
-//! `Timestamp` itself):
+//! them in JSON as RFC 3339, the platform's way ([`Timestamp::rfc3339`], or
+//! serialise the `Timestamp` itself, as a serialised `Doc` does):
 //!
 //! ```
 //! use courtyard_sdk::lang::Lang;

@@ -41,6 +41,9 @@ pub(super) const COLUMNS: [&str; 22] = [
 /// serves PostgreSQL and in-memory SQLite.)
 const ROWS_PER_INSERT: usize = 8;
 
+/// Most entries one page of the audit log holds.
+pub const MAX_AUDIT_PAGE: i64 = 1000;
+
 /// What an audit query looks for. Every set field must match.
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
@@ -252,7 +255,8 @@ impl Database {
         for value in &numbers {
             statement = statement.bind(*value);
         }
-        let rows = statement.bind(query.limit.clamp(1, 1000)).fetch_all(&self.pool).await?;
+        // A page and the one entry that says another follows.
+        let rows = statement.bind(query.limit.clamp(1, MAX_AUDIT_PAGE + 1)).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(entry_from).collect::<Result<_, _>>()?)
     }
 }

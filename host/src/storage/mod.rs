@@ -34,7 +34,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{RoleAssignment, User, normalize_email};
-pub use audit::AuditQuery;
+pub use audit::{AuditQuery, MAX_AUDIT_PAGE};
 pub use audit_sqlite::SqliteAppender;
 pub use catalog::{AppVersionRow, InstallOutcome};
 pub use documents::{

@@ -129,11 +129,19 @@ impl Database {
         Ok(info)
     }
 
-    pub async fn activation_codes(&self, property_id: &str) -> Result<Vec<ActivationCodeInfo>, StorageError> {
+    /// The property's activation codes in id order after `after`, at most `limit`.
+    pub async fn activation_codes(
+        &self,
+        property_id: &str,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<ActivationCodeInfo>, StorageError> {
         let rows = sqlx::query::<Any>(
-            "SELECT * FROM activation_codes WHERE property_id = $1 ORDER BY created_at DESC, id LIMIT 500",
+            "SELECT * FROM activation_codes WHERE property_id = $1 AND id > $2 ORDER BY id LIMIT $3",
         )
         .bind(property_id)
+        .bind(after)
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(code_from).collect::<Result<_, _>>()?)
@@ -221,24 +229,35 @@ impl Database {
         Ok(row.as_ref().map(request_from).transpose()?)
     }
 
-    pub async fn access_requests(&self, property_id: &str, status: &str) -> Result<Vec<AccessRequest>, StorageError> {
+    /// The property's requests in `status`, in id order after `after`, at most `limit`.
+    pub async fn access_requests(
+        &self,
+        property_id: &str,
+        status: &str,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<AccessRequest>, StorageError> {
         let rows = sqlx::query::<Any>(
-            "SELECT * FROM access_requests WHERE property_id = $1 AND status = $2 ORDER BY created_at, id LIMIT 500",
+            "SELECT * FROM access_requests WHERE property_id = $1 AND status = $2 AND id > $3 ORDER BY id LIMIT $4",
         )
         .bind(property_id)
         .bind(status)
+        .bind(after)
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(request_from).collect::<Result<_, _>>()?)
     }
 
     /// Pending requests no building's managers see: their address matched
-    /// none or several buildings.
-    pub async fn unrouted_access_requests(&self) -> Result<Vec<AccessRequest>, StorageError> {
+    /// none or several buildings. In id order after `after`, at most `limit`.
+    pub async fn unrouted_access_requests(&self, after: &str, limit: i64) -> Result<Vec<AccessRequest>, StorageError> {
         let rows = sqlx::query::<Any>(
-            "SELECT * FROM access_requests WHERE property_id IS NULL AND status = 'pending' \
-             ORDER BY created_at, id LIMIT 500",
+            "SELECT * FROM access_requests WHERE property_id IS NULL AND status = 'pending' AND id > $1 \
+             ORDER BY id LIMIT $2",
         )
+        .bind(after)
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(request_from).collect::<Result<_, _>>()?)

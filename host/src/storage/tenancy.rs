@@ -55,7 +55,8 @@ pub struct Property {
     pub updated_at: i64,
 }
 
-/// At most this many rows come back from one list call.
+/// Most items one page of a list holds. A list call reads at most one
+/// more: the item whose presence says that another page follows.
 pub const MAX_PAGE: i64 = 200;
 
 fn customer_from(row: &AnyRow) -> Result<Customer, sqlx::Error> {
@@ -124,7 +125,7 @@ impl Database {
     pub async fn customers(&self, after: &str, limit: i64) -> Result<Vec<Customer>, StorageError> {
         let rows = sqlx::query::<Any>("SELECT * FROM customers WHERE id > $1 ORDER BY id LIMIT $2")
             .bind(after)
-            .bind(limit.clamp(1, MAX_PAGE))
+            .bind(limit.clamp(1, MAX_PAGE + 1))
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.iter().map(customer_from).collect::<Result<_, _>>()?)
@@ -212,7 +213,7 @@ impl Database {
             sqlx::query::<Any>("SELECT * FROM properties WHERE customer_id = $1 AND id > $2 ORDER BY id LIMIT $3")
                 .bind(customer_id)
                 .bind(after)
-                .bind(limit.clamp(1, MAX_PAGE))
+                .bind(limit.clamp(1, MAX_PAGE + 1))
                 .fetch_all(&self.pool)
                 .await?;
         Ok(rows.iter().map(property_from).collect::<Result<_, _>>()?)

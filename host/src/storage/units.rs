@@ -135,7 +135,7 @@ impl Database {
         let rows = sqlx::query::<Any>("SELECT * FROM units WHERE property_id = $1 AND id > $2 ORDER BY id LIMIT $3")
             .bind(property_id)
             .bind(after)
-            .bind(limit.clamp(1, MAX_PAGE))
+            .bind(limit.clamp(1, MAX_PAGE + 1))
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.iter().map(unit_from).collect::<Result<_, _>>()?)
@@ -228,7 +228,7 @@ impl Database {
             sqlx::query::<Any>("SELECT * FROM occupancies WHERE property_id = $1 AND id > $2 ORDER BY id LIMIT $3")
                 .bind(property_id)
                 .bind(after)
-                .bind(limit.clamp(1, MAX_PAGE))
+                .bind(limit.clamp(1, MAX_PAGE + 1))
                 .fetch_all(&self.pool)
                 .await?;
         let mut occupancies = rows.iter().map(occupancy_from).collect::<Result<Vec<_>, _>>()?;

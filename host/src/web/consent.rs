@@ -323,7 +323,7 @@ async fn list(
         parse_newest_first(&paging.after)?;
     }
     let records = state.services.database.consents_of(&principal.user_id).await?;
-    let page = paging.page(records, |record| newest_first(record.given_at, &record.id));
+    let page = paging.page(records, |record| newest_first(record.given_at, &record.id))?;
     Ok(axum::Json(page).into_response())
 }
 
@@ -336,10 +336,10 @@ async fn notifications(
         "" => None,
         cursor => Some(parse_newest_first(cursor)?),
     };
-    let limit = paging.limit();
+    let size = paging.size()?;
     let database = &state.services.database;
-    let listed = database.notifications_page(&principal.user_id, after.as_ref(), limit).await?;
-    Ok(axum::Json(Page::of(listed, limit, |note| newest_first(note.created_at, &note.id))).into_response())
+    let listed = database.notifications_page(&principal.user_id, after.as_ref(), size.probe()).await?;
+    Ok(axum::Json(Page::of(listed, size, |note| newest_first(note.created_at, &note.id))).into_response())
 }
 
 /// The consent screen for a browser, or for API clients its JSON

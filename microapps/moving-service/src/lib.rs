@@ -9,9 +9,13 @@
 //! | route | does |
 //! |---|---|
 //! | `GET /` | the resident's details, their quotes and a form to ask for one |
-//! | `POST /quotes` | asks for a quote (form: `moving_on`, `rooms`, `notes`; or the same as JSON) |
-//! | `GET /quotes?after=…` | the caller's quotes as JSON, newest first |
+//! | `POST /quotes` | asks for a quote (form: `moving_on`, `rooms`, `notes`; or the same as JSON, answered with the quote) |
+//! | `GET /quotes?after=…` | the caller's quotes as JSON, newest first, 20 a page: `{"items": [...], "next": "…" or null}` |
 //! | `GET /quotes/{id}` | one quote, as JSON or as a page for browsers |
+//!
+//! A quote in JSON is the SDK's document: `id`, `owner`, `visibility`,
+//! `created_at` and `updated_at` (RFC 3339), `revision`, and `data` with the
+//! `request` and the company's `quote`.
 //!
 //! When a resident withdraws consent or is erased, the app asks the company
 //! to erase its copy of their details too.

@@ -149,6 +149,7 @@ pub fn quote(doc: &Doc<SavedQuote>, lang: Lang) -> Html {
 mod tests {
     use courtyard_sdk::Visibility;
     use courtyard_sdk::profile::Field;
+    use courtyard_sdk::time::Timestamp;
 
     use super::*;
     use crate::date::Date;
@@ -159,8 +160,8 @@ mod tests {
             id: "d\"1".to_owned(),
             owner: "p-1".to_owned(),
             visibility: Visibility::Private,
-            created_at: 0,
-            updated_at: 0,
+            created_at: Timestamp::from_millis(0),
+            updated_at: Timestamp::from_millis(0),
             revision: 1,
             data: SavedQuote {
                 request: QuoteRequest {

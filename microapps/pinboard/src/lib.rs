@@ -79,7 +79,7 @@ fn view<'a>(doc: &'a Doc<Post>, caller: &Caller, names: &'a Authors) -> PostView
         author_name: names.of(&doc.owner),
         title: &doc.data.title,
         body: &doc.data.body,
-        created_at: Timestamp::from_millis(doc.created_at),
+        created_at: doc.created_at,
         mine: caller.subject.as_deref() == Some(doc.owner.as_str()),
     }
 }
@@ -147,7 +147,7 @@ fn list(request: &Request, _: &Params) -> Result<Response, Error> {
     let page = POSTS.query().after(request.query_param("after")).fetch()?;
     let names = Authors::read(page.items.iter().map(|doc| doc.owner.as_str()));
     let items: Vec<PostView> = page.items.iter().map(|doc| view(doc, &caller, &names)).collect();
-    Ok(Response::json(200, &serde_json::json!({ "items": items, "next": page.next_cursor })))
+    Ok(Response::json(200, &serde_json::json!({ "items": items, "next": page.next })))
 }
 
 fn show(_: &Request, params: &Params) -> Result<Response, Error> {
@@ -215,7 +215,7 @@ fn show_board(board: Board, after: Option<String>, status: u16) -> Response {
             let others = page.items.iter().map(|doc| doc.owner.as_str()).filter(|owner| !board.is_reader(owner));
             let names = Authors::read(others);
             let posts: Vec<PostView> = page.items.iter().map(|doc| view(doc, board.caller(), &names)).collect();
-            Response::html(status, board.render(Some(&posts), page.next_cursor.as_deref(), paged))
+            Response::html(status, board.render(Some(&posts), page.next.as_deref(), paged))
         }
         Err(error) => {
             courtyard_sdk::log::warn(&format!("the board could not be read: {error}"));

@@ -3,9 +3,9 @@
 
 use courtyard_sdk::context::Caller;
 use courtyard_sdk::frame::Frame;
-use courtyard_sdk::html;
-use courtyard_sdk::html::Html;
+use courtyard_sdk::html::{Attributes, Html};
 use courtyard_sdk::lang::{Lang, fill};
+use courtyard_sdk::{attributes, html};
 
 use crate::texts::{self, Texts};
 use crate::{MAX_BODY, MAX_TITLE, Post, PostView, Problem};
@@ -92,7 +92,7 @@ impl<'a> Board<'a> {
         let body = field_state(problem.filter(|problem| matches!(problem, Problem::Body { .. })), "body", self.lang);
         // Closed until asked for, so the notices come first on a phone;
         // open again when what was typed needs correcting.
-        let open = if problem.is_some() { html!(" open") } else { Html::new() };
+        let open = if problem.is_some() { attributes!(" open") } else { Attributes::new() };
         html!(
             "<details class=\"compose\"{}>\n<summary class=\"button\">{}</summary>\n\
              <form class=\"card\" method=\"post\" action=\"posts\" aria-label=\"{}\">\n{}\
@@ -158,18 +158,19 @@ impl<'a> Board<'a> {
 /// that tie it to the field.
 struct FieldState {
     message: Html,
-    described_by: Html,
-    invalid: Html,
+    /// The sentence's id, after the hint's in `aria-describedby`.
+    described_by: String,
+    invalid: Attributes,
 }
 
 fn field_state(problem: Option<Problem>, field: &str, lang: Lang) -> FieldState {
     match problem {
         Some(problem) => FieldState {
             message: html!("<span class=\"error-text\" id=\"{}-error\">{}</span>\n", field, problem.message(lang)),
-            described_by: html!(" {}-error", field),
-            invalid: html!(" aria-invalid=\"true\""),
+            described_by: format!(" {field}-error"),
+            invalid: attributes!(" aria-invalid=\"true\""),
         },
-        None => FieldState { message: Html::new(), described_by: Html::new(), invalid: Html::new() },
+        None => FieldState { message: Html::new(), described_by: String::new(), invalid: Attributes::new() },
     }
 }
 

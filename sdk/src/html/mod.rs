@@ -25,45 +25,133 @@
 //! - `{}` for each argument in order, and `{:.2}` for a precision. A name
 //!   in the braces (`{title}`) is refused: it would take the variable from
 //!   the surrounding code and bypass the escaping.
-//! - Any `Display` value in element content or in a *quoted* attribute
-//!   value (`title="{}"`): it is escaped, quotes included. An unquoted
-//!   attribute value (`href={}`) is refused.
-//! - Inside a tag, outside quotes, only `Html` (for example an attribute
-//!   that is there or not: `html!("<option{}>", selected)` with
-//!   `selected = html!(" selected")`).
+//! - In element content: any `Display` value, escaped, or `Html` as it is.
+//! - In a *quoted* attribute value (`title="{}"`): any `Display` value,
+//!   escaped, quotes included; not `Html`, whose markup could close the
+//!   quotes.
+//! - Inside a tag, outside quotes: only [`Attributes`], built by the
+//!   [`attributes!`](crate::attributes!) macro from literal names and
+//!   escaped values, e.g. an attribute that is there or not:
+//!   `html!("<option{}>", selected)` with `selected = attributes!(" selected")`.
+//! - `={}` outside quotes is refused anywhere in a template, in a tag or
+//!   not: it is an unquoted attribute value, or becomes one as soon as the
+//!   markup is placed in a tag. Inside quotes (`href="?after={}"`) it is a
+//!   value like any other.
 //!
-//! ```compile_fail
+//! ```
+//! use courtyard_sdk::html::{Attributes, Html};
+//! use courtyard_sdk::{attributes, html};
+//!
+//! let chosen = "b";
+//! let options: Html = ["a", "b\" onclick=\"x"]
+//!     .iter()
+//!     .map(|value| {
+//!         let selected = if *value == chosen { attributes!(" selected") } else { Attributes::new() };
+//!         let data = attributes!(" data-value=\"{}\"", value);
+//!         html!("<option value=\"{}\"{}{}>{}</option>", value, data, selected, value)
+//!     })
+//!     .collect();
+//! assert_eq!(
+//!     options.as_str(),
+//!     "<option value=\"a\" data-value=\"a\">a</option>\
+//!      <option value=\"b&quot; onclick=&quot;x\" data-value=\"b&quot; onclick=&quot;x\">b&quot; onclick=&quot;x</option>"
+//! );
+//! ```
+//!
+//! ```compile_fail,E0308
 //! # use courtyard_sdk::{Response, html};
 //! let title = String::from("<b>hi</b>");
 //! // A String is not a page: it does not compile.
 //! let page = Response::html(200, format!("<h2>{}</h2>", title));
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0080
 //! # use courtyard_sdk::html;
 //! let title = "<b>hi</b>";
 //! // A name inside the braces would not be escaped: it does not compile.
 //! let page = html!("<h2>{title}</h2>");
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0080
 //! # use courtyard_sdk::html;
 //! let link = "x onmouseover=alert(1)";
 //! // An unquoted attribute value does not compile.
 //! let page = html!("<a href={}>more</a>", link);
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0080
+//! # use courtyard_sdk::html;
+//! let link = "x onmouseover=alert(1)";
+//! // Nor does one in a fragment meant to be placed in a tag later.
+//! let href = html!(" href={}", link);
+//! ```
+//!
+//! ```compile_fail,E0277
 //! # use courtyard_sdk::html;
 //! let attributes = "onclick=\"alert(1)\"";
 //! // Text inside a tag, outside quotes, does not compile.
 //! let page = html!("<button {}>Go</button>", attributes);
 //! ```
 //!
+//! ```compile_fail,E0277
+//! # use courtyard_sdk::html;
+//! let typed = "onclick=alert(1)";
+//! // Html, even escaped text, is no attribute: it does not compile inside a tag.
+//! let escaped = html!("{}", typed);
+//! let page = html!("<option{}>x</option>", escaped);
+//! ```
+//!
+//! ```compile_fail,E0277
+//! # use courtyard_sdk::html;
+//! let typed = "onclick=alert(1)";
+//! // Html's own quotes would close a quoted value: it does not compile there.
+//! let fragment = html!("\" {}", typed);
+//! let page = html!("<a title=\"{}\">x</a>", fragment);
+//! ```
+//!
+//! ```compile_fail,E0277
+//! # use courtyard_sdk::attributes;
+//! let typed = "onclick=alert(1)";
+//! // Attribute names are literal: text does not compile where a name stands.
+//! let extra = attributes!(" {}", typed);
+//! ```
+//!
+//! ```compile_fail,E0080
+//! # use courtyard_sdk::attributes;
+//! let typed = "x onclick=alert(1)";
+//! // Values are quoted in attributes too.
+//! let extra = attributes!(" title={}", typed);
+//! ```
+//!
+//! ```compile_fail,E0080
+//! # use courtyard_sdk::attributes;
+//! // Attributes stay inside their tag.
+//! let extra = attributes!(" x=\"1\"><script>alert(1)</script");
+//! ```
+//!
+//! ```compile_fail,E0080
+//! # use courtyard_sdk::attributes;
+//! // A template ending inside quotes would swallow what follows it.
+//! let extra = attributes!(" title=\"{}", "x");
+//! ```
+//!
+//! ```compile_fail,E0277
+//! # use courtyard_sdk::{attributes, html};
+//! // Attributes belong inside a tag, not in its content.
+//! let page = html!("<p>{}</p>", attributes!(" hidden"));
+//! ```
+//!
+//! ```compile_fail,E0277
+//! # use courtyard_sdk::{attributes, html};
+//! // Nor in a quoted value.
+//! let page = html!("<p title=\"{}\">x</p>", attributes!(" hidden"));
+//! ```
+//!
 //! The escape hatch is [`Html::raw`], for markup the app wrote or checked
-//! itself; search for it when reviewing an app. Values in `href` or `src`
-//! are escaped but not checked as URLs: app pages may run no script, so a
-//! `javascript:` link does nothing, but build links from your own paths.
+//! itself; search for it when reviewing an app. There is none for
+//! [`Attributes`]. Values in `href` or `src` are escaped but not checked
+//! as URLs: app pages may run no script, so a `javascript:` link does
+//! nothing, but build links from your own paths.
 
 mod template;
 
@@ -80,7 +168,8 @@ impl Html {
         Html(String::new())
     }
 
-    /// `text` escaped for element content and quoted attribute values.
+    /// `text` escaped, as element content. (In a quoted attribute value,
+    /// pass the text itself to `html!`, which escapes it there.)
     pub fn text(text: &str) -> Html {
         let mut escaped = String::with_capacity(text.len());
         push_escaped(&mut escaped, text);
@@ -133,6 +222,49 @@ impl Extend<Html> for Html {
     }
 }
 
+/// Attributes for inside a tag, built only by
+/// [`attributes!`](crate::attributes!) from literal names and escaped
+/// values; the one thing `html!` puts inside a tag outside quotes.
+///
+/// ```
+/// use courtyard_sdk::html::Attributes;
+/// use courtyard_sdk::{attributes, html};
+///
+/// let problem = Some("title");
+/// let invalid = match problem {
+///     Some(field) => attributes!(" aria-invalid=\"true\" aria-errormessage=\"{}-error\"", field),
+///     None => Attributes::new(),
+/// };
+/// let input = html!("<input id=\"title\" name=\"title\"{}>", invalid);
+/// assert_eq!(
+///     input.as_str(),
+///     "<input id=\"title\" name=\"title\" aria-invalid=\"true\" aria-errormessage=\"title-error\">"
+/// );
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Attributes(String);
+
+impl Attributes {
+    /// No attributes: for an attribute a tag has or has not.
+    pub fn new() -> Attributes {
+        Attributes(String::new())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Attributes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Attributes").field(&self.0).finish()
+    }
+}
+
 /// Builds [`Html`] like `format!`, escaping every argument that is not
 /// `Html` already. See [the module](crate::html) for what it accepts.
 ///
@@ -150,28 +282,53 @@ impl Extend<Html> for Html {
 #[macro_export]
 macro_rules! html {
     ($template:literal $(,)?) => {{
-        const { $crate::html::__private::check($template) };
-        $crate::html::__private::from_template(::std::format!($template))
+        const { $crate::html::__private::check($template, $crate::html::__private::TEXT) };
+        $crate::html::__private::html(::std::format!($template))
     }};
     ($template:literal, $($arg:expr),+ $(,)?) => {
-        $crate::__html_slots!($template; []; []; $($arg),+)
+        $crate::__html_slots!(TEXT, html; $template; []; []; $($arg),+)
     };
 }
 
-/// Wraps each argument of `html!` with where it stands in the template,
-/// counting them as it goes.
+/// Builds [`Attributes`] like `format!`: a template that starts with a
+/// space and holds attributes, with escaped values in quoted attribute
+/// values and other `Attributes` where a name stands, and nothing that
+/// would leave the tag.
+///
+/// ```
+/// use courtyard_sdk::{attributes, html};
+///
+/// let described = attributes!(" aria-describedby=\"{}-hint\"", "title\"");
+/// let both = attributes!("{} required", described);
+/// assert_eq!(both.as_str(), " aria-describedby=\"title&quot;-hint\" required");
+/// assert_eq!(html!("<input{}>", both).as_str(), "<input aria-describedby=\"title&quot;-hint\" required>");
+/// ```
+#[macro_export]
+macro_rules! attributes {
+    ($template:literal $(,)?) => {{
+        const { $crate::html::__private::check($template, $crate::html::__private::TAG) };
+        $crate::html::__private::attributes(::std::format!($template))
+    }};
+    ($template:literal, $($arg:expr),+ $(,)?) => {
+        $crate::__html_slots!(TAG, attributes; $template; []; []; $($arg),+)
+    };
+}
+
+/// Wraps each argument of `html!` or `attributes!` with where it stands in
+/// the template, counting them as it goes.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __html_slots {
-    ($template:literal; [$($slot:expr),*]; [$($count:tt)*];) => {{
-        const { $crate::html::__private::check($template) };
-        $crate::html::__private::from_template(::std::format!($template, $($slot),*))
+    ($start:ident, $finish:ident; $template:literal; [$($slot:expr),*]; [$($count:tt)*];) => {{
+        const { $crate::html::__private::check($template, $crate::html::__private::$start) };
+        $crate::html::__private::$finish(::std::format!($template, $($slot),*))
     }};
-    ($template:literal; [$($slot:expr),*]; [$($count:tt)*]; $arg:expr $(, $rest:expr)*) => {
+    ($start:ident, $finish:ident; $template:literal; [$($slot:expr),*]; [$($count:tt)*]; $arg:expr $(, $rest:expr)*) => {
         $crate::__html_slots!(
+            $start, $finish;
             $template;
             [$($slot,)* $crate::html::__private::Slot::<
-                { $crate::html::__private::in_tag($template, 0 $($count)*) }, _
+                { $crate::html::__private::place($template, $crate::html::__private::$start, 0 $($count)*) }, _
             >::new(&$arg)];
             [$($count)* + 1];
             $($rest),*
@@ -179,76 +336,93 @@ macro_rules! __html_slots {
     };
 }
 
-/// What `html!` expands to; not for apps to call.
+/// What `html!` and `attributes!` expand to; not for apps to call.
 #[doc(hidden)]
 pub mod __private {
     use std::fmt;
 
-    pub use super::template::{check, in_tag};
-    use super::{Escaping, Html};
+    pub use super::template::{QUOTED, TAG, TEXT, check, place};
+    use super::{Attributes, Escaping, Html};
 
-    pub fn from_template(markup: String) -> Html {
+    pub fn html(markup: String) -> Html {
         Html(markup)
     }
 
-    /// What may stand at a place in a template: anything `Display`, escaped,
-    /// or `Html`, as it is; inside a tag outside quotes, only `Html`.
+    pub fn attributes(markup: String) -> Attributes {
+        Attributes(markup)
+    }
+
+    /// What may stand at a place in a template: in text anything `Display`,
+    /// escaped, or `Html`, as it is; in a quoted value only `Display`,
+    /// escaped; inside a tag outside quotes only `Attributes`.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot stand at this place in `html!`",
-        label = "not text to escape (`Display`) nor `Html`, or text inside a tag outside quotes",
-        note = "text goes in element content or a quoted attribute value (`title=\"{{}}\"`); \
-                inside a tag outside quotes only `Html` may stand, e.g. `html!(\" selected\")`"
+        message = "`{Self}` cannot stand at this place in `html!` or `attributes!`",
+        label = "not what this place takes",
+        note = "element content takes text (`Display`, escaped) or `Html`; a quoted attribute value \
+                (`title=\"{{}}\"`) takes text only, escaped; inside a tag outside quotes only `Attributes` \
+                stand, built with `attributes!`, e.g. `attributes!(\" selected\")`"
     )]
-    pub trait Fits<const IN_TAG: bool> {
+    pub trait Fits<const PLACE: u8> {
         fn write(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result;
     }
 
-    impl<T: fmt::Display + ?Sized> Fits<false> for T {
-        fn write(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
-            use fmt::Write as _;
-            let precision = out.precision();
-            let mut escaping = Escaping(out);
-            match precision {
-                Some(precision) => write!(escaping, "{self:.precision$}"),
-                None => write!(escaping, "{self}"),
-            }
+    /// Writes `value` escaped, keeping a precision (`{:.2}`).
+    fn escaped<T: fmt::Display + ?Sized>(value: &T, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        let precision = out.precision();
+        let mut escaping = Escaping(out);
+        match precision {
+            Some(precision) => write!(escaping, "{value:.precision$}"),
+            None => write!(escaping, "{value}"),
         }
     }
 
-    impl Fits<false> for Html {
+    impl<T: fmt::Display + ?Sized> Fits<TEXT> for T {
         fn write(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
-            out.write_str(&self.0)
+            escaped(self, out)
         }
     }
 
-    impl Fits<false> for &Html {
+    impl<T: fmt::Display + ?Sized> Fits<QUOTED> for T {
         fn write(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
-            out.write_str(&self.0)
+            escaped(self, out)
         }
     }
 
-    impl Fits<true> for Html {
-        fn write(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
-            out.write_str(&self.0)
-        }
-    }
-
-    impl Fits<true> for &Html {
+    impl Fits<TEXT> for Html {
         fn write(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
             out.write_str(&self.0)
         }
     }
 
-    /// One argument of `html!` and whether it stands inside a tag.
-    pub struct Slot<'a, const IN_TAG: bool, T: ?Sized>(&'a T);
+    impl Fits<TEXT> for &Html {
+        fn write(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+            out.write_str(&self.0)
+        }
+    }
 
-    impl<'a, const IN_TAG: bool, T: Fits<IN_TAG> + ?Sized> Slot<'a, IN_TAG, T> {
+    impl Fits<TAG> for Attributes {
+        fn write(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+            out.write_str(&self.0)
+        }
+    }
+
+    impl Fits<TAG> for &Attributes {
+        fn write(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+            out.write_str(&self.0)
+        }
+    }
+
+    /// One argument of `html!` and where it stands.
+    pub struct Slot<'a, const PLACE: u8, T: ?Sized>(&'a T);
+
+    impl<'a, const PLACE: u8, T: Fits<PLACE> + ?Sized> Slot<'a, PLACE, T> {
         pub fn new(value: &'a T) -> Self {
             Slot(value)
         }
     }
 
-    impl<const IN_TAG: bool, T: Fits<IN_TAG> + ?Sized> fmt::Display for Slot<'_, IN_TAG, T> {
+    impl<const PLACE: u8, T: Fits<PLACE> + ?Sized> fmt::Display for Slot<'_, PLACE, T> {
         fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
             self.0.write(out)
         }
@@ -290,58 +464,4 @@ fn entity(byte: u8) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::Html;
-
-    const HOSTILE: &str = r#"<script>alert("x")</script> & 'y'"#;
-    const ESCAPED: &str = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;y&#x27;";
-
-    #[test]
-    fn text_is_escaped_in_content_and_in_quoted_values() {
-        assert_eq!(html!("<p>{}</p>", HOSTILE).as_str(), format!("<p>{ESCAPED}</p>"));
-        assert_eq!(Html::text(HOSTILE).as_str(), ESCAPED);
-        let broken_out = "\" autofocus onfocus=\"alert(1)";
-        let input = html!("<input name=\"title\" value=\"{}\">", broken_out);
-        assert_eq!(input.as_str(), "<input name=\"title\" value=\"&quot; autofocus onfocus=&quot;alert(1)\">");
-        let single = html!("<a title='{}'>x</a>", "' onclick='alert(1)");
-        assert_eq!(single.as_str(), "<a title='&#x27; onclick=&#x27;alert(1)'>x</a>");
-        let area = html!("<textarea name=\"body\">{}</textarea>", "</textarea><script>x</script>");
-        assert_eq!(area.as_str(), "<textarea name=\"body\">&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>");
-        let owned = String::from("a<b");
-        assert_eq!(html!("{}{}", owned, &owned).as_str(), "a&lt;ba&lt;b");
-    }
-
-    #[test]
-    fn numbers_and_precision_come_out_as_written() {
-        assert_eq!(html!("{} rooms, CHF {:.2}, {}", 3, 1890.5, -7i64).as_str(), "3 rooms, CHF 1890.50, -7");
-        assert_eq!(html!("{:.3}", "<abcdef").as_str(), "&lt;ab", "a precision cuts text before escaping");
-        assert_eq!(html!("{{}} {}", 'x').as_str(), "{} x");
-    }
-
-    #[test]
-    fn html_is_taken_as_it_is_once() {
-        let inner = html!("<b>{}</b>", "&");
-        let outer = html!("<p>{}</p>", inner);
-        assert_eq!(outer.as_str(), "<p><b>&amp;</b></p>");
-        let by_reference = html!("<p>{}</p>", &outer);
-        assert_eq!(by_reference.as_str(), "<p><p><b>&amp;</b></p></p>");
-        let selected = html!(" selected");
-        assert_eq!(html!("<option value=\"{}\"{}>x</option>", "a\"b", selected).as_str(), {
-            "<option value=\"a&quot;b\" selected>x</option>"
-        });
-        let none = Html::new();
-        assert_eq!(html!("<option{}>", &none).as_str(), "<option>");
-        assert_eq!(Html::raw("<hr>").as_str(), "<hr>");
-    }
-
-    #[test]
-    fn parts_collect_into_one() {
-        let list: Html = ["<1>", "2"].iter().map(|item| html!("<li>{}</li>", item)).collect();
-        assert_eq!(list.as_str(), "<li>&lt;1&gt;</li><li>2</li>");
-        let mut page = html!("<ul>");
-        page.push(list);
-        page.extend([html!("</ul>")]);
-        assert_eq!(page.into_string(), "<ul><li>&lt;1&gt;</li><li>2</li></ul>");
-        assert!(Html::default().is_empty());
-    }
-}
+mod tests;

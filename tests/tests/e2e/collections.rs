@@ -129,10 +129,21 @@ async fn pages_follow_the_requested_order() {
     let numbers =
         |page: &Value| page["items"].as_array().unwrap().iter().map(|i| i["data"]["n"].clone()).collect::<Vec<_>>();
     assert_eq!(numbers(&first), [json!(0), json!(1)]);
-    let cursor = first["next_cursor"].as_str().unwrap();
+    // The SDK's page is the platform's: `next`, and times in RFC 3339.
+    assert_conventions("GET /notes", &first);
+    assert!(first.get("next_cursor").is_none(), "{first}");
+    assert!(is_rfc3339_utc_millis(first["items"][0]["created_at"].as_str().unwrap()), "{first}");
+    let cursor = first["next"].as_str().unwrap();
     let (_, second) =
         notes.send(reqwest::Method::GET, &format!("/notes?oldest=1&limit=2&after={cursor}"), "bob", None).await;
     assert_eq!(numbers(&second), [json!(2), json!(3)]);
+    let cursor = second["next"].as_str().unwrap();
+    let (_, last) =
+        notes.send(reqwest::Method::GET, &format!("/notes?oldest=1&limit=2&after={cursor}"), "bob", None).await;
+    assert_eq!((numbers(&last), &last["next"]), (vec![json!(4)], &Value::Null), "{last}");
+    // A full page that is the last one says so too.
+    let (_, whole) = notes.send(reqwest::Method::GET, "/notes?oldest=1&limit=5", "bob", None).await;
+    assert_eq!((numbers(&whole).len(), &whole["next"]), (5, &Value::Null), "{whole}");
 }
 
 #[tokio::test]

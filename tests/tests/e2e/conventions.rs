@@ -84,55 +84,194 @@ async fn every_documented_query_parameter_reaches_its_handler_and_no_other_does(
     assert!(tried >= 15, "only {tried} routes with query parameters");
 }
 
-#[tokio::test]
-async fn every_list_pages_with_after_and_limit() {
-    let deployment = Deployment::new().await;
-    let node = deployment.start();
-    let mut world = World::new(&deployment, &node);
-    let acme = world.customer("acme").await;
-    let elm = world.property("acme", "elm-5").await;
-    for who in ["alice", "bob", "carol"] {
-        world.resident(who, "acme", "elm-5").await;
+/// One list of the description with items in it: the described path, the
+/// URL to read it at (with any query that keeps it from growing while it is
+/// read), who reads it and the largest `limit` it takes.
+struct List {
+    path: String,
+    url: String,
+    reader: Auth,
+    max: usize,
+}
+
+impl List {
+    fn with(&self, query: &str) -> String {
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        format!("{}{separator}{query}", self.url)
     }
+}
+
+/// A deployment where every list of the platform API holds at least two
+/// items: two customers, operators, apps, properties, residents with their
+/// units, occupancies and codes, staff, access requests routed and not,
+/// and a resident's notifications, consent records and access log.
+async fn every_list_with_items(deployment: &Deployment, world: &mut World<'_>) -> Vec<List> {
+    for (email, name) in [("olga@platform.example", "Olga"), ("otto@platform.example", "Otto")] {
+        let made = deployment.cli_with_stdin(
+            &["admin", "create-operator", "--email", email, "--person", name, "--password-stdin"],
+            PASSWORD,
+        );
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    }
+    let (olga, _) = world.login("olga@platform.example", PASSWORD).await;
+    let acme = world.customer("acme").await;
+    world.customer("birch").await;
+    let elm = world.property("acme", "elm-5").await;
+    world.property("acme", "oak-1").await;
+    let alice = world.resident_person("alice", "acme", "elm-5").await;
+    world.resident("bob", "acme", "elm-5").await;
+    world.resident("carol", "acme", "elm-5").await;
+    world.staff("sam", "acme", "property-manager", Some("elm-5")).await;
+    world.node.wait_for_app(&world.client, "notes", &alice.auth).await;
+    for (email, street) in [
+        ("nora@example.org", "elm-5 Street 1"),
+        ("nils@example.org", "elm-5 Street 1"),
+        ("ivan@example.org", "Nowhere Road 9"),
+        ("ida@example.org", "Nowhere Road 9"),
+    ] {
+        let ask = json!({
+            "name": "Someone", "email": email, "password": PASSWORD,
+            "street": street, "postal_code": "8000", "city": "Zurich", "unit_label": "3rd floor left"
+        });
+        world.expect(202, Method::POST, "/api/access-requests", None, Some(ask)).await;
+    }
+    let pool = deployment.pool().await;
+    for (index, at) in [1_000_i64, 2_000, 3_000].into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, customer_id, property_id, app_id, title, body, created_at) \
+             VALUES ($1, $2, $3, $4, 'pinboard', $5, 'x', $6)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&alice.user_id)
+        .bind(&acme.id)
+        .bind(&elm)
+        .bind(format!("note {index}"))
+        .bind(at)
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO consents (id, user_id, app_id, version, grants, purposes_hash, status, created_at) \
+             VALUES ($1, $2, 'notes', '1.0.0', '[]', 'x', 'refused', $3)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&alice.user_id)
+        .bind(at)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+    // Staff looking at the people of the building leave entries in Alice's access log.
+    for _ in 0..2 {
+        world.expect(200, Method::GET, &format!("/api/customers/{}/people", acme.id), Some(&acme.admin), None).await;
+    }
+    // The audit log up to now: reading it and the lists adds to it, but not before this moment.
+    let audit = format!("/api/customers/{}/audit", acme.id);
+    let newest = world.expect(200, Method::GET, &format!("{audit}?limit=1000"), Some(&acme.admin), None).await;
+    let until = newest["items"].as_array().unwrap().last().unwrap()["at"].as_str().unwrap().to_owned();
+
     let description = world.expect(200, Method::GET, "/api/openapi.json", None, None).await;
-    let mut paged = 0;
+    let mut lists = Vec::new();
     for (path, item) in description["paths"].as_object().unwrap() {
         let Some(operation) = item.get("get") else { continue };
-        let names: Vec<&str> =
-            operation["parameters"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
-        // Lists that grow as they are read (the audit log) or that need apps in use are tried elsewhere.
-        if !names.contains(&"after") || path.ends_with("/audit") || path.starts_with("/api/me/") {
+        if !operation["parameters"].as_array().unwrap().iter().any(|parameter| parameter["name"] == "after") {
             continue;
         }
-        if path == "/api/operators" || path == "/api/access-requests" || path == "/api/customers" {
-            continue; // operators only; the operator's own test covers them
+        let mut url = path.replace("{customer}", &acme.id).replace("{property}", &elm);
+        let mut max = 200;
+        let reader = match path.as_str() {
+            "/api/operators" | "/api/access-requests" | "/api/customers" => olga.clone(),
+            _ if path.starts_with("/api/me/") => alice.auth.clone(),
+            _ => acme.admin.clone(),
+        };
+        if path.ends_with("/audit") {
+            url = format!("{url}?until={}", until.replace('+', "%2B"));
+            max = 1000;
         }
-        let url = path.replace("{customer}", &acme.id).replace("{property}", &elm);
-        let whole = world.expect(200, Method::GET, &url, Some(&acme.admin), None).await;
-        let all = whole["items"].as_array().unwrap_or_else(|| panic!("{path}: {whole}")).clone();
-        assert!(whole["next"].is_null(), "{path}: one page holds all of a small list: {whole}");
-        // One item a page: every item once, in the same order, then `null`.
-        let mut seen = Vec::new();
-        let mut after = String::new();
-        loop {
-            let page =
-                world.expect(200, Method::GET, &format!("{url}?limit=1&after={after}"), Some(&acme.admin), None).await;
-            seen.extend(page["items"].as_array().unwrap().iter().cloned());
-            match page["next"].as_str() {
-                Some(next) => after = next.to_owned(),
-                None => break,
-            }
-            assert!(seen.len() <= all.len() + 1, "{path} pages without end");
-        }
-        assert_eq!(seen, all, "{path}: paging one by one gives the same list");
-        paged += 1;
+        lists.push(List { path: path.clone(), url, reader, max });
     }
-    assert!(paged >= 8, "only {paged} lists paged");
+    assert!(lists.len() >= 16, "only {} lists described", lists.len());
+    lists
+}
+
+async fn lists_deployment() -> Deployment {
+    let deployment = Deployment::new().await;
+    let installed = deployment.install(NOTES_WASM, fixture_manifest("notes"));
+    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    deployment
+}
+
+#[tokio::test]
+async fn every_list_pages_with_after_and_limit_to_a_null_next_on_its_last_page() {
+    let deployment = lists_deployment().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    for list in every_list_with_items(&deployment, &mut world).await {
+        let path = &list.path;
+        let whole =
+            world.expect(200, Method::GET, &list.with(&format!("limit={}", list.max)), Some(&list.reader), None).await;
+        let all = whole["items"].as_array().unwrap_or_else(|| panic!("{path}: {whole}")).clone();
+        assert!(all.len() >= 2, "{path} has too few items to page: {whole}");
+        assert!(whole["next"].is_null(), "{path}: one page holds all of it: {whole}");
+        // One by one, a page short of all, and exactly all: every item once,
+        // in the same order, no empty page, and `next` null on the last one.
+        for limit in [1, all.len() - 1, all.len()] {
+            let mut seen = Vec::new();
+            let mut pages = 0;
+            let mut after = String::new();
+            loop {
+                let url = list.with(&format!("limit={limit}&after={after}"));
+                let page = world.expect(200, Method::GET, &url, Some(&list.reader), None).await;
+                let items = page["items"].as_array().unwrap();
+                pages += 1;
+                assert!(!items.is_empty(), "{path}?limit={limit}: an empty page after {seen:?}");
+                seen.extend(items.iter().cloned());
+                match page["next"].as_str() {
+                    Some(next) => {
+                        assert_eq!(items.len(), limit, "{path}?limit={limit}: only a full page has a next");
+                        after = next.to_owned();
+                    }
+                    None => break,
+                }
+                assert!(seen.len() < all.len(), "{path}?limit={limit}: `next` after the last item");
+            }
+            assert_eq!(seen, all, "{path}?limit={limit}: paging gives the same list");
+            assert_eq!(pages, all.len().div_ceil(limit), "{path}?limit={limit}: one page too many");
+        }
+    }
     // A cursor no page handed out is refused, not taken for the start.
+    let acme = world.customer("acme").await;
     for list in ["/api/me/notifications", "/api/me/consents", "/api/me/access-log"] {
         let (status, answer) =
             world.call(Method::GET, &format!("{list}?after=yesterday"), Some(&acme.admin), None).await;
         assert_eq!((status.as_u16(), &answer["error"]["code"]), (400, &json!("invalid_query")), "{list}: {answer}");
+    }
+}
+
+#[tokio::test]
+async fn every_list_refuses_a_limit_outside_its_range() {
+    let deployment = lists_deployment().await;
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    for list in every_list_with_items(&deployment, &mut world).await {
+        let path = &list.path;
+        let largest =
+            world.expect(200, Method::GET, &list.with(&format!("limit={}", list.max)), Some(&list.reader), None).await;
+        assert!(largest["items"].as_array().is_some_and(|items| items.len() >= 2), "{path}: {largest}");
+        let smallest = world.expect(200, Method::GET, &list.with("limit=1"), Some(&list.reader), None).await;
+        assert_eq!(smallest["items"].as_array().map(Vec::len), Some(1), "{path}: {smallest}");
+        for limit in ["0".to_owned(), "-1".to_owned(), (list.max + 1).to_string(), "9223372036854775807".to_owned()] {
+            let (status, answer) =
+                world.call(Method::GET, &list.with(&format!("limit={limit}")), Some(&list.reader), None).await;
+            assert_eq!(
+                (status.as_u16(), &answer["error"]["code"]),
+                (400, &json!("invalid_query")),
+                "{path}?limit={limit}: {answer}"
+            );
+            let message = answer["error"]["message"].as_str().unwrap();
+            assert!(message.contains(&format!("1 to {}", list.max)), "{path}?limit={limit}: {message}");
+        }
     }
 }
 

@@ -222,7 +222,7 @@ async fn no_id_a_third_party_app_sees_can_be_joined_with_another_apps() {
         let post = page["detail"]["items"][0].clone();
         assert_eq!(post["data"]["title"], "bob's lamp", "{page}");
         let id = post["id"].as_str().unwrap().to_owned();
-        let cursor = page["detail"]["next_cursor"].as_str().unwrap().to_owned();
+        let cursor = page["detail"]["next"].as_str().unwrap().to_owned();
         let (whoami, request_id) = through(&world, app, &alice, "/whoami").await;
         assert_eq!(whoami["request_id"], request_id.as_str(), "the guest sees the host's request id");
         let place = whoami["property"].as_str().unwrap().to_owned();

@@ -128,6 +128,22 @@ async fn a_resident_consents_uses_and_withdraws() {
         )
         .await;
     assert_eq!(quote["data"]["quote"]["quote_id"], "Q-1001", "{quote}");
+    // The app's JSON is on the platform's conventions: a page of items with
+    // `next`, times in RFC 3339.
+    let id = quote["id"].as_str().unwrap().to_owned();
+    let mine = world.expect(200, Method::GET, "/apps/moving-service/quotes", Some(&anna.auth), None).await;
+    let one =
+        world.expect(200, Method::GET, &format!("/apps/moving-service/quotes/{id}"), Some(&anna.auth), None).await;
+    for (what, answer) in [("POST /quotes", &quote), ("GET /quotes", &mine), ("GET /quotes/{id}", &one)] {
+        assert_conventions(what, answer);
+        assert!(!answer.to_string().contains("next_cursor"), "{what}: {answer}");
+    }
+    assert_eq!((mine["items"].as_array().unwrap().len(), &mine["next"]), (1, &Value::Null), "{mine}");
+    assert_eq!(mine["items"][0], one, "the list holds the quote as GET /quotes/{{id}} answers it");
+    for answer in [&quote, &one] {
+        let created = answer["created_at"].as_str().unwrap_or_else(|| panic!("a time string: {answer}"));
+        assert!(is_rfc3339_utc_millis(created) && answer["updated_at"] == created, "{answer}");
+    }
     let calls = vendor.calls();
     let sent = calls.iter().find(|call| call.method == "POST" && call.path == "/v1/quotes").expect("a quote request");
     let body: Value = serde_json::from_str(&sent.body).unwrap();

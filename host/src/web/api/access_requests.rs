@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::accounts::send_verification;
+use super::paging::{self, PageSize};
 use super::record::Listing;
 use super::tenancy::{foreign, occupancy_for, property_for, unit_for};
 use super::units::period;
@@ -153,7 +154,8 @@ struct StatusFilter {
     /// The `next` of the previous page; absent for the first page.
     #[serde(default)]
     after: String,
-    /// How many items a page holds: 1 to 200, 50 if absent.
+    /// How many items a page holds: 1 to 200, 50 if absent; another
+    /// number is refused.
     #[schemars(range(min = 1, max = 200))]
     limit: Option<i64>,
 }
@@ -186,9 +188,10 @@ async fn list_requests(
     headers: HeaderMap,
 ) -> Result<Json<Page<AccessRequest>>, ApiError> {
     let property = property_for(&state, &actor, P::AccessRequestsDecide, &property).await?;
-    let requests = state.services.database.access_requests(&property.id, filter.status.as_str()).await?;
-    let paging = Paging { after: filter.after, limit: filter.limit };
-    let requests = paging.page(requests, |request| request.id.clone());
+    let size = PageSize::of(filter.limit, paging::DEFAULT_LIMIT, crate::storage::MAX_PAGE)?;
+    let database = &state.services.database;
+    let requests = database.access_requests(&property.id, filter.status.as_str(), &filter.after, size.probe()).await?;
+    let requests = Page::of(requests, size, |request| request.id.clone());
     let listing = Listing {
         customer_id: Some(&property.customer_id),
         action: "GET /api/properties/{property}/access-requests",
@@ -204,7 +207,9 @@ async fn list_unrouted(
     Query(paging): Query<Paging>,
     headers: HeaderMap,
 ) -> Result<Json<Page<AccessRequest>>, ApiError> {
-    let requests = paging.page(state.services.database.unrouted_access_requests().await?, |r| r.id.clone());
+    let size = paging.size()?;
+    let requests = state.services.database.unrouted_access_requests(&paging.after, size.probe()).await?;
+    let requests = Page::of(requests, size, |request| request.id.clone());
     let listing = Listing {
         customer_id: None,
         action: "GET /api/access-requests",

@@ -164,9 +164,12 @@ fn entry(app: &LoadedApp) -> CatalogEntry {
     }
 }
 
-async fn catalog(State(state): State<AppState>, Query(paging): Query<Paging>) -> Json<Page<CatalogEntry>> {
-    let apps = paging.page(state.catalog.list(), |app| app.manifest.id.clone());
-    Json(Page { items: apps.items.iter().map(|app| entry(app)).collect(), next: apps.next })
+async fn catalog(
+    State(state): State<AppState>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Page<CatalogEntry>>, ApiError> {
+    let apps = paging.page(state.catalog.list(), |app| app.manifest.id.clone())?;
+    Ok(Json(Page { items: apps.items.iter().map(|app| entry(app)).collect(), next: apps.next }))
 }
 
 fn check_customer(actor: &Principal, customer: &str) -> Result<(), ApiError> {
@@ -181,7 +184,7 @@ async fn list(
 ) -> Result<Json<Page<CustomerApp>>, ApiError> {
     check_customer(&actor, &customer)?;
     let approvals = state.services.database.approvals(&customer).await?;
-    let page = paging.page(state.catalog.list(), |app| app.manifest.id.clone());
+    let page = paging.page(state.catalog.list(), |app| app.manifest.id.clone())?;
     let mut apps = Vec::new();
     for app in page.items {
         let approval = approvals.iter().find(|approval| approval.app_id == app.manifest.id);

@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::paging;
+use super::paging::{self, PageSize};
 use super::{Actor, Page, Routes, route};
 use crate::audit::{ActorKind, AuditEntry, Outcome};
 use crate::identity::{Permission as P, Principal, Target};
-use crate::storage::AuditQuery;
+use crate::storage::{AuditQuery, MAX_AUDIT_PAGE, MAX_PAGE};
 use crate::web::{ApiError, AppState, REQUEST_ID_HEADER};
 
 pub(super) fn declare(routes: &mut Routes) {
@@ -75,6 +75,7 @@ pub(crate) struct Filters {
     #[serde(default)]
     after: String,
     /// Entries a page holds: 1 to 1000; 100 by default, 1000 for `jsonl`.
+    /// Another number is refused.
     #[schemars(range(min = 1, max = 1000))]
     limit: Option<i64>,
     /// `json` (a page) or `jsonl` (JSON Lines, for export).
@@ -103,7 +104,7 @@ async fn query(
     }
     let export = filters.format == Format::Jsonl;
     let cursor = paging::after_number(&filters.after)?;
-    let limit = filters.limit.unwrap_or(if export { 1000 } else { 100 }).clamp(1, 1000);
+    let size = PageSize::of(filters.limit, if export { MAX_AUDIT_PAGE } else { 100 }, MAX_AUDIT_PAGE)?;
     let query = AuditQuery {
         customer_id: Some(customer.clone()),
         subject_id: filters.subject.clone(),
@@ -116,7 +117,7 @@ async fn query(
         others_only: false,
         cursor,
         newest_first: false,
-        limit,
+        limit: size.probe(),
     };
     // The read is recorded, and durable, before anything is shown.
     let used: Vec<&str> = [
@@ -144,7 +145,7 @@ async fn query(
     entry.purpose = Some("Review of data access by the data controller".to_owned());
     state.services.auditor.write(entry).await.map_err(ApiError::internal)?;
     let items = state.services.database.audit_entries(&query).await?;
-    let page = Page::of(items, limit, |entry| entry.seq.to_string());
+    let page = Page::of(items, size, |entry| entry.seq.to_string());
     if export {
         let mut lines = String::new();
         for item in &page.items {
@@ -192,7 +193,8 @@ pub(crate) struct AccessLogFilters {
     /// The `next` of the previous page (older records); absent for the first page.
     #[serde(default)]
     after: String,
-    /// How many records a page holds: 1 to 200, 50 if absent.
+    /// How many records a page holds: 1 to 200, 50 if absent; another
+    /// number is refused.
     #[schemars(range(min = 1, max = 200))]
     limit: Option<i64>,
 }
@@ -204,7 +206,7 @@ async fn access_log(
     headers: HeaderMap,
 ) -> Result<Json<Page<AccessRecord>>, ApiError> {
     let cursor = paging::after_number(&filters.after)?;
-    let limit = filters.limit.unwrap_or(paging::DEFAULT_LIMIT).clamp(1, 200);
+    let size = PageSize::of(filters.limit, paging::DEFAULT_LIMIT, MAX_PAGE)?;
     let query = AuditQuery {
         subject_id: Some(actor.user_id.clone()),
         app_id: filters.app.clone(),
@@ -212,7 +214,7 @@ async fn access_log(
         others_only: true,
         newest_first: true,
         cursor,
-        limit,
+        limit: size.probe(),
         ..AuditQuery::default()
     };
     let mut entry = AuditEntry::new(ActorKind::User, &actor.user_id, "audit.read", "access-log");
@@ -222,12 +224,12 @@ async fn access_log(
     entry.purpose = Some("A person seeing who accessed their data".to_owned());
     state.services.auditor.write(entry).await.map_err(ApiError::internal)?;
     let entries = state.services.database.audit_entries(&query).await?;
-    let next = Page::of(entries.iter().map(|entry| entry.seq).collect(), limit, i64::to_string).next;
-    let mut items = Vec::with_capacity(entries.len());
-    for entry in entries {
+    let page = Page::of(entries, size, |entry| entry.seq.to_string());
+    let mut items = Vec::with_capacity(page.items.len());
+    for entry in page.items {
         items.push(describe(&state, &actor, entry).await);
     }
-    Ok(Json(Page { items, next }))
+    Ok(Json(Page { items, next: page.next }))
 }
 
 async fn describe(state: &AppState, me: &Principal, entry: AuditEntry) -> AccessRecord {

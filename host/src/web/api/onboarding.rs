@@ -128,8 +128,9 @@ async fn list_codes(
     Query(paging): Query<Paging>,
 ) -> Result<Json<Page<ActivationCodeInfo>>, ApiError> {
     let property = property_for(&state, &actor, P::ActivationCodesIssue, &property).await?;
-    let codes = state.services.database.activation_codes(&property.id).await?;
-    Ok(Json(paging.page(codes, |code| code.id.clone())))
+    let size = paging.size()?;
+    let codes = state.services.database.activation_codes(&property.id, &paging.after, size.probe()).await?;
+    Ok(Json(Page::of(codes, size, |code| code.id.clone())))
 }
 
 /// A new account. Give exactly one of `activation_code` and `invitation`;

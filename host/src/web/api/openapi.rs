@@ -63,7 +63,8 @@ pub(crate) fn publish(endpoints: &[Endpoint]) {
 const CONVENTIONS: &str = "\
 Conventions of every operation:\n\n\
 - **Lists** answer `{\"items\": [...], \"next\": \"<cursor>\" | null}` and take `?after=<cursor>&limit=<1-200>`; \
-pass a page's `next` as `after` for the one after it. `next` is null on the last page.\n\
+pass a page's `next` as `after` for the one after it. `next` is null on the last page, a full one too. \
+A `limit` outside what a list allows (1-200; the audit log 1-1000) is refused with 400 `invalid_query`.\n\
 - **Times** are RFC 3339 strings in UTC with milliseconds (`2026-12-07T11:48:28.123Z`), in answers and \
 in inputs (inputs may carry any offset). Dates are `YYYY-MM-DD`. Durations name their unit (`expires_in`: seconds).\n\
 - **Errors** answer `{\"error\": {\"code\": \"...\", \"message\": \"...\"}}`; `code` is stable, `message` is for people.\n\

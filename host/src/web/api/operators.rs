@@ -53,7 +53,7 @@ async fn list_operators(
     Query(paging): Query<Paging>,
     headers: HeaderMap,
 ) -> Result<Json<Page<RoleAssignment>>, ApiError> {
-    let operators = paging.page(state.services.database.platform_assignments().await?, |a| a.id.clone());
+    let operators = paging.page(state.services.database.platform_assignments().await?, |a| a.id.clone())?;
     let holders: Vec<&str> = operators.items.iter().map(|a| a.user_id.as_str()).collect();
     let listing =
         Listing { customer_id: None, action: "GET /api/operators", purpose: "An operator listing the operators" };

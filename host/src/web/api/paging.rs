@@ -5,6 +5,12 @@
 //!
 //! Cursors are opaque strings: an id for lists in id order, other keys for
 //! lists in another order. Clients pass them back unchanged.
+//!
+//! `next` is null exactly on the last page, a full one too: a list reads
+//! one item more than the page holds ([`PageSize::probe`]), and only that
+//! item's presence makes a `next`. A `limit` outside what a list allows is
+//! refused (400 `invalid_query`), not quietly changed: a client asking for
+//! 500 learns that pages hold at most 200 rather than counting wrong.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -13,6 +19,36 @@ use crate::web::ApiError;
 
 /// Items a page holds when the client does not say.
 pub(crate) const DEFAULT_LIMIT: i64 = 50;
+
+/// How many items a page holds: what the client asked for, checked
+/// against what the list allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageSize(i64);
+
+impl PageSize {
+    /// `limit`, or `default` when absent; refused outside 1 to `max`.
+    pub(crate) fn of(limit: Option<i64>, default: i64, max: i64) -> Result<PageSize, ApiError> {
+        match limit.unwrap_or(default) {
+            size @ 1.. if size <= max => Ok(PageSize(size)),
+            _ => Err(ApiError::new(
+                http::StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("`limit` is how many items a page holds: 1 to {max}"),
+            )),
+        }
+    }
+
+    /// The items a page holds.
+    pub(crate) fn get(self) -> i64 {
+        self.0
+    }
+
+    /// How many items to read for the page: one more than it holds, whose
+    /// presence says that another page follows.
+    pub(crate) fn probe(self) -> i64 {
+        self.0 + 1
+    }
+}
 
 /// A page of a list, with the cursor of the next one.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -24,9 +60,14 @@ pub(crate) struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// A page read from storage with `limit`: a full page may have more after it.
-    pub(crate) fn of(items: Vec<T>, limit: i64, cursor: impl Fn(&T) -> String) -> Page<T> {
-        let next = (items.len() as i64 >= limit).then(|| items.last().map(&cursor)).flatten();
+    /// The page of `size` from items read with [`PageSize::probe`]: an item
+    /// past the page is left out and makes `next` the cursor of the page's
+    /// last item; without one this is the last page.
+    pub(crate) fn of(mut items: Vec<T>, size: PageSize, cursor: impl Fn(&T) -> String) -> Page<T> {
+        let holds = usize::try_from(size.get()).unwrap_or(usize::MAX);
+        let more = items.len() > holds;
+        items.truncate(holds);
+        let next = if more { items.last().map(&cursor) } else { None };
         Page { items, next }
     }
 }
@@ -38,26 +79,28 @@ pub(crate) struct Paging {
     /// The `next` of the previous page; absent for the first page.
     #[serde(default)]
     pub after: String,
-    /// How many items a page holds: 1 to 200, 50 if absent.
+    /// How many items a page holds: 1 to 200, 50 if absent; another
+    /// number is refused.
     #[schemars(range(min = 1, max = 200))]
     pub limit: Option<i64>,
 }
 
 impl Paging {
-    pub(crate) fn limit(&self) -> i64 {
-        self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, crate::storage::MAX_PAGE)
+    /// The page size asked for; outside 1 to 200 it is refused.
+    pub(crate) fn size(&self) -> Result<PageSize, ApiError> {
+        PageSize::of(self.limit, DEFAULT_LIMIT, crate::storage::MAX_PAGE)
     }
 
     /// One page of a list held whole in memory: ordered by `key` (unique
     /// per item, and the cursor), the items after `after`.
-    pub(crate) fn page<T>(&self, mut items: Vec<T>, key: impl Fn(&T) -> String) -> Page<T> {
-        let limit = usize::try_from(self.limit()).unwrap_or(1);
+    pub(crate) fn page<T>(&self, mut items: Vec<T>, key: impl Fn(&T) -> String) -> Result<Page<T>, ApiError> {
+        let size = self.size()?;
         let mut keyed: Vec<(String, T)> = items.drain(..).map(|item| (key(&item), item)).collect();
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut rest = keyed.into_iter().filter(|(key, _)| self.after.is_empty() || *key > self.after);
-        let items: Vec<(String, T)> = rest.by_ref().take(limit).collect();
-        let next = if rest.next().is_some() { items.last().map(|(key, _)| key.clone()) } else { None };
-        Page { items: items.into_iter().map(|(_, item)| item).collect(), next }
+        let rest = keyed.into_iter().filter(|(key, _)| self.after.is_empty() || *key > self.after);
+        let probed: Vec<(String, T)> = rest.take(usize::try_from(size.probe()).unwrap_or(usize::MAX)).collect();
+        let page = Page::of(probed, size, |(key, _)| key.clone());
+        Ok(Page { items: page.items.into_iter().map(|(_, item)| item).collect(), next: page.next })
     }
 }
 
@@ -108,18 +151,48 @@ mod tests {
     #[test]
     fn in_memory_lists_page_by_their_key_and_end_with_a_null_cursor() {
         let items = vec!["d", "b", "a", "c", "e"];
-        let first = paging("", 2).page(items.clone(), |s| s.to_string());
+        let page = |after: &str, limit: i64| paging(after, limit).page(items.clone(), |s| s.to_string()).unwrap();
+        let first = page("", 2);
         assert_eq!((first.items.as_slice(), first.next.as_deref()), (["a", "b"].as_slice(), Some("b")));
-        let second = paging("b", 2).page(items.clone(), |s| s.to_string());
+        let second = page("b", 2);
         assert_eq!((second.items.as_slice(), second.next.as_deref()), (["c", "d"].as_slice(), Some("d")));
-        let last = paging("d", 2).page(items.clone(), |s| s.to_string());
+        let last = page("d", 2);
         assert_eq!((last.items.as_slice(), last.next), (["e"].as_slice(), None));
         // Exactly full: no next page to ask for.
-        let whole = paging("", 5).page(items.clone(), |s| s.to_string());
+        let whole = page("", 5);
         assert_eq!((whole.items.len(), whole.next), (5, None));
+        let full_last = page("a", 4);
+        assert_eq!((full_last.items.as_slice(), full_last.next), (["b", "c", "d", "e"].as_slice(), None));
         // An item that went away between pages does not lose the place.
-        let gone = paging("bb", 2).page(items, |s| s.to_string());
-        assert_eq!(gone.items, ["c", "d"]);
+        assert_eq!(page("bb", 2).items, ["c", "d"]);
+    }
+
+    #[test]
+    fn a_page_read_with_one_more_item_says_whether_another_follows() {
+        let size = PageSize::of(Some(3), DEFAULT_LIMIT, 200).unwrap();
+        assert_eq!((size.get(), size.probe()), (3, 4));
+        let full_last = Page::of(vec![1, 2, 3], size, i32::to_string);
+        assert_eq!((full_last.items, full_last.next), (vec![1, 2, 3], None), "a full last page ends the list");
+        let more = Page::of(vec![1, 2, 3, 4], size, i32::to_string);
+        assert_eq!((more.items, more.next.as_deref()), (vec![1, 2, 3], Some("3")), "the extra item is not shown");
+        let short = Page::of(vec![1], size, i32::to_string);
+        assert_eq!((short.items, short.next), (vec![1], None));
+        let empty = Page::of(Vec::<i32>::new(), size, i32::to_string);
+        assert_eq!((empty.items.len(), empty.next), (0, None));
+    }
+
+    #[test]
+    fn a_limit_outside_what_the_list_allows_is_refused() {
+        assert_eq!(PageSize::of(None, DEFAULT_LIMIT, 200).unwrap().get(), 50);
+        assert_eq!(PageSize::of(Some(1), DEFAULT_LIMIT, 200).unwrap().get(), 1);
+        assert_eq!(PageSize::of(Some(200), DEFAULT_LIMIT, 200).unwrap().get(), 200);
+        assert_eq!(PageSize::of(Some(1000), 100, 1000).unwrap().probe(), 1001);
+        for limit in [0, -1, 201, i64::MIN, i64::MAX] {
+            let refused = PageSize::of(Some(limit), DEFAULT_LIMIT, 200).unwrap_err();
+            assert_eq!((refused.status, refused.code), (http::StatusCode::BAD_REQUEST, "invalid_query"));
+            assert!(refused.message.contains("1 to 200"), "{}", refused.message);
+            assert!(paging("", limit).page(vec!["a"], |s| s.to_string()).is_err(), "{limit}");
+        }
     }
 
     #[test]

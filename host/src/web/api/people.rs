@@ -118,20 +118,21 @@ async fn list_people(
     headers: HeaderMap,
 ) -> Result<Json<Page<User>>, ApiError> {
     let customer = customer_for(&state, &actor, P::PeopleRead, &customer).await?;
-    let limit = paging.limit();
+    let size = paging.size()?;
     let reach = match actor.property_reach(P::PeopleRead, &customer.id) {
         PropertyReach::All => None,
         PropertyReach::Some(properties) => Some(properties),
     };
-    let people = state.services.database.people(&customer.id, reach.as_deref(), &paging.after, limit).await?;
-    let listed: Vec<&str> = people.iter().map(|person| person.id.as_str()).collect();
+    let people = state.services.database.people(&customer.id, reach.as_deref(), &paging.after, size.probe()).await?;
+    let page = Page::of(people, size, |person| person.id.clone());
+    let listed: Vec<&str> = page.items.iter().map(|person| person.id.as_str()).collect();
     let listing = Listing {
         customer_id: Some(&customer.id),
         action: "GET /api/customers/{customer}/people",
         purpose: "Staff listing people of the customer",
     };
     super::record::people_listed(&state, &actor, listing, &listed, &headers).await?;
-    Ok(Json(Page::of(people, limit, |person| person.id.clone())))
+    Ok(Json(page))
 }
 
 async fn get_user(
@@ -318,7 +319,7 @@ async fn list_assignments(
         Some(p) => actor.may(P::RolesAssign, Target::property(&customer.id, p)),
         None => actor.may(P::RolesAssign, Target::customer(&customer.id)),
     });
-    let page = paging.page(assignments, |a| a.id.clone());
+    let page = paging.page(assignments, |a| a.id.clone())?;
     let holders: Vec<&str> = page.items.iter().map(|a| a.user_id.as_str()).collect();
     let listing = Listing {
         customer_id: Some(&customer.id),

@@ -150,9 +150,9 @@ async fn list_customers(
     Query(paging): Query<Paging>,
 ) -> Result<Json<Page<Customer>>, ApiError> {
     let database = &state.services.database;
-    let limit = paging.limit();
+    let size = paging.size()?;
     let customers = match actor.customer_wide(P::CustomerRead) {
-        None => database.customers(&paging.after, limit).await?,
+        None => database.customers(&paging.after, size.probe()).await?,
         Some(_) => {
             let mut ids: Vec<String> = actor
                 .active_assignments()
@@ -167,15 +167,16 @@ async fn list_customers(
             ids.sort();
             ids.dedup();
             let mut found = Vec::new();
-            for id in ids.iter().take(limit as usize) {
-                if let Some(customer) = database.customer(id).await? {
-                    found.push(customer);
+            for id in &ids {
+                if found.len() as i64 == size.probe() {
+                    break;
                 }
+                found.extend(database.customer(id).await?);
             }
             found
         }
     };
-    Ok(Json(Page::of(customers, limit, |c| c.id.clone())))
+    Ok(Json(Page::of(customers, size, |c| c.id.clone())))
 }
 
 async fn get_customer(
@@ -258,19 +259,22 @@ async fn list_properties(
     Query(paging): Query<Paging>,
 ) -> Result<Json<Page<Property>>, ApiError> {
     let customer = customer_for(&state, &actor, P::PropertiesRead, &customer).await?;
-    let limit = paging.limit();
+    let size = paging.size()?;
     let database = &state.services.database;
     let properties = match actor.property_reach(P::PropertiesRead, &customer.id) {
-        PropertyReach::All => database.properties(&customer.id, &paging.after, limit).await?,
+        PropertyReach::All => database.properties(&customer.id, &paging.after, size.probe()).await?,
         PropertyReach::Some(ids) => {
             let mut found = Vec::new();
-            for id in ids.iter().filter(|id| id.as_str() > paging.after.as_str()).take(limit as usize) {
+            for id in ids.iter().filter(|id| id.as_str() > paging.after.as_str()) {
+                if found.len() as i64 == size.probe() {
+                    break;
+                }
                 found.extend(database.property(id).await?);
             }
             found
         }
     };
-    Ok(Json(Page::of(properties, limit, |p| p.id.clone())))
+    Ok(Json(Page::of(properties, size, |p| p.id.clone())))
 }
 
 async fn get_property(

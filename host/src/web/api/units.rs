@@ -120,9 +120,9 @@ async fn list_units(
     Query(paging): Query<Paging>,
 ) -> Result<Json<Page<Unit>>, ApiError> {
     let property = property_for(&state, &actor, P::UnitsRead, &property).await?;
-    let limit = paging.limit();
-    let units = state.services.database.units(&property.id, &paging.after, limit).await?;
-    Ok(Json(Page::of(units, limit, |u| u.id.clone())))
+    let size = paging.size()?;
+    let units = state.services.database.units(&property.id, &paging.after, size.probe()).await?;
+    Ok(Json(Page::of(units, size, |u| u.id.clone())))
 }
 
 async fn get_unit(
@@ -201,17 +201,18 @@ async fn list_occupancies(
     headers: HeaderMap,
 ) -> Result<Json<Page<Occupancy>>, ApiError> {
     let property = property_for(&state, &actor, P::OccupanciesRead, &property).await?;
-    let limit = paging.limit();
-    let occupancies = state.services.database.occupancies(&property.id, &paging.after, limit).await?;
+    let size = paging.size()?;
+    let occupancies = state.services.database.occupancies(&property.id, &paging.after, size.probe()).await?;
+    let page = Page::of(occupancies, size, |o| o.id.clone());
     // Who lives where is each resident's data: each sees the listing.
-    let residents: Vec<&str> = occupancies.iter().flat_map(|o| o.residents.iter().map(String::as_str)).collect();
+    let residents: Vec<&str> = page.items.iter().flat_map(|o| o.residents.iter().map(String::as_str)).collect();
     let listing = Listing {
         customer_id: Some(&property.customer_id),
         action: "GET /api/properties/{property}/occupancies",
         purpose: "Staff listing the occupancies of a property",
     };
     super::record::people_listed(&state, &actor, listing, &residents, &headers).await?;
-    Ok(Json(Page::of(occupancies, limit, |o| o.id.clone())))
+    Ok(Json(page))
 }
 
 async fn get_occupancy(

@@ -118,7 +118,7 @@ async fn choices(
         .into_iter()
         .map(|(app_id, mail_since)| MailChoice { app_id, by_mail: mail_since.is_some(), mail_since })
         .collect();
-    Ok(Json(paging.page(items, |choice: &MailChoice| choice.app_id.clone())))
+    Ok(Json(paging.page(items, |choice: &MailChoice| choice.app_id.clone())?))
 }
 
 /// Sets the choice for one of the apps that can notify the person; any

@@ -8,6 +8,7 @@
 mod support;
 
 mod app_origins;
+mod app_tickets;
 mod audit;
 mod bola;
 mod collections;

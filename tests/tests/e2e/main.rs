@@ -12,6 +12,7 @@ mod app_tickets;
 mod audit;
 mod bola;
 mod collections;
+mod consent_choices;
 mod conventions;
 mod data_subjects;
 mod durability;

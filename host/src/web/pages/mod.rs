@@ -21,6 +21,7 @@ mod session;
 
 pub(crate) use crate::i18n::{Lang, Texts};
 pub(crate) use app_entry::ticket_refused;
+use consent_screen::AfterDecision;
 pub(crate) use consent_screen::screen as consent_screen;
 pub(crate) use errors::{HostError, as_page};
 

@@ -7,7 +7,6 @@
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-
 use serde::Deserialize;
 
 use super::{Frame, Texts, render};
@@ -129,10 +128,8 @@ impl AfterDecision {
         principal: &Principal,
         t: &Texts,
     ) -> Result<Option<String>, ApiError> {
-        let third_party = |app: &std::sync::Arc<crate::catalog::LoadedApp>| app.manifest.kind == AppKind::ThirdParty;
-        let Some(app) = self.declined.as_deref().and_then(|id| state.catalog.get(id)).filter(third_party) else {
-            return Ok(None);
-        };
+        let app = self.declined.as_deref().and_then(|id| state.catalog.get(id));
+        let Some(app) = app.filter(|app| app.manifest.kind == AppKind::ThirdParty) else { return Ok(None) };
         let standing = state.services.policy.standing(&principal.user_id, &app.manifest.id).await?;
         let key = if standing.has_consent() { "consent.declined_more" } else { "consent.declined" };
         Ok(Some(t.f(key, &[("app", &app.manifest.name)])))

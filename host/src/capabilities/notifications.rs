@@ -81,10 +81,58 @@ fn check_notification(notification: &Notification) -> Result<(), Error> {
             && !link.starts_with("//")
             && link.len() <= MAX_LINK
             && !link.contains('\\')
-            && !link.chars().any(|c| c.is_control() || c.is_whitespace());
+            && !link.chars().any(|c| c.is_control() || c.is_whitespace())
+            && !has_dot_segment(link);
         if !safe {
-            return Err(Error::Invalid("a link is a path below the app, starting with one `/`".to_owned()));
+            return Err(Error::Invalid(
+                "a link is a path below the app, starting with one `/`, without `.` or `..` segments".to_owned(),
+            ));
         }
     }
     Ok(())
+}
+
+/// Whether the path of `link` has a `.` or `..` segment, which a browser
+/// resolves, so `/apps/{app}/../other/` would lead into another app. A
+/// browser takes `%2e` for a dot there too.
+fn has_dot_segment(link: &str) -> bool {
+    let path = link.split(['?', '#']).next().unwrap_or_default();
+    path.split('/').any(|segment| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_link(link: &str) -> Notification {
+        Notification { title: "Hello".to_owned(), body: String::new(), link: Some(link.to_owned()) }
+    }
+
+    #[test]
+    fn a_link_stays_below_its_app() {
+        for fine in
+            ["/", "/quotes/Q-1", "/posts?after=a..b", "/a/..b/c.", "/files/report.v2..pdf", "/#..", "/x?y=/../z"]
+        {
+            assert!(check_notification(&with_link(fine)).is_ok(), "{fine}");
+        }
+        for hostile in [
+            "/../pinboard/",
+            "/quotes/../../pinboard/posts",
+            "/..",
+            "/./x",
+            "/%2e%2e/pinboard/",
+            "/%2E./pinboard/",
+            "/.%2E/pinboard/",
+            "/x/%2e/y",
+            "//evil.example/",
+            "/\\evil.example",
+            "https://evil.example/",
+            "/a b",
+        ] {
+            assert!(matches!(check_notification(&with_link(hostile)), Err(Error::Invalid(_))), "{hostile}");
+        }
+    }
 }

@@ -49,6 +49,8 @@ pub enum AuthError {
     SessionEnded,
     #[error("malformed credentials")]
     Malformed,
+    #[error("the ticket is unknown, used already or ran out")]
+    TicketRefused,
     #[error(transparent)]
     Storage(#[from] StorageError),
 }

@@ -12,6 +12,7 @@
 //! ```
 
 mod accounts;
+mod app_tickets;
 mod audit;
 mod audit_sqlite;
 mod catalog;
@@ -34,6 +35,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{RoleAssignment, User, normalize_email};
+pub use app_tickets::RedeemedTicket;
 pub use audit::{AuditQuery, MAX_AUDIT_PAGE};
 pub use audit_sqlite::SqliteAppender;
 pub use catalog::{AppVersionRow, InstallOutcome};

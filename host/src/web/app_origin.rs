@@ -16,11 +16,12 @@
 //! is sent back through the platform for a new one.
 
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{ApiError, AppState};
 use crate::catalog::{AppKind, is_app_id};
+use crate::identity::AuthError;
 
 /// The origins third-party apps are served from: `scheme://{prefix}{app}{suffix}`.
 #[derive(Debug, Clone)]
@@ -101,7 +102,7 @@ pub(crate) async fn route(state: &AppState, app: String, mut request: Request) -
     match path.as_str() {
         "/.courtyard/app.css" => return Err(super::pages::stylesheet_response()),
         "/.courtyard/home" => return Err(super::pages::see_other(&format!("{}/", state.public_url))),
-        "/.courtyard/enter" => return Err(enter_answer(state, &app, request.uri().query()).await),
+        "/.courtyard/enter" => return Err(enter_answer(state, &app, request.uri().query(), request.headers()).await),
         _ => {}
     }
     let query = request.uri().query().map(|query| format!("?{query}")).unwrap_or_default();
@@ -114,11 +115,16 @@ pub(crate) async fn route(state: &AppState, app: String, mut request: Request) -
 }
 
 /// Where to send a browser on the platform to enter `app` at `app_path`
-/// (its path below the app, with the query).
-pub(crate) fn entry_url(state: &AppState, principal: &crate::identity::Principal, app: &str, app_path: &str) -> String {
-    let ticket = state.identity.app_ticket(principal, app);
+/// (its path below the app, with the query): a fresh single-use ticket.
+pub(crate) async fn entry_url(
+    state: &AppState,
+    principal: &crate::identity::Principal,
+    app: &str,
+    app_path: &str,
+) -> Result<String, ApiError> {
+    let ticket = state.identity.app_ticket(principal, app).await?;
     let query = serde_urlencoded::to_string([("ticket", ticket.as_str()), ("next", app_path)]).unwrap_or_default();
-    format!("{}/.courtyard/enter?{query}", state.app_origins.origin(app))
+    Ok(format!("{}/.courtyard/enter?{query}", state.app_origins.origin(app)))
 }
 
 /// Where a request on an app origin without a live pass goes: the same page
@@ -136,7 +142,7 @@ pub(crate) fn from_own_origin(state: &AppState, app: &str, headers: &HeaderMap) 
         .is_some_and(|origin| origin.eq_ignore_ascii_case(&state.app_origins.origin(app)))
 }
 
-async fn enter_answer(state: &AppState, app: &str, query: Option<&str>) -> Response {
+async fn enter_answer(state: &AppState, app: &str, query: Option<&str>, headers: &HeaderMap) -> Response {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default()).unwrap_or_default();
     let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
     let next = super::pages::local_target(value("next"));
@@ -153,14 +159,10 @@ async fn enter_answer(state: &AppState, app: &str, query: Option<&str>) -> Respo
             response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
             response
         }
+        Err(AuthError::Storage(err)) => ApiError::from(err).into_response(),
         Err(err) => {
             tracing::info!(reason = %err, "an app ticket was refused");
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "ticket_refused",
-                "this link to the app has expired; open the app from home again",
-            )
-            .into_response()
+            super::pages::ticket_refused(state, app, &back_through_platform(state, app, &next), headers)
         }
     }
 }

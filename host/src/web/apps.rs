@@ -112,7 +112,7 @@ async fn serve(
         let below = request.uri().path_and_query().map_or("/", |p| p.as_str());
         let below = app_path(below.split('?').next().unwrap_or("/"))
             + &request.uri().query().map(|query| format!("?{query}")).unwrap_or_default();
-        return Ok(super::pages::see_other(&app_origin::entry_url(&state, &caller, &app_id, &below)));
+        return Ok(super::pages::see_other(&app_origin::entry_url(&state, &caller, &app_id, &below).await?));
     }
     let app = entered.app;
     let request_id =

@@ -49,6 +49,11 @@ pub(crate) fn declare(routes: &mut Routes) {
         decide_form,
     );
     routes.add(
+        route(Method::GET, "/account/apps/{app}/consent", Permission::AppsUse, "Choose again what an app may get")
+            .page(),
+        review,
+    );
+    routes.add(
         route(Method::GET, "/api/me/consents", Permission::Authenticated, "Your consent records, newest first")
             .id("listMyConsents")
             .query::<Paging>()
@@ -88,8 +93,9 @@ pub(crate) fn declare(routes: &mut Routes) {
 pub(crate) struct Decision {
     /// `give` or `decline`.
     decision: String,
-    /// With `give`: the grants to give (default: everything asked); the
-    /// rest of what was asked is declined.
+    /// With `give`: the grants to give (default: everything asked that was
+    /// not declined before, as a screen ticks it); the rest of what was
+    /// asked is declined.
     #[serde(default)]
     grants: Option<Vec<String>>,
     /// The `purposes_hash` of the request you answer; refused with 409 if
@@ -160,8 +166,26 @@ async fn decide_form(
         pairs.iter().filter(|(name, _)| name == "grant").map(|(_, grant)| grant.clone()).collect();
     let decision =
         Decision { decision: value("decision"), grants: Some(ticked), purposes_hash: Some(value("purposes_hash")) };
+    let declined = decision.decision == "decline";
     record_decision(&state, &principal, &app, decision).await?;
+    if declined {
+        // Home, saying so: the app's own address would only ask again.
+        let query = serde_urlencoded::to_string([("declined", app.as_str())]).map_err(ApiError::internal)?;
+        return Ok(super::pages::see_other(&format!("/?{query}")));
+    }
     Ok(super::pages::see_other(&format!("/apps/{app}/")))
+}
+
+/// The consent screen opened on purpose (from "My apps"): everything the
+/// app asks that the person has not allowed, what they declined unticked.
+async fn review(
+    State(state): State<AppState>,
+    Actor(principal): Actor,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let request = request_for(&state, &principal, &app).await?;
+    Ok(super::pages::consent_screen(&state, &principal, &headers, &request))
 }
 
 async fn record_decision(
@@ -181,7 +205,7 @@ async fn record_decision(
     let policy = &state.services.policy;
     let given: BTreeSet<String> = match decision.decision.as_str() {
         "give" => match decision.grants {
-            None => asked.clone(),
+            None => request.asks.iter().filter(|item| !item.declined).map(|item| item.grant.clone()).collect(),
             Some(grants) => {
                 let chosen: BTreeSet<String> = grants.into_iter().collect();
                 if let Some(stranger) = chosen.difference(&asked).next() {

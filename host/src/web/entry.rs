@@ -5,8 +5,9 @@
 //! asks for nothing more runs under the same approval; one that asks for more
 //! waits for a new approval while the approved version keeps serving. A
 //! third-party app needs the resident's consent before first use; grants the
-//! customer approves later are offered on the next visit, showing only what
-//! is new.
+//! customer approves later are offered on the next visit. Whatever the
+//! resident declined is offered again, unticked, whenever they come to
+//! decide on purpose: a decline is never final.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -35,7 +36,9 @@ pub struct ConsentRequest {
     pub processing_location: String,
     /// The legal basis of a transfer outside the EU/EEA.
     pub transfer_basis: Option<String>,
-    /// What the app would get, each with its purpose; only what is new.
+    /// What the app would get, each with its purpose: everything approved
+    /// that the resident has not allowed yet, what they declined before
+    /// marked so.
     pub asks: Vec<ConsentItem>,
     /// Already consented to.
     pub given: Vec<ConsentItem>,
@@ -53,6 +56,8 @@ pub struct ConsentItem {
     pub what: String,
     /// Why, in the vendor's words.
     pub why: String,
+    /// Declined before: a screen offers it again, unticked.
+    pub declined: bool,
 }
 
 /// An app ready to take the caller's request.
@@ -154,7 +159,7 @@ async fn serving_version(
 }
 
 /// What the resident is asked: approved grants the app asks for that they
-/// have neither given nor declined.
+/// have not given, those they declined before marked `declined`.
 pub(crate) fn consent_request(app: &LoadedApp, approval: &Approval, standing: &Standing) -> ConsentRequest {
     let manifest = &app.manifest;
     let approved: Vec<RequestedGrant> =
@@ -163,12 +168,10 @@ pub(crate) fn consent_request(app: &LoadedApp, approval: &Approval, standing: &S
         grant: grant.key.clone(),
         what: grant.label.clone(),
         why: grant.purpose.clone(),
+        declined: standing.declined.contains(&grant.key),
     };
-    let asks: Vec<ConsentItem> = approved
-        .iter()
-        .filter(|grant| !standing.consented.contains(&grant.key) && !standing.declined.contains(&grant.key))
-        .map(item)
-        .collect();
+    let asks: Vec<ConsentItem> =
+        approved.iter().filter(|grant| !standing.consented.contains(&grant.key)).map(item).collect();
     let given: Vec<ConsentItem> =
         approved.iter().filter(|grant| standing.consented.contains(&grant.key)).map(item).collect();
     ConsentRequest {

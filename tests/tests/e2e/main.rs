@@ -8,9 +8,11 @@
 mod support;
 
 mod app_origins;
+mod app_tickets;
 mod audit;
 mod bola;
 mod collections;
+mod consent_choices;
 mod conventions;
 mod data_subjects;
 mod durability;

@@ -372,3 +372,41 @@ async fn a_declared_approved_host_that_resolves_to_a_private_address_is_refused(
     }
     assert_eq!(vendor.calls().len(), 1);
 }
+
+#[tokio::test]
+async fn a_notification_whose_link_climbs_out_of_the_app_is_refused() {
+    let deployment = Deployment::new().await;
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
+    let node = deployment.start();
+    let mut world = World::new(&deployment, &node);
+    let alice = world.resident_person("alice", "acme", "elm-5").await;
+    let bob = world.resident_person("bob", "acme", "elm-5").await;
+    node.wait_for_app(&world.client, APP, &alice.auth).await;
+    world.approve("acme", APP, None).await;
+    world.consent(&alice.auth, APP, None).await;
+    world.consent(&bob.auth, APP, None).await;
+    let bob_here = world.expect(200, Method::GET, "/apps/overreach/whoami", Some(&bob.auth), None).await["subject"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let notify = |link: &str| format!("/apps/overreach/notify?subject={bob_here}&link={}", link.replace('%', "%25"));
+
+    // Each would lead from /apps/overreach/… into pinboard, as a browser resolves it.
+    let climbing = ["/../pinboard/", "/notes/../../pinboard/posts", "/%2e%2e/pinboard/", "/.%2E/pinboard/", "/./x"];
+    for link in climbing {
+        let sent = world.expect(200, Method::POST, &notify(link), Some(&alice.auth), None).await;
+        assert_eq!(sent["outcome"], "invalid", "{link}: {sent}");
+        assert!(sent["detail"].as_str().unwrap().contains("`..`"), "{sent}");
+    }
+    // A link below the app arrives.
+    let sent = world.expect(200, Method::POST, &notify("/notes/n-1?from=..x"), Some(&alice.auth), None).await;
+    assert_eq!(sent["outcome"], "ok", "{sent}");
+    let received = world.expect(200, Method::GET, "/api/me/notifications", Some(&bob.auth), None).await;
+    let links: Vec<&str> =
+        received["items"].as_array().unwrap().iter().filter_map(|note| note["link"].as_str()).collect();
+    assert_eq!(links, ["/notes/n-1?from=..x"], "{received}");
+    let entries = world.audit("acme", "app=overreach&action=notifications.send").await;
+    assert_eq!(entries.len(), climbing.len() + 1, "each send is audited once: {entries:?}");
+    let refused = entries.iter().filter(|entry| entry["reason"].as_str().is_some_and(|r| r.starts_with("invalid")));
+    assert_eq!(refused.count(), climbing.len(), "{entries:?}");
+}

@@ -12,7 +12,7 @@ use super::session::SignInPage;
 use super::{Frame, Texts, check_csrf, form_pairs, form_value, render, see_other};
 use crate::catalog::AppKind;
 use crate::identity::{Permission, Principal};
-use crate::web::api::{Actor, Routes, current_property, route};
+use crate::web::api::{Actor, Query, Routes, current_property, route};
 use crate::web::{ApiError, AppState};
 
 /// How many notifications home lists.
@@ -53,9 +53,16 @@ struct HomePage {
     notes: Vec<Note>,
     unread: usize,
     unread_line: String,
+    /// What became of a decision just made (a consent declined).
+    note: Option<String>,
 }
 
-async fn home(State(state): State<AppState>, actor: Option<Actor>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn home(
+    State(state): State<AppState>,
+    actor: Option<Actor>,
+    Query(after): Query<super::AfterDecision>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let Some(Actor(principal)) = actor else {
         let frame = Frame::new(&state, None, &headers);
         let page = SignInPage { frame, next: "/".to_owned(), email: String::new(), problem: None };
@@ -74,7 +81,8 @@ async fn home(State(state): State<AppState>, actor: Option<Actor>, headers: Head
     let unread = notifications.iter().filter(|note| note.read_at.is_none()).count();
     let notes = notifications.into_iter().map(|note| Note::of(&state, &t, note)).collect();
     let unread_line = t.f("home.unread", &[("count", &unread.to_string())]);
-    Ok(render(StatusCode::OK, &HomePage { frame, place, places, tiles, notes, unread, unread_line }))
+    let note = after.note(&state, &principal, &t).await?;
+    Ok(render(StatusCode::OK, &HomePage { frame, place, places, tiles, notes, unread, unread_line, note }))
 }
 
 /// The properties where the person uses apps, by name.

@@ -8,6 +8,7 @@
 //! (which a cross-site page cannot read), on top of the `Origin` check all
 //! cookie-authenticated writes get.
 
+mod app_entry;
 mod consent_screen;
 mod errors;
 mod home;
@@ -19,6 +20,8 @@ mod profile;
 mod session;
 
 pub(crate) use crate::i18n::{Lang, Texts};
+pub(crate) use app_entry::ticket_refused;
+use consent_screen::AfterDecision;
 pub(crate) use consent_screen::screen as consent_screen;
 pub(crate) use errors::{HostError, as_page};
 pub(crate) use mail_choices::offered as apps_offering_mail;

@@ -1,7 +1,8 @@
 //! "My apps": the third-party apps a person consented to, what each may
-//! use, since when, and a button to withdraw.
+//! use, since when, and a button to withdraw; and the apps they allowed
+//! nothing (declined, or withdrew from), each with a way to change that.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use axum::body::Bytes;
@@ -12,8 +13,11 @@ use serde::Deserialize;
 
 use super::consent_screen::grant_words;
 use super::{Frame, check_csrf, form_pairs, form_value, render, see_other};
-use crate::identity::Permission;
-use crate::web::api::{Actor, Path, Query, Routes, route};
+use crate::catalog::AppKind;
+use crate::identity::{Permission, Principal};
+use crate::storage::ConsentRecord;
+use crate::web::api::{Actor, Path, Query, Routes, current_property, route};
+use crate::web::entry::enabled_here;
 use crate::web::{ApiError, AppState, REQUEST_ID_HEADER};
 
 pub(super) fn declare(routes: &mut Routes) {
@@ -33,11 +37,19 @@ struct AppConsent {
     since: String,
 }
 
+/// An app the person decided about and allowed nothing now.
+struct Declined {
+    id: String,
+    name: String,
+    vendor: String,
+}
+
 #[derive(Template)]
 #[template(path = "my_apps.html")]
 struct MyAppsPage {
     frame: Frame,
     apps: Vec<AppConsent>,
+    declined: Vec<Declined>,
     withdrawn: Option<String>,
 }
 
@@ -71,12 +83,41 @@ async fn page(
             }
         }
     }
-    let withdrawn = done.withdrawn.as_deref().map(|id| {
-        let name = state.catalog.get(id).map_or_else(|| id.to_owned(), |app| app.manifest.name.clone());
-        frame.t.f("my_apps.withdrawn", &[("app", &name)])
-    });
+    let declined = declined_here(&state, &actor, &records, &by_app).await?;
+    // Only ever a third-party app's name from the catalogue: the address is anyone's to write.
+    let withdrawn = done
+        .withdrawn
+        .as_deref()
+        .and_then(|id| state.catalog.get(id))
+        .filter(|app| app.manifest.kind == AppKind::ThirdParty)
+        .map(|app| frame.t.f("my_apps.withdrawn", &[("app", &app.manifest.name)]));
     let apps = by_app.into_values().collect();
-    Ok(render(StatusCode::OK, &MyAppsPage { frame, apps, withdrawn }))
+    Ok(render(StatusCode::OK, &MyAppsPage { frame, apps, declined, withdrawn }))
+}
+
+/// The third-party apps enabled where the person is now that they decided
+/// about (declined, or withdrew from) and allow nothing at present.
+async fn declined_here(
+    state: &AppState,
+    actor: &Principal,
+    records: &[ConsentRecord],
+    allowed: &BTreeMap<String, AppConsent>,
+) -> Result<Vec<Declined>, ApiError> {
+    let Some((customer, property)) = current_property(actor) else { return Ok(Vec::new()) };
+    let decided: BTreeSet<&str> = records.iter().map(|record| record.app_id.as_str()).collect();
+    let mut declined: Vec<Declined> = enabled_here(state, &customer, &property)
+        .await?
+        .into_iter()
+        .filter(|app| app.manifest.kind == AppKind::ThirdParty)
+        .filter(|app| decided.contains(app.manifest.id.as_str()) && !allowed.contains_key(&app.manifest.id))
+        .map(|app| Declined {
+            id: app.manifest.id.clone(),
+            name: app.manifest.name.clone(),
+            vendor: app.manifest.vendor.clone(),
+        })
+        .collect();
+    declined.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(declined)
 }
 
 async fn withdraw(

@@ -3,6 +3,8 @@
 //! `COURTYARD_TEST_DATABASE_URL` is set) and real guest components.
 #![allow(dead_code)]
 
+// The harness keeps nothing unused, whatever the rest of support allows.
+#[warn(dead_code)]
 mod browser;
 mod described;
 mod vendor;
@@ -10,7 +12,7 @@ mod visitor;
 mod world;
 
 #[allow(unused_imports)]
-pub use browser::Browser;
+pub use browser::{Browser, failures};
 #[allow(unused_imports)]
 pub use vendor::{Vendor, VendorCall, civil_date, days_from_today};
 #[allow(unused_imports)]

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use super::api::Actor;
 use super::app_origin::{self, OnAppOrigin};
@@ -39,6 +39,24 @@ pub(super) async fn dispatch_root(
 ) -> Result<Response, ApiError> {
     let Path(app) = app.map_err(path_error)?;
     serve(state, app, caller, request).await
+}
+
+/// `/apps/{app}` as people type it: a page moves on to `/apps/{app}/` (its
+/// query kept), for the app's relative links and forms (`action="posts"`)
+/// resolve below the app only from there. Other methods are the app's.
+pub(super) async fn dispatch_typed(
+    state: State<AppState>,
+    app: Result<Path<String>, PathRejection>,
+    caller: Actor,
+    request: Request,
+) -> Result<Response, ApiError> {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let query = request.uri().query().map(|query| format!("?{query}")).unwrap_or_default();
+        let location = format!("{}/{query}", request.uri().path());
+        let location = HeaderValue::from_str(&location).map_err(|_| ApiError::bad_request("malformed path"))?;
+        return Ok((StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response());
+    }
+    dispatch_root(state, app, caller, request).await
 }
 
 pub(super) async fn dispatch(

@@ -13,9 +13,12 @@ fn is_page(answer: &Answer) -> bool {
 #[tokio::test]
 async fn a_german_speaker_meets_errors_in_german_on_pages() {
     let deployment = Deployment::new().await;
+    deployment.install_ok(OVERREACH_WASM, fixture_manifest("overreach"));
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
     let greta = world.resident_person("greta", "acme", "elm-5").await;
+    node.wait_for_app(&world.client, "overreach", &greta.auth).await;
+    world.approve("acme", "overreach", None).await;
     world.expect(200, Method::PATCH, "/api/me", Some(&greta.auth), Some(json!({ "locale": "de-CH" }))).await;
     let browser = Visitor::new(&node, &[]);
     let english = [("accept-language", "en")];
@@ -69,6 +72,19 @@ async fn a_german_speaker_meets_errors_in_german_on_pages() {
         assert!(answer.body.contains("Hier ist nichts"), "{}", answer.body);
         assert!(!answer.body.contains("no-such-app") && !answer.body.contains("consent"), "{}", answer.body);
     }
+
+    // What the app asks for changed while she decided: a page saying so.
+    let changed = browser
+        .post_form_with(
+            &browser.platform("/account/apps/overreach/consent"),
+            &[("csrf", &csrf), ("decision", "give"), ("purposes_hash", "what-she-saw-before")],
+            &from_here,
+        )
+        .await;
+    assert_eq!(changed.status, 409);
+    assert!(is_page(&changed) && changed.body.contains("hat sich geändert, was die App möchte"), "{}", changed.body);
+    let consents = world.expect(200, Method::GET, "/api/me/consents", Some(&greta.auth), None).await;
+    assert_eq!(consents["items"].as_array().unwrap().len(), 0, "{consents}");
 
     // A form too large for any page: a page too, not the framework's text.
     let huge = "x".repeat(100_000);

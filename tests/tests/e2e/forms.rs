@@ -118,6 +118,7 @@ async fn every_page_form_refuses_a_forged_post_and_changes_nothing() {
 
     let description = world.expect(200, Method::GET, "/api/openapi.json", None, None).await;
     let mut forms = 0;
+    let mut personal = Vec::new();
     for page in description["x-courtyard-pages"].as_array().unwrap() {
         let (method, template) = (page["method"].as_str().unwrap(), page["path"].as_str().unwrap());
         if method == "GET" || link_credential.contains(&template) {
@@ -143,6 +144,7 @@ async fn every_page_form_refuses_a_forged_post_and_changes_nothing() {
             continue;
         }
         assert_ne!(page["x-courtyard-permission"], "public", "{template} is neither a person's form nor listed");
+        personal.push(path.clone());
         let fields = form_of(template);
         let mut pairs: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (*name, value.as_str())).collect();
         let before = state_of(&world, &alice).await;
@@ -187,6 +189,18 @@ async fn every_page_form_refuses_a_forged_post_and_changes_nothing() {
     let after = state_of(&world, &alice).await;
     assert_eq!((after["mail"].as_i64(), after["sessions"].as_i64()), (Some(1), Some(0)), "{after}");
     assert_eq!(after["me"]["user"]["name"], "Mallory");
+
+    // Signed out, each of her forms sends the browser to sign in (a page),
+    // and back to where the form was.
+    let referer = browser.platform("/account/notifications");
+    for path in &personal {
+        let late = browser
+            .post_form_with(&browser.platform(path), &[("csrf", &csrf)], &[("origin", &origin), ("referer", &referer)])
+            .await;
+        let location = (late.status, late.header("location"));
+        assert_eq!(location, (303, "/account/signin?next=%2Faccount%2Fnotifications"), "{path}: {}", late.body);
+    }
+    assert_eq!(personal.len(), 7, "{personal:?}");
 
     // Pinboard's forms on the platform: a post naming our origin works,
     // one naming none is refused like one from another site.

@@ -98,16 +98,17 @@ pub(super) async fn person_action(
         entry.subject_id = Some(person.clone());
         entry.resource_id = Some(resource.clone());
     }
-    if let Some(Identified { user }) = response.extensions().get::<Identified>()
-        && principal.is_none()
-    {
-        entry.actor_kind = ActorKind::User;
-        entry.actor_id = user.clone();
+    if let Some(Identified { user }) = response.extensions().get::<Identified>() {
         entry.subject_id = Some(user.clone());
-        entry.customer_id = gate.state.identity.home_customer_of(user).await.unwrap_or_else(|err| {
-            tracing::warn!(error = %err, "the customer of a person signing in could not be read");
-            None
-        });
+        // (A browser still signed in as someone else keeps them as the actor.)
+        if principal.is_none() {
+            entry.actor_kind = ActorKind::User;
+            entry.actor_id = user.clone();
+            entry.customer_id = gate.state.identity.home_customer_of(user).await.unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "the customer of a person signing in could not be read");
+                None
+            });
+        }
     }
     let response = if target.method != Method::GET {
         // People, units, occupancies or properties may have changed.

@@ -332,6 +332,24 @@ impl Identity {
         })
     }
 
+    /// The customer a person belongs to, if exactly one (see
+    /// [`Principal::home_customer`]): for the audit entry of a request
+    /// that had no session yet, such as signing in.
+    pub async fn home_customer_of(&self, user_id: &str) -> Result<Option<String>, StorageError> {
+        let standing = self.standing(user_id).await?;
+        let principal = Principal {
+            user_id: user_id.to_owned(),
+            session_id: String::new(),
+            name: standing.name.clone(),
+            locale: standing.locale.clone(),
+            assignments: Arc::clone(&standing.assignments),
+            residences: Arc::clone(&standing.residences),
+            chosen_property: None,
+            today: today(),
+        };
+        Ok(principal.home_customer())
+    }
+
     async fn standing(&self, user_id: &str) -> Result<Arc<Standing>, StorageError> {
         let cached = self.lock_standings().get(user_id).filter(|(at, _)| at.elapsed() < self.cache_ttl).cloned();
         if let Some((_, standing)) = cached {

@@ -253,6 +253,14 @@ impl Database {
         Ok(rows.iter().map(notification_from).collect::<Result<_, _>>()?)
     }
 
+    /// How many of the person's notifications are unread, all of them.
+    pub async fn unread_notifications(&self, user_id: &str) -> Result<i64, StorageError> {
+        Ok(sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     /// One of the person's notifications (never someone else's).
     pub async fn notification_of(&self, user_id: &str, id: &str) -> Result<Option<Notification>, StorageError> {
         let row = sqlx::query::<Any>("SELECT * FROM notifications WHERE user_id = $1 AND id = $2")

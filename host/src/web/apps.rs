@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use super::api::Actor;
 use super::app_origin::{self, OnAppOrigin};
@@ -39,6 +39,24 @@ pub(super) async fn dispatch_root(
 ) -> Result<Response, ApiError> {
     let Path(app) = app.map_err(path_error)?;
     serve(state, app, caller, request).await
+}
+
+/// `/apps/{app}` as people type it: a page moves on to `/apps/{app}/` (its
+/// query kept), for the app's relative links and forms (`action="posts"`)
+/// resolve below the app only from there. Other methods are the app's.
+pub(super) async fn dispatch_typed(
+    state: State<AppState>,
+    app: Result<Path<String>, PathRejection>,
+    caller: Actor,
+    request: Request,
+) -> Result<Response, ApiError> {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let query = request.uri().query().map(|query| format!("?{query}")).unwrap_or_default();
+        let location = format!("{}/{query}", request.uri().path());
+        let location = HeaderValue::from_str(&location).map_err(|_| ApiError::bad_request("malformed path"))?;
+        return Ok((StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response());
+    }
+    dispatch_root(state, app, caller, request).await
 }
 
 pub(super) async fn dispatch(
@@ -77,17 +95,23 @@ async fn serve(
             .with_code("choose_property")
     })?;
     let wants_page = super::api::wants_page(&request);
+    // A person's page or form (a form, too, meets the consent screen).
+    let person = super::api::wants_error_page(&request);
     let on_app_origin = request.extensions().get::<OnAppOrigin>().is_some();
     let credential = request.extensions().get::<Credential>().copied();
-    // The consent screen is the platform's page, on the platform's origin.
-    let back = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
+    // The consent screen is the platform's page, on the platform's origin;
+    // after it, a page comes back to itself and a form to the page it was on.
+    let back = match *request.method() {
+        Method::GET => request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
+        _ => super::api::referring_app_page(&state, &app_id, request.headers()).unwrap_or_else(|| "/".to_owned()),
+    };
     let to_platform = || super::pages::see_other(&app_origin::back_through_platform(&state, &app_id, &back));
     let entered = match enter(&state, &app_id, &customer, &property, &caller.user_id).await {
         Ok(entered) => entered,
         Err(Barrier::Unavailable(err)) => return Err(err),
-        Err(Barrier::Consent(_)) if on_app_origin && wants_page => return Ok(to_platform()),
+        Err(Barrier::Consent(_)) if on_app_origin && person => return Ok(to_platform()),
         Err(Barrier::Consent(consent)) => {
-            return Ok(super::consent::required(&state, &caller, request.headers(), &consent, wants_page));
+            return Ok(super::consent::required(&state, &caller, request.headers(), &consent, person));
         }
     };
     // New grants await the resident: the entry page asks once more.

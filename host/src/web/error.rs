@@ -5,7 +5,9 @@
 //! ```
 //!
 //! Internal failures answer with a generic message; their detail goes to the
-//! log, inside the request's span.
+//! log, inside the request's span. The message is for developers, in
+//! English; a person reading the error on a page gets words from the
+//! catalogues instead, picked by the error's [`Problem`] or its code.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -18,11 +20,22 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub retry_after_secs: Option<u32>,
+    /// What went wrong in people's words, where the code alone does not say.
+    pub problem: Option<Problem>,
+}
+
+/// What went wrong, as a person reads it: a catalogue text (`problem.…`)
+/// and the values of its placeholders. A value named `field` is a field's
+/// name in the API, which pages show as the label of their own field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub key: &'static str,
+    pub values: Vec<(&'static str, String)>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), retry_after_secs: None }
+        ApiError { status, code, message: message.into(), retry_after_secs: None, problem: None }
     }
 
     pub fn not_found(message: impl Into<String>) -> ApiError {
@@ -56,6 +69,14 @@ impl ApiError {
         self
     }
 
+    /// Names the catalogue text (`problem.…`) saying what went wrong, with
+    /// its placeholders' values.
+    pub fn with_problem(mut self, key: &'static str, values: &[(&'static str, &str)]) -> ApiError {
+        let values = values.iter().map(|(name, value)| (*name, (*value).to_owned())).collect();
+        self.problem = Some(Problem { key, values });
+        self
+    }
+
     /// A failure of ours: the detail is logged, the client gets a generic message.
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %detail, "internal error");
@@ -70,7 +91,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let marker = super::pages::HostError { message: self.message.clone() };
+        let marker = super::pages::HostError { code: self.code, problem: self.problem.clone() };
         let body = serde_json::json!({ "error": { "code": self.code, "message": self.message } });
         let mut response = (self.status, Json(body)).into_response();
         // A browser asking for a page gets this as an error page instead.

@@ -55,6 +55,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Where third-party apps are served, each on an origin of its own.
     pub app_origins: Arc<AppOrigins>,
+    /// The policy of host pages: forms may go on to the app origins.
+    pub page_policy: HeaderValue,
 }
 
 impl AppState {
@@ -68,7 +70,7 @@ impl AppState {
         public_url: String,
     ) -> anyhow::Result<AppState> {
         let app_origins = AppOrigins::new(config.app_origins.as_deref(), &public_url)?;
-        pages::set_page_policy(&app_origins.wildcard());
+        let page_policy = pages::page_policy(&app_origins.wildcard())?;
         Ok(AppState {
             catalog,
             runtime,
@@ -78,6 +80,7 @@ impl AppState {
             mailer,
             public_url: Arc::from(public_url),
             app_origins: Arc::new(app_origins),
+            page_policy,
         })
     }
 }
@@ -105,8 +108,9 @@ pub(crate) fn declare(routes: &mut api::Routes) {
     routes.tagged("gateway", |routes| {
         let app =
             |path| route(Method::GET, path, Permission::AppsUse, "Use a micro-app: the request goes to its component");
-        // Without the slash it is the address people type; clients use the one with it.
-        routes.add(app("/apps/{app}").any_method().page(), apps::dispatch_root);
+        // Without the slash it is the address people type: a page there goes
+        // on to the one with it, which the app's relative links work from.
+        routes.add(app("/apps/{app}").any_method().page(), apps::dispatch_typed);
         routes.add(app("/apps/{app}/").any_method().id("appHome"), apps::dispatch_root);
         routes.add(app("/apps/{app}/{*path}").any_method().id("appResource"), apps::dispatch);
     });
@@ -155,16 +159,16 @@ pub(crate) async fn method_not_allowed() -> ApiError {
 /// `x-request-id` header.
 ///
 /// This wraps the whole router rather than being a route layer: that way
-/// nothing is cloned or boxed per request beyond one future.
+/// nothing is cloned or boxed per request beyond one future (and an `Arc`).
 #[derive(Clone)]
 pub struct WithRequestContext {
     router: Router,
-    state: AppState,
+    state: Arc<AppState>,
 }
 
 /// The service `courtyard serve` runs: [`router`] in its request context.
 pub fn service(state: AppState) -> WithRequestContext {
-    WithRequestContext { router: router(state.clone()), state }
+    WithRequestContext { router: router(state.clone()), state: Arc::new(state) }
 }
 
 impl tower::Service<Request> for WithRequestContext {
@@ -194,16 +198,17 @@ impl tower::Service<Request> for WithRequestContext {
             method = %request.method(),
             path = %request.uri().path()
         );
-        // A browser asking for a page gets the platform's errors as pages.
-        let page_headers = api::wants_page(&request).then(|| request.headers().clone());
+        // A browser's page or form gets the platform's errors as pages.
+        let page_headers = api::wants_error_page(&request).then(|| request.headers().clone());
         // A request to a third-party app's own origin is that app's.
-        let on_app_origin = app_origin::app_of_request(&self.state, &request).map(|app| (app, self.state.clone()));
+        let on_app_origin = app_origin::app_of_request(&self.state, &request);
+        let state = Arc::clone(&self.state);
         let mut router = self.router.clone();
         Box::pin(
             async move {
-                let mut response = match on_app_origin {
+                let mut response = match &on_app_origin {
                     None => tower::Service::<Request>::call(&mut router, request).await?,
-                    Some((app, state)) => match app_origin::route(&state, app, request).await {
+                    Some(app) => match app_origin::route(&state, app.clone(), request).await {
                         Ok(request) => tower::Service::<Request>::call(&mut router, request).await?,
                         Err(answer) => answer,
                     },
@@ -212,10 +217,17 @@ impl tower::Service<Request> for WithRequestContext {
                     && let Some(error) = response.extensions().get::<pages::HostError>()
                 {
                     let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
-                    response = pages::as_page(response.status(), error, &headers);
+                    let place = match on_app_origin {
+                        Some(app) => pages::Place::AppOrigin(app),
+                        None => pages::Place::Platform,
+                    };
+                    response = pages::as_page(&state, response.status(), error, &headers, place).await;
                     if let Some(retry_after) = retry_after {
                         response.headers_mut().insert(header::RETRY_AFTER, retry_after);
                     }
+                }
+                if response.extensions().get::<pages::HostPage>().is_some() {
+                    response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, state.page_policy.clone());
                 }
                 response.headers_mut().insert(REQUEST_ID_HEADER, id);
                 Ok(response)

@@ -63,7 +63,8 @@ async fn a_resident_uses_a_third_party_app_on_its_own_origin() {
     assert_eq!(cross_site.status, 403, "{}", cross_site.body);
     let tokenless = browser.post_form(&consent_form, &allow_all_but_phone).await;
     assert_eq!(tokenless.status, 403);
-    assert!(tokenless.body.contains("form_token"), "{}", tokenless.body);
+    assert!(tokenless.header("content-type").starts_with("text/html"), "a page: {}", tokenless.body);
+    assert!(tokenless.body.contains("This form is out of date or came from another site"), "{}", tokenless.body);
     let mut wrong = allow_all_but_phone.clone();
     wrong.push(("csrf", "0123456789abcdef0123456789abcdef"));
     assert_eq!(browser.post_form(&consent_form, &wrong).await.status, 403);
@@ -148,7 +149,27 @@ async fn a_resident_uses_a_third_party_app_on_its_own_origin() {
     // On the platform origin, a cookie may not post to the third-party app.
     let on_platform = browser.post_form(&browser.platform("/apps/moving-service/quotes"), &quote).await;
     assert_eq!(on_platform.status, 403, "{}", on_platform.body);
-    assert!(on_platform.body.contains("use_app_origin"));
+    assert!(on_platform.body.contains("This app is used at its own address"), "a page: {}", on_platform.body);
+
+    // Consent withdrawn meanwhile (in another tab): the app's form leads to
+    // the consent screen on the platform, then back to the form's page.
+    world.expect(200, Method::DELETE, "/api/apps/moving-service/consent", Some(&anna.auth), None).await;
+    let calls = vendor.calls().len();
+    let form_page = browser.app(APP, "/?step=2");
+    let headers = [("origin", browser.app_origin(APP)), ("referer", form_page.clone())];
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let withdrawn = browser.post_form_with(&browser.app(APP, "/quotes"), &quote, &headers).await;
+    let back = browser.platform("/apps/moving-service/?step=2");
+    assert_eq!((withdrawn.status, withdrawn.header("location")), (303, back.as_str()), "{}", withdrawn.body);
+    let screen = browser.get(&back).await;
+    assert!(screen.status == 200 && screen.body.contains("Meier Removals Ltd"), "the consent screen: {}", screen.body);
+    let policy = screen.header("content-security-policy");
+    let app_origins = format!("form-action 'self' http://*.apps.localhost:{};", node.base.rsplit(':').next().unwrap());
+    assert!(policy.contains(&app_origins), "the consent form may go on to the app's origin: {policy}");
+    // A form post to it on the platform is shown the screen too, not JSON.
+    let on_platform = browser.post_form(&browser.platform("/apps/moving-service/quotes"), &quote).await;
+    assert!(on_platform.status == 200 && on_platform.body.contains("Meier Removals Ltd"), "{}", on_platform.body);
+    assert_eq!(vendor.calls().len(), calls, "no quote reached the vendor");
 
     // Signing out ends the pass too, and the ticket cannot be used again.
     let home = browser.get(&browser.platform("/")).await;
@@ -156,7 +177,37 @@ async fn a_resident_uses_a_third_party_app_on_its_own_origin() {
     assert_eq!(signed_out.status, 303);
     let after = browser.get(&browser.app(APP, "/")).await;
     assert_eq!((after.status, after.header("location")), (303, browser.platform("/apps/moving-service/").as_str()));
-    assert_eq!(browser.get(&ticket_url).await.status, 401);
+
+    // A form sent after the pass ended: a page on the app's origin saying
+    // so, whose way on leads through the platform back to the form's page.
+    let form_page = browser.app(APP, "/quotes/new?rooms=3");
+    let late = browser
+        .post_form_with(
+            &browser.app(APP, "/quotes"),
+            &quote,
+            &[("origin", &browser.app_origin(APP)), ("referer", &form_page)],
+        )
+        .await;
+    assert_eq!(late.status, 401, "{}", late.body);
+    assert!(late.body.contains("Your visit to this app timed out"), "{}", late.body);
+    let back = format!("href=\"{}\"", browser.platform("/apps/moving-service/quotes/new?rooms=3"));
+    assert!(late.body.contains(&back.replace('&', "&amp;")), "{back}: {}", late.body);
+    assert_eq!(vendor.calls().len(), calls, "nothing reached the vendor");
+
+    // The expired ticket's page, on the app's origin: styled by the origin's
+    // own stylesheet, every link of the frame to the platform, none into the app.
+    let expired = browser.get(&ticket_url).await;
+    assert_eq!(expired.status, 401);
+    let page = &expired.body;
+    assert!(page.contains("This link to the app has expired"), "{page}");
+    assert!(page.contains("<link rel=\"stylesheet\" href=\"/.courtyard/app.css\">"), "{page}");
+    assert!(page.contains(&format!("<a class=\"brand\" href=\"{}\">", browser.platform("/"))), "{page}");
+    assert!(page.contains(&format!("href=\"{}\"", browser.platform("/apps/moving-service/"))), "{page}");
+    for relative in ["href=\"/\"", "href=\"/account", "action=\"/account", "/static/portal.css"] {
+        assert!(!page.contains(relative), "`{relative}` would lead into the app: {page}");
+    }
+    let styles = browser.get(&browser.app(APP, "/.courtyard/app.css")).await;
+    assert_eq!(styles.status, 200, "the page's stylesheet is there on the origin");
 }
 
 #[tokio::test]

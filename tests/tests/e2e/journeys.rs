@@ -205,7 +205,7 @@ async fn without_scripts_a_resident_signs_up_confirms_and_reaches_home() {
     browser.fill("#email", "otto@residents.example").await;
     browser.fill("#password", PASSWORD).await;
     browser.click("form[action='/account/signup'] button").await;
-    browser.wait_for_text("this code is unknown, expired or already used").await;
+    browser.wait_for_text("This activation code is unknown, has expired or was already used.").await;
     assert_eq!(browser.find("#name").await.prop("value").await.unwrap().as_deref(), Some("Otto Ohne"));
 
     browser.fill("#activation_code", &code).await;

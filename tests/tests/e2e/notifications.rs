@@ -227,14 +227,47 @@ async fn every_notification_is_on_the_notifications_page_page_by_page() {
     // Thirty notifications, each a link, and the link to the mail settings.
     assert_eq!(links(&first.body), 30 + 1, "{}", first.body);
     assert_eq!(first.body.matches("class=\"unread\"").count(), 30);
-    let older = first.body.split("href=\"").find(|part| part.starts_with("/account/notifications?before=")).unwrap();
+    // The next page is `?after=` the API's cursor, as every list pages.
+    let older = first.body.split("href=\"").find(|part| part.starts_with("/account/notifications?after=")).unwrap();
     let older = older[..older.find('"').unwrap()].replace("&amp;", "&");
+    let api = world.expect(200, Method::GET, "/api/me/notifications?limit=30", Some(&bob.auth), None).await;
+    let cursor = api["next"].as_str().expect("a next page in the API too");
+    assert_eq!(older, format!("/account/notifications?after={cursor}"));
     let second = browser.get(&browser.platform(&older)).await;
     assert_eq!(links(&second.body), 5 + 1, "{}", second.body);
-    assert!(!second.body.contains("?before="), "the last page links to nothing older");
-    // Someone else's notification is no cursor: the page is empty.
-    let foreign = browser.get(&browser.platform("/account/notifications?before=not-mine")).await;
-    assert_eq!(links(&foreign.body), 1, "{}", foreign.body);
+    assert!(!second.body.contains("?after=") && !second.body.contains("before="), "the last page links on to nothing");
+    // A cursor no page handed out is said on a page.
+    let forged = browser.get(&browser.platform("/account/notifications?after=not-a-cursor")).await;
+    assert_eq!(forged.status, 400, "{}", forged.body);
+    assert!(forged.header("content-type").starts_with("text/html"), "{}", forged.body);
+    assert!(forged.body.contains("This address is not one we gave you"), "{}", forged.body);
+
+    // Home counts every unread one, not only those it lists (20).
+    let home = browser.get(&browser.platform("/")).await;
+    assert!(home.body.contains("35 unread"), "{}", home.body);
+
+    // Opening one marks it read, when a person opens it: not when the
+    // browser only fetches it for an image or a prefetch.
+    let open = first
+        .body
+        .split("href=\"")
+        .find(|part| part.starts_with("/account/notifications/") && !part.starts_with("/account/notifications/mail"))
+        .unwrap();
+    let open = browser.platform(&open[..open.find('"').unwrap()]);
+    let unread = || async {
+        browser.get(&browser.platform("/account/notifications")).await.body.matches("class=\"unread\"").count()
+    };
+    for fetched in [
+        [("sec-fetch-mode", "no-cors"), ("sec-fetch-dest", "image")],
+        [("sec-fetch-mode", "navigate"), ("sec-purpose", "prefetch")],
+    ] {
+        let answer = browser.get_with(&open, &fetched).await;
+        assert_eq!(answer.status, 303, "{fetched:?}");
+        assert_eq!(unread().await, 30, "{fetched:?} marked it read");
+    }
+    let opened = browser.get_with(&open, &[("sec-fetch-mode", "navigate"), ("sec-fetch-site", "cross-site")]).await;
+    assert!(opened.header("location").starts_with("/apps/overreach"), "{}", opened.header("location"));
+    assert_eq!(unread().await, 29, "opened from a mail program, it is read");
 
     // Marking all read from there comes back there.
     let csrf = first.hidden("csrf");

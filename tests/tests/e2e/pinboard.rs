@@ -339,3 +339,39 @@ async fn a_neighbours_hostile_post_and_name_are_shown_as_text_in_the_portals_fra
     let home = client().get(node.url("/.courtyard/home")).send().await.unwrap();
     assert_eq!((home.status().as_u16(), home.headers()["location"].to_str().unwrap()), (303, "/"));
 }
+
+#[tokio::test]
+async fn the_address_people_type_moves_on_to_the_app_with_its_slash() {
+    let deployment = Deployment::new().await;
+    let node = deployment.start();
+    let alice = World::new(&deployment, &node).resident("alice", "acme", "elm-5").await;
+    for method in [Method::GET, Method::HEAD] {
+        let typed = client()
+            .request(method.clone(), node.url("/apps/pinboard?after=x%2Fy&limit=5"))
+            .header(alice.0, alice.1.clone())
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(typed.status(), 308, "{method}");
+        assert_eq!(typed.headers()["location"], "/apps/pinboard/?after=x%2Fy&limit=5", "{method}: the query kept");
+    }
+    // Only from there do the page's relative forms stay below the app.
+    let (status, html) = board_page(&node, &alice, None).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("action=\"posts\""), "{html}");
+    let page = reqwest::Url::parse(&node.url("/apps/pinboard/")).unwrap();
+    assert_eq!(page.join("posts").unwrap().path(), "/apps/pinboard/posts");
+    let typed = reqwest::Url::parse(&node.url("/apps/pinboard")).unwrap();
+    assert_eq!(typed.join("posts").unwrap().path(), "/apps/posts", "why the typed address moves on");
+    // Other methods there are the app's, as before.
+    let posted = client()
+        .post(node.url("/apps/pinboard"))
+        .header(alice.0, alice.1.clone())
+        .json(&json!({ "title": "x", "body": "y" }))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(posted.status(), 308);
+    assert!(posted.status().is_client_error(), "{}", posted.status());
+}

@@ -224,6 +224,18 @@ async fn logout_ends_the_session_for_tokens_and_cookies() {
         .await
         .unwrap();
     assert_eq!(cross.status(), 403);
-    world.expect(204, Method::POST, "/api/auth/logout", Some(&cookie), None).await;
+    // So is one that names no origin at all: nothing says it came from us.
+    let logout = |origin: Option<&str>| {
+        let mut request = world.client.post(node.url("/api/auth/logout")).header(cookie.0, cookie.1.clone());
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        request.send()
+    };
+    let unnamed = logout(None).await.unwrap();
+    assert_eq!(unnamed.status(), 403);
+    assert_eq!(unnamed.json::<Value>().await.unwrap()["error"]["code"], "cross_site");
+    assert_eq!(world.call(Method::GET, "/api/me", Some(&cookie), None).await.0, 200, "still signed in");
+    assert_eq!(logout(Some(&node.base)).await.unwrap().status(), 204);
     assert_eq!(world.call(Method::GET, "/api/me", Some(&cookie), None).await.0, 401);
 }

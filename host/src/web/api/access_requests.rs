@@ -111,8 +111,10 @@ pub(crate) async fn request_access(
     let user: User = match actor {
         Some(Actor(actor)) => database.user(&actor.user_id).await?.ok_or_else(foreign)?,
         None => {
-            let password = body.password.clone().ok_or_else(|| ApiError::invalid("`password` is required"))?;
-            crate::identity::check_policy(&password).map_err(|err| ApiError::invalid(err.to_string()))?;
+            let password = body.password.clone().ok_or_else(|| {
+                ApiError::invalid("`password` is required").with_problem("problem.missing_fields", &[])
+            })?;
+            super::validate::password(&password)?;
             let name = text("name", body.name.as_deref().unwrap_or_default(), 200)?;
             let address = email(body.email.as_deref().unwrap_or_default())?;
             let locale = match &body.locale {

@@ -153,10 +153,9 @@ fn bad_credentials() -> ApiError {
 /// address gets a new confirmation mail instead.
 pub(crate) async fn check_sign_in(state: &AppState, email: &str, password: String) -> Result<User, ApiError> {
     if password.len() > crate::identity::MAX_PASSWORD_BYTES {
-        return Err(ApiError::invalid(format!(
-            "passwords are limited to {} bytes",
-            crate::identity::MAX_PASSWORD_BYTES
-        )));
+        let max = crate::identity::MAX_PASSWORD_BYTES.to_string();
+        return Err(ApiError::invalid(format!("passwords are limited to {max} bytes"))
+            .with_problem("problem.password_long", &[("max", &max)]));
     }
     let key = normalize_email(email);
     let database = &state.services.database;
@@ -260,10 +259,10 @@ pub(crate) async fn verify_email(
     Body(body): Body<TokenOnly>,
 ) -> Result<StatusCode, ApiError> {
     let database = &state.services.database;
-    let token = database
-        .redeem_email_token(&digest(&body.token), TokenPurpose::VerifyEmail)
-        .await?
-        .ok_or_else(|| ApiError::invalid("this link is expired or was already used"))?;
+    let token =
+        database.redeem_email_token(&digest(&body.token), TokenPurpose::VerifyEmail).await?.ok_or_else(|| {
+            ApiError::invalid("this link is expired or was already used").with_problem("problem.link_expired", &[])
+        })?;
     if let Some(user) = token.user_id {
         database.mark_email_verified(&user).await?;
     }
@@ -306,13 +305,14 @@ pub(crate) async fn confirm_reset(
     State(state): State<AppState>,
     Body(body): Body<ResetConfirm>,
 ) -> Result<StatusCode, ApiError> {
-    crate::identity::check_policy(&body.password).map_err(|err| ApiError::invalid(err.to_string()))?;
+    super::validate::password(&body.password)?;
     let database = &state.services.database;
-    let token = database
-        .redeem_email_token(&digest(&body.token), TokenPurpose::ResetPassword)
-        .await?
-        .ok_or_else(|| ApiError::invalid("this reset link is expired or was already used"))?;
-    let user = token.user_id.ok_or_else(|| ApiError::invalid("this reset link has no account"))?;
+    let expired = || {
+        ApiError::invalid("this reset link is expired or was already used").with_problem("problem.link_expired", &[])
+    };
+    let token =
+        database.redeem_email_token(&digest(&body.token), TokenPurpose::ResetPassword).await?.ok_or_else(expired)?;
+    let user = token.user_id.ok_or_else(expired)?;
     let hash = hash_password(body.password).await.map_err(ApiError::internal)?;
     database.set_password(&user, &hash, true).await?;
     database.clear_login_failures(&token.email).await?;

@@ -13,6 +13,7 @@ mod access_requests;
 pub(crate) mod accounts;
 mod approvals;
 mod audit;
+mod browser;
 mod endpoint;
 mod extract;
 mod import;
@@ -27,6 +28,7 @@ mod tenancy;
 mod units;
 mod validate;
 
+use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -41,6 +43,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 
 pub(crate) use accounts::{check_sign_in, current_property, locale};
+pub(crate) use browser::{referring_app_page, referring_page, same_origin, wants_error_page, wants_page};
 pub(crate) use endpoint::route;
 pub use endpoint::{Endpoint, QueryType, Room};
 pub(crate) use extract::{Body, Path, Query};
@@ -64,11 +67,14 @@ pub(crate) struct Routes {
     tag: &'static str,
     paths: Vec<(&'static str, MethodRouter<AppState>)>,
     endpoints: Vec<Endpoint>,
+    /// The paths that are pages to GET (from a first pass over the table):
+    /// where a person whose session ended comes back to after signing in.
+    pages: BTreeSet<&'static str>,
 }
 
 impl Routes {
-    fn new(state: Option<AppState>) -> Routes {
-        Routes { state, room: Room::Api, tag: "", paths: Vec::new(), endpoints: Vec::new() }
+    fn new(state: Option<AppState>, pages: BTreeSet<&'static str>) -> Routes {
+        Routes { state, room: Room::Api, tag: "", paths: Vec::new(), endpoints: Vec::new(), pages }
     }
 
     /// Declares what `declare` adds as pages for people, not API operations.
@@ -106,6 +112,9 @@ impl Routes {
                     .or(MethodFilter::POST)
                     .or(MethodFilter::PUT),
             };
+            let form = endpoint.room == Room::Page
+                && endpoint.method.as_ref().is_some_and(|method| !is_safe(method))
+                && !endpoint.path.starts_with("/apps/");
             let gate = Gate {
                 state: Arc::new(state.clone()),
                 permission: endpoint.permission,
@@ -113,6 +122,8 @@ impl Routes {
                 summary: endpoint.summary,
                 person: endpoint.person,
                 query: (endpoint.room == Room::Api).then(|| DeclaredQuery(endpoint.query.map(|q| q.type_name))),
+                form,
+                page_to_get: form && self.pages.contains(endpoint.path),
             };
             let method_router = axum::routing::on(filter, handler).route_layer(gate);
             match self.paths.iter_mut().find(|(path, _)| *path == endpoint.path) {
@@ -129,7 +140,17 @@ impl Routes {
 
 /// Declares every route of the platform.
 fn declare_all(state: Option<AppState>) -> Routes {
-    let mut routes = Routes::new(state);
+    let pages = match state {
+        // The declarations alone, to know every page before the gates are made.
+        Some(_) => declare_all(None)
+            .endpoints
+            .iter()
+            .filter(|e| e.room == Room::Page && e.method == Some(Method::GET))
+            .map(|e| e.path)
+            .collect(),
+        None => BTreeSet::new(),
+    };
+    let mut routes = Routes::new(state, pages);
     super::declare(&mut routes);
     routes.tagged("accounts", accounts::declare);
     routes.tagged("tenancy", tenancy::declare);
@@ -180,6 +201,8 @@ pub fn table(state: AppState) -> (Router<AppState>, Vec<Endpoint>) {
                     summary: "",
                     person: None,
                     query: None,
+                    form: false,
+                    page_to_get: false,
                 };
                 method_router =
                     method_router.merge(axum::routing::on(filter, super::method_not_allowed).route_layer(gate));
@@ -211,7 +234,14 @@ struct Gate {
     summary: &'static str,
     person: Option<&'static str>,
     query: Option<DeclaredQuery>,
+    /// A page's form target: its body is read here, within the form limit.
+    form: bool,
+    /// The form's path is also a page to GET (the form's own page).
+    page_to_get: bool,
 }
+
+/// The largest form a page posts (the longest is an access request's message).
+const FORM_BYTES: usize = 64 * 1024;
 
 impl<S> tower::Layer<S> for Gate {
     type Service = Gated<S>;
@@ -250,7 +280,11 @@ where
             // app requests are audited per host call instead.
             let audited = record::audited(&gate, request.method());
             let target = audited.then(|| record::Target::of(&request));
-            match admit(&gate, request).await {
+            let admitted = match admit(&gate, request).await {
+                Ok(request) if gate.form => read_form(&gate, request).await,
+                other => other,
+            };
+            match admitted {
                 Ok(request) => {
                     let principal = request.extensions().get::<Arc<Principal>>().cloned();
                     let response = inner.call(request).await?;
@@ -292,31 +326,44 @@ async fn admit(gate: &Gate, mut request: Request) -> Result<Request, Response> {
             let back = request.uri().path_and_query().map_or("/", |p| p.as_str());
             return Err(see_other(&crate::web::app_origin::back_through_platform(&gate.state, &app, back)));
         }
-        Ok(None) if wants_page(&request) => return Err(sign_in_first(&request)),
+        // A form whose pass expired: what was typed cannot travel through
+        // the platform; the page says so and leads back into the app.
+        Ok(None) if on_app_origin.is_some() => {
+            return Err(ApiError::unauthorized("your visit to the app timed out: open it again")
+                .with_code("app_pass_expired")
+                .into_response());
+        }
+        Ok(None) if wants_page(&request) => {
+            let back = request.uri().path_and_query().map_or("/", |p| p.as_str());
+            return Err(browser::sign_in_first(back));
+        }
+        // A form posted after the session ended: sign in, then back to the
+        // page the form was on.
+        Ok(None) if wants_error_page(&request) => {
+            let back = referring_page(&gate.state, request.headers())
+                .unwrap_or_else(|| if gate.page_to_get { request.uri().path().to_owned() } else { "/".to_owned() });
+            return Err(browser::sign_in_first(&back));
+        }
         Ok(None) => return Err(ApiError::unauthorized("sign in first").into_response()),
         Err(err) => return Err(err.into_response()),
     }
     Ok(request)
 }
 
-/// A browser asking for a page (rather than an API client asking for data).
-pub(crate) fn wants_page(request: &Request) -> bool {
-    request.method() == Method::GET
-        && request
-            .headers()
-            .get(http::header::ACCEPT)
-            .and_then(|accept| accept.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-}
-
-/// Sends a browser to the sign-in page, to come back here afterwards.
-fn sign_in_first(request: &Request) -> Response {
-    let back = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    let query = serde_urlencoded::to_string([("next", back)]).unwrap_or_default();
-    let location = format!("/account/signin?{query}");
-    match http::HeaderValue::from_str(&location) {
-        Ok(location) => (StatusCode::SEE_OTHER, [(http::header::LOCATION, location)]).into_response(),
-        Err(_) => ApiError::unauthorized("sign in first").into_response(),
+/// Reads a form's body whole, within [`FORM_BYTES`] (or the deployment's
+/// body limit, if lower): one too large is refused in the platform's error
+/// shape, which a browser gets as a page.
+async fn read_form(gate: &Gate, request: Request) -> Result<Request, Response> {
+    let limit = FORM_BYTES.min(gate.state.request_body_bytes);
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => Ok(Request::from_parts(parts, axum::body::Body::from(bytes))),
+        Err(_) => Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("forms are limited to {limit} bytes"),
+        )
+        .into_response()),
     }
 }
 
@@ -329,7 +376,7 @@ pub(crate) async fn authenticate(
     match state.identity.authenticate(headers).await {
         Ok(Some((principal, credential))) => {
             if credential == Credential::Cookie && !is_safe(method) && !same_origin(state, headers) {
-                return Err(ApiError::forbidden("cross-site request refused"));
+                return Err(ApiError::forbidden("cross-site request refused").with_code("cross_site"));
             }
             Ok(Some((principal, credential)))
         }
@@ -353,7 +400,7 @@ async fn authenticate_on_app_origin(
     match state.identity.authenticate_app(headers, app).await {
         Ok(Some(principal)) => {
             if !is_safe(method) && !crate::web::app_origin::from_own_origin(state, app, headers) {
-                return Err(ApiError::forbidden("cross-site request refused"));
+                return Err(ApiError::forbidden("cross-site request refused").with_code("cross_site"));
             }
             Ok(Some((principal, Credential::AppPass)))
         }
@@ -368,17 +415,6 @@ async fn authenticate_on_app_origin(
 
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
-}
-
-/// A cookie-authenticated write must come from our own pages: browsers send
-/// `Origin` on cross-site writes, so one naming another site is refused.
-pub(crate) fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(http::header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return true;
-    };
-    let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
-    let bare = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-    bare == host || origin == &*state.public_url
 }
 
 /// The authenticated caller, as the gate found them.

@@ -147,19 +147,25 @@ pub(crate) struct SignUp {
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
-struct SignedUp {
-    user_id: String,
+pub(crate) struct SignedUp {
+    pub user_id: String,
     email: String,
     /// False until the address is confirmed through the mailed link.
     email_verified: bool,
 }
 
 fn code_refused() -> ApiError {
-    ApiError::invalid("this code is unknown, expired or already used")
+    ApiError::invalid("this code is unknown, expired or already used").with_problem("problem.code_refused", &[])
 }
 
-pub(crate) async fn sign_up(State(state): State<AppState>, Body(body): Body<SignUp>) -> Result<Response, ApiError> {
-    crate::identity::check_policy(&body.password).map_err(|err| ApiError::invalid(err.to_string()))?;
+async fn sign_up(State(state): State<AppState>, Body(body): Body<SignUp>) -> Result<Response, ApiError> {
+    Ok(created(new_account(&state, body).await?))
+}
+
+/// Opens an account with an activation code or an invitation (the API's
+/// route and the sign-up page both come here).
+pub(crate) async fn new_account(state: &AppState, body: SignUp) -> Result<SignedUp, ApiError> {
+    super::validate::password(&body.password)?;
     let name = text("name", &body.name, 200)?;
     let locale = match &body.locale {
         Some(tag) => super::accounts::locale(tag)?,
@@ -174,7 +180,8 @@ pub(crate) async fn sign_up(State(state): State<AppState>, Body(body): Body<Sign
             if database.user_by_email(&address).await?.is_some() {
                 return Err(ApiError::conflict(
                     "an account with this email exists: sign in and redeem the code at /api/me/activation-codes",
-                ));
+                )
+                .with_problem("problem.account_exists", &[]));
             }
             let hash = hash_password(body.password).await.map_err(ApiError::internal)?;
             let user = database.insert_user(&address, &name, &locale, Some(&hash), false).await?;
@@ -183,28 +190,32 @@ pub(crate) async fn sign_up(State(state): State<AppState>, Body(body): Body<Sign
                 return Err(code_refused());
             }
             database.add_occupant(&info.occupancy_id, &user.id).await?;
-            send_verification(&state, &user).await?;
-            Ok(created(SignedUp { user_id: user.id, email: user.email, email_verified: false }))
+            send_verification(state, &user).await?;
+            Ok(SignedUp { user_id: user.id, email: user.email, email_verified: false })
         }
         (None, Some(invitation)) => {
             let token_hash = digest(invitation);
-            let token = database
-                .redeem_email_token(&token_hash, TokenPurpose::Invitation)
-                .await?
-                .ok_or_else(|| ApiError::invalid("this invitation is unknown, expired or already used"))?;
+            let token = database.redeem_email_token(&token_hash, TokenPurpose::Invitation).await?.ok_or_else(|| {
+                ApiError::invalid("this invitation is unknown, expired or already used")
+                    .with_problem("problem.invitation_refused", &[])
+            })?;
             if database.user_by_email(&token.email).await?.is_some() {
-                return Err(ApiError::conflict("an account with this email exists: sign in instead"));
+                return Err(ApiError::conflict("an account with this email exists: sign in instead")
+                    .with_problem("problem.account_exists", &[]));
             }
-            let occupancy = token.occupancy_id.ok_or_else(|| ApiError::invalid("this invitation has no home"))?;
+            let occupancy = token.occupancy_id.ok_or_else(|| {
+                ApiError::invalid("this invitation has no home").with_problem("problem.invitation_refused", &[])
+            })?;
             let hash = hash_password(body.password).await.map_err(ApiError::internal)?;
             // The invitation reached this mailbox: the address is confirmed.
             let user = database.insert_user(&token.email, &name, &locale, Some(&hash), true).await?;
             database.add_occupant(&occupancy, &user.id).await?;
-            Ok(created(SignedUp { user_id: user.id, email: user.email, email_verified: true }))
+            Ok(SignedUp { user_id: user.id, email: user.email, email_verified: true })
         }
         _ => Err(ApiError::invalid(
             "give either `activation_code` or `invitation`; without either, ask for access at /api/access-requests",
-        )),
+        )
+        .with_problem("problem.code_missing", &[])),
     }
 }
 

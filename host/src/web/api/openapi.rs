@@ -67,7 +67,8 @@ pass a page's `next` as `after` for the one after it. `next` is null on the last
 A `limit` outside what a list allows (1-200; the audit log 1-1000) is refused with 400 `invalid_query`.\n\
 - **Times** are RFC 3339 strings in UTC with milliseconds (`2026-12-07T11:48:28.123Z`), in answers and \
 in inputs (inputs may carry any offset). Dates are `YYYY-MM-DD`. Durations name their unit (`expires_in`: seconds).\n\
-- **Errors** answer `{\"error\": {\"code\": \"...\", \"message\": \"...\"}}`; `code` is stable, `message` is for people.\n\
+- **Errors** answer `{\"error\": {\"code\": \"...\", \"message\": \"...\"}}`; `code` is stable, `message` says why \
+(in English, for developers).\n\
 - **Ids** are opaque strings. Objects outside the caller's reach answer 404, exactly like ids that do not exist.\n\
 - **Permissions:** every operation names the one it needs in `x-courtyard-permission`.";
 

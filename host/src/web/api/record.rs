@@ -28,6 +28,15 @@ pub(crate) struct Subject {
     pub resource: String,
 }
 
+/// Set by a handler on its response when a request made without a session
+/// turned out to be a person's: signing in or signing up by a page's form
+/// (the API's answers name them in their JSON instead). The entry names
+/// them as its actor and subject, in their customer.
+#[derive(Debug, Clone)]
+pub(crate) struct Identified {
+    pub user: String,
+}
+
 /// Whether a request through `gate` gets an audit entry.
 pub(super) fn audited(gate: &Gate, method: &Method) -> bool {
     let writes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -81,12 +90,25 @@ pub(super) async fn person_action(
     entry.resource_id = params.last().map(|(_, value)| value.clone());
     entry.customer_id = param("customer");
     entry.subject_id = gate.person.and_then(param).or_else(|| param("user"));
-    if gate.path.starts_with("/api/me") || gate.path.ends_with("/consent") {
+    // The person's own account, apps and settings: what they change is theirs.
+    if gate.path.starts_with("/api/me") || gate.path.starts_with("/account/") || gate.path.ends_with("/consent") {
         entry.subject_id = principal.as_ref().map(|principal| principal.user_id.clone());
     }
     if let Some(Subject { person, resource }) = response.extensions().get::<Subject>() {
         entry.subject_id = Some(person.clone());
         entry.resource_id = Some(resource.clone());
+    }
+    if let Some(Identified { user }) = response.extensions().get::<Identified>() {
+        entry.subject_id = Some(user.clone());
+        // (A browser still signed in as someone else keeps them as the actor.)
+        if principal.is_none() {
+            entry.actor_kind = ActorKind::User;
+            entry.actor_id = user.clone();
+            entry.customer_id = gate.state.identity.home_customer_of(user).await.unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "the customer of a person signing in could not be read");
+                None
+            });
+        }
     }
     let response = if target.method != Method::GET {
         // People, units, occupancies or properties may have changed.

@@ -1,21 +1,44 @@
 //! Errors a browser meets are pages, not JSON.
 //!
 //! Every [`ApiError`](crate::web::ApiError) answer is marked with
-//! [`HostError`]. When the request came from a browser asking for a page,
-//! the request context turns a marked answer into an error page with the
-//! same status, in the browser's language. Answers of apps are never
-//! marked, so an app's own error pages pass unchanged.
+//! [`HostError`]. When the request was a browser's page or form, the
+//! request context turns a marked answer into an error page with the same
+//! status, in the person's language (their own setting, else the
+//! browser's), saying what went wrong in the catalogue's words, never the
+//! API's English message. Answers of apps are never marked, so an app's
+//! own error pages pass unchanged.
+//!
+//! On a third-party app's own origin every path is the app's, so a page
+//! there takes its stylesheet from the origin's `/.courtyard/app.css` and
+//! links to the platform by its full address.
 
 use askama::Template;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::Response;
 
-use super::{Frame, Lang, Texts, render};
+use super::{Frame, Lang, Texts, problems, render};
+use crate::web::AppState;
+use crate::web::error::Problem;
 
 /// Marks an answer as one of the platform's own errors.
 #[derive(Debug, Clone)]
 pub(crate) struct HostError {
-    pub message: String,
+    pub code: &'static str,
+    pub problem: Option<Problem>,
+}
+
+/// Where an error page is shown.
+#[derive(Debug, Clone)]
+pub(crate) enum Place {
+    Platform,
+    /// The own origin of this third-party app.
+    AppOrigin(String),
+}
+
+/// The page's way on: a link shown as a button.
+struct Action {
+    href: String,
+    label: String,
 }
 
 #[derive(Template)]
@@ -25,13 +48,37 @@ struct ErrorPage {
     status: u16,
     heading: &'static str,
     message: String,
-    sign_in: bool,
+    action: Option<Action>,
 }
 
-/// The error page for `status`, in the language `headers` prefer.
-pub(crate) fn as_page(status: StatusCode, error: &HostError, headers: &HeaderMap) -> Response {
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
-    let t = Texts::new(Lang::pick(None, accept));
+/// The error page for `status`, for whoever is signed in on this browser.
+pub(crate) async fn as_page(
+    state: &AppState,
+    status: StatusCode,
+    error: &HostError,
+    headers: &HeaderMap,
+    place: Place,
+) -> Response {
+    let frame = match &place {
+        Place::Platform => {
+            let person = crate::web::api::authenticate(state, &Method::GET, headers).await.ok().flatten();
+            Frame::new(state, person.as_ref().map(|(principal, _)| principal.as_ref()), headers)
+        }
+        // The app's pass tells the language; the platform's menu (a form
+        // posting to the platform) has no place on the app's origin.
+        Place::AppOrigin(app) => {
+            let person = state.identity.authenticate_app(headers, app).await.ok().flatten();
+            let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+            let lang = Lang::pick(person.as_ref().map(|p| p.locale.as_str()), accept);
+            Frame {
+                t: Texts::new(lang),
+                me: None,
+                site: state.public_url.to_string(),
+                stylesheet: "/.courtyard/app.css",
+            }
+        }
+    };
+    let t = frame.t;
     let heading = match status {
         StatusCode::NOT_FOUND => t.t("error.not_found"),
         StatusCode::FORBIDDEN => t.t("error.forbidden"),
@@ -40,12 +87,19 @@ pub(crate) fn as_page(status: StatusCode, error: &HostError, headers: &HeaderMap
         status if status.is_server_error() => t.t("error.ours"),
         _ => t.t("error.request"),
     };
-    let page = ErrorPage {
-        frame: Frame { t, me: None },
-        status: status.as_u16(),
-        heading,
-        message: error.message.clone(),
-        sign_in: status == StatusCode::UNAUTHORIZED,
+    let action = match &place {
+        Place::AppOrigin(app) => state.catalog.get(app).map(|loaded| {
+            let back = crate::web::api::referring_app_page(state, app, headers).unwrap_or_else(|| "/".to_owned());
+            Action {
+                href: crate::web::app_origin::back_through_platform(state, app, &back),
+                label: t.f("problem.open_app", &[("app", &loaded.manifest.name)]),
+            }
+        }),
+        Place::Platform if status == StatusCode::UNAUTHORIZED => {
+            Some(Action { href: "/account/signin".to_owned(), label: t.t("session.sign_in").to_owned() })
+        }
+        Place::Platform => None,
     };
-    render(status, &page)
+    let message = problems::words(&t, status, error.code, error.problem.as_ref());
+    render(status, &ErrorPage { frame, status: status.as_u16(), heading, message, action })
 }

@@ -51,7 +51,7 @@ struct HomePage {
     places: Vec<Place>,
     tiles: Vec<Tile>,
     notes: Vec<Note>,
-    unread: usize,
+    unread: i64,
     unread_line: String,
     /// What became of a decision just made (a consent declined).
     note: Option<String>,
@@ -77,8 +77,10 @@ async fn home(
         Some((customer, property)) => tiles_of(&state, &t, customer, property).await?,
         None => Vec::new(),
     };
-    let notifications = state.services.database.notifications_of(&principal.user_id, LISTED_NOTIFICATIONS).await?;
-    let unread = notifications.iter().filter(|note| note.read_at.is_none()).count();
+    let database = &state.services.database;
+    let notifications = database.notifications_of(&principal.user_id, LISTED_NOTIFICATIONS).await?;
+    // All unread ones, not only among those listed.
+    let unread = database.unread_notifications(&principal.user_id).await?;
     let notes = notifications.into_iter().map(|note| Note::of(&state, &t, note)).collect();
     let unread_line = t.f("home.unread", &[("count", &unread.to_string())]);
     let note = after.note(&state, &principal, &t).await?;

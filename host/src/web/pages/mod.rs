@@ -6,7 +6,8 @@
 //! only, forms only to the platform itself, never framed. Every form that
 //! changes something carries a token derived from the session cookie
 //! (which a cross-site page cannot read), on top of the `Origin` check all
-//! cookie-authenticated writes get.
+//! cookie-authenticated writes get (see `api::browser`). What goes wrong is
+//! said in the catalogue's words (see `problems`), never the API's English.
 
 mod app_entry;
 mod consent_screen;
@@ -16,6 +17,7 @@ mod mail_choices;
 mod my_apps;
 mod notifications;
 mod onboarding;
+mod problems;
 mod profile;
 mod session;
 
@@ -23,10 +25,8 @@ pub(crate) use crate::i18n::{Lang, Texts};
 pub(crate) use app_entry::ticket_refused;
 use consent_screen::AfterDecision;
 pub(crate) use consent_screen::screen as consent_screen;
-pub(crate) use errors::{HostError, as_page};
+pub(crate) use errors::{HostError, Place, as_page};
 pub(crate) use mail_choices::offered as apps_offering_mail;
-
-use std::sync::OnceLock;
 
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -38,31 +38,28 @@ use super::{ApiError, AppState};
 use crate::identity::{Permission, Principal, cookie};
 
 /// Host pages: nothing runs, nothing foreign loads, nothing frames them.
-/// Forms go to the platform, and on from there to third-party apps' own
-/// origins only (a browser checks `form-action` along the redirects after a
-/// form, and entering an app is such a redirect).
-static PAGE_POLICY: OnceLock<HeaderValue> = OnceLock::new();
+/// Forms go to the platform only. A page rendered outside the request
+/// context (which widens `form-action`, see [`page_policy`]) keeps this one.
+const STRICT_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                             frame-ancestors 'none'; base-uri 'none'";
 
-/// Sets the host pages' policy for this process, with the app origins'
-/// wildcard (`http://*.apps.localhost:8080`) as the one foreign form target.
-pub(crate) fn set_page_policy(app_origins_wildcard: &str) {
+/// The host pages' policy for a deployment whose app origins match
+/// `app_origins_wildcard` (`http://*.apps.localhost:8080`): as strict, but
+/// forms may go on from the platform to third-party apps' own origins (a
+/// browser checks `form-action` along the redirects after a form, and
+/// entering an app is such a redirect).
+pub(crate) fn page_policy(app_origins_wildcard: &str) -> anyhow::Result<HeaderValue> {
     let policy = format!(
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' {app_origins_wildcard}; \
          frame-ancestors 'none'; base-uri 'none'"
     );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        let _ = PAGE_POLICY.set(value);
-    }
+    HeaderValue::from_str(&policy).map_err(|_| anyhow::anyhow!("app origins `{app_origins_wildcard}` in a page policy"))
 }
 
-fn page_policy() -> HeaderValue {
-    PAGE_POLICY.get().cloned().unwrap_or_else(|| {
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
-        )
-    })
-}
+/// Marks a response as a host page: the request context gives it the
+/// deployment's [`page_policy`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HostPage;
 
 const STYLESHEET: &str = include_str!("../../../static/portal.css");
 
@@ -97,6 +94,12 @@ pub(crate) struct Me {
 pub(crate) struct Frame {
     pub t: Texts,
     pub me: Option<Me>,
+    /// What the frame's own links start with: nothing on the platform; the
+    /// platform's public URL on a third-party app's origin, where every
+    /// path is the app's.
+    pub site: String,
+    /// The stylesheet's address (on an app origin, the one it serves itself).
+    pub stylesheet: &'static str,
 }
 
 impl Frame {
@@ -107,7 +110,7 @@ impl Frame {
         let lang = Lang::pick(principal.map(|p| p.locale.as_str()), accept);
         let me = principal
             .map(|principal| Me { name: principal.name.clone(), csrf: csrf_token(state, headers).unwrap_or_default() });
-        Frame { t: Texts::new(lang), me }
+        Frame { t: Texts::new(lang), me, site: String::new(), stylesheet: "/static/portal.css" }
     }
 }
 
@@ -117,6 +120,7 @@ pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
         Ok(html) => {
             let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
             secure(response.headers_mut());
+            response.extensions_mut().insert(HostPage);
             response
         }
         Err(err) => ApiError::internal(format!("a page could not be rendered: {err}")).into_response(),
@@ -125,7 +129,7 @@ pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
 
 /// The headers every host page carries.
 pub(crate) fn secure(headers: &mut HeaderMap) {
-    headers.insert(header::CONTENT_SECURITY_POLICY, page_policy());
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_POLICY));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // `same-origin`, not `no-referrer`: with no referrer at all, Chromium

@@ -11,11 +11,11 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Frame, form_pairs, form_value, render};
+use super::{Frame, Texts, form_pairs, form_value, problems, render};
 use crate::identity::Permission;
 use crate::web::api::accounts::{self, ResetConfirm, ResetRequest, TokenOnly};
 use crate::web::api::onboarding::{self, NewAccessRequest, SignUp};
-use crate::web::api::{Body, Query, Routes, route, same_origin};
+use crate::web::api::{Body, Query, Routes, record, route, same_origin};
 use crate::web::{ApiError, AppState};
 
 pub(super) fn declare(routes: &mut Routes) {
@@ -109,17 +109,24 @@ fn json_of(pairs: &[(String, String)], names: &[&str]) -> serde_json::Value {
 }
 
 fn input<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(|_| ApiError::invalid("fill in every field marked as needed"))
+    serde_json::from_value(value).map_err(|_| {
+        ApiError::invalid("fill in every field marked as needed").with_problem("problem.missing_fields", &[])
+    })
 }
 
 /// Forms of people not signed in may still only come from our own pages.
 fn from_here(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    if same_origin(state, headers) { Ok(()) } else { Err(ApiError::forbidden("cross-site request refused")) }
+    if same_origin(state, headers) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("cross-site request refused").with_code("cross_site"))
+    }
 }
 
-/// A refusal the person can act on is shown on the form; ours is an error page.
-fn problem(err: ApiError) -> Result<String, ApiError> {
-    if err.status.is_client_error() { Ok(err.message) } else { Err(err) }
+/// A refusal the person can act on is shown on the form, in their words;
+/// ours is an error page.
+fn problem(t: &Texts, err: ApiError) -> Result<String, ApiError> {
+    if err.status.is_client_error() { Ok(problems::of(t, &err)) } else { Err(err) }
 }
 
 async fn signup_page(State(state): State<AppState>, Query(links): Query<Links>, headers: HeaderMap) -> Response {
@@ -143,18 +150,24 @@ async fn signup(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     fields["locale"] = serde_json::Value::String(frame.t.code().to_owned());
     let invited = form_value(&pairs, "invitation").is_some_and(|value| !value.is_empty());
     let outcome = match input::<SignUp>(fields) {
-        Ok(signup) => onboarding::sign_up(State(state.clone()), Body(signup)).await.map(|_| ()),
+        Ok(signup) => onboarding::new_account(&state, signup).await,
         Err(err) => Err(err),
     };
     let email = form_value(&pairs, "email").unwrap_or_default().to_owned();
     match outcome {
-        Ok(()) if invited => Ok(done(frame, t.t("onboarding.ready"), t.t("onboarding.ready_text").to_owned(), true)),
-        Ok(()) => {
-            let message = t.f("onboarding.mailed_text", &[("email", &email)]);
-            Ok(done(frame, t.t("onboarding.mailed"), message, false))
+        Ok(account) => {
+            let mut page = if invited {
+                done(frame, t.t("onboarding.ready"), t.t("onboarding.ready_text").to_owned(), true)
+            } else {
+                let message = t.f("onboarding.mailed_text", &[("email", &email)]);
+                done(frame, t.t("onboarding.mailed"), message, false)
+            };
+            // Whose account it is, for the audit entry of this request.
+            page.extensions_mut().insert(record::Identified { user: account.user_id });
+            Ok(page)
         }
         Err(err) => {
-            let problem = Some(problem(err)?);
+            let problem = Some(problem(&t, err)?);
             let page = SignupPage {
                 code: form_value(&pairs, "activation_code").unwrap_or_default().to_owned(),
                 invitation: form_value(&pairs, "invitation").unwrap_or_default().to_owned(),
@@ -186,7 +199,7 @@ async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     match accounts::verify_email(State(state.clone()), Body(token)).await {
         Ok(_) => Ok(done(frame, t.t("onboarding.confirmed"), t.t("onboarding.confirmed_text").to_owned(), true)),
         Err(err) => {
-            let message = problem(err)?;
+            let message = problem(&t, err)?;
             let mut page = done(frame, t.t("onboarding.not_confirmed"), message, false);
             *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(page)
@@ -211,7 +224,7 @@ async fn reset_request(State(state): State<AppState>, headers: HeaderMap, body: 
     match outcome {
         Ok(()) => Ok(done(frame, t.t("onboarding.reset_sent"), t.t("onboarding.reset_sent_text").to_owned(), false)),
         Err(err) => {
-            let page = ResetPage { frame, token: String::new(), problem: Some(problem(err)?) };
+            let page = ResetPage { frame, token: String::new(), problem: Some(problem(&t, err)?) };
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
@@ -232,7 +245,7 @@ async fn reset_confirm(State(state): State<AppState>, headers: HeaderMap, body: 
         }
         Err(err) => {
             let token = form_value(&pairs, "token").unwrap_or_default().to_owned();
-            let page = ResetPage { frame, token, problem: Some(problem(err)?) };
+            let page = ResetPage { frame, token, problem: Some(problem(&t, err)?) };
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
@@ -261,7 +274,7 @@ async fn request(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     match outcome {
         Ok(()) => Ok(done(frame, t.t("onboarding.requested"), t.t("onboarding.requested_text").to_owned(), false)),
         Err(err) => {
-            let problem = Some(problem(err)?);
+            let problem = Some(problem(&t, err)?);
             let typed_value = |name: &str| form_value(&pairs, name).unwrap_or_default().to_owned();
             let typed = Typed {
                 name: typed_value("name"),

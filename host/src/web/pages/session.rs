@@ -7,9 +7,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Frame, check_csrf, form_pairs, form_value, local_target, render, see_other};
+use super::{Frame, check_csrf, form_pairs, form_value, local_target, problems, render, see_other};
 use crate::identity::Permission;
-use crate::web::api::{Actor, Query, Routes, route};
+use crate::web::api::{Actor, Query, Routes, record, route};
 use crate::web::{ApiError, AppState};
 
 pub(super) fn declare(routes: &mut Routes) {
@@ -50,7 +50,7 @@ async fn page(
 async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     // Signing someone into an account of the attacker's is an attack too.
     if !crate::web::api::same_origin(&state, &headers) {
-        return Err(ApiError::forbidden("cross-site request refused"));
+        return Err(ApiError::forbidden("cross-site request refused").with_code("cross_site"));
     }
     let pairs = form_pairs(&body)?;
     let email = form_value(&pairs, "email").unwrap_or_default().trim().to_owned();
@@ -67,9 +67,7 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
             let frame = Frame::new(&state, None, &headers);
             let problem = Some(match err.code {
                 "unauthorized" => frame.t.t("session.wrong").to_owned(),
-                "throttled" => frame.t.t("session.throttled").to_owned(),
-                "email_unverified" => frame.t.t("session.unverified").to_owned(),
-                _ => err.message.clone(),
+                _ => problems::of(&frame.t, &err),
             });
             return Ok(render(err.status, &SignInPage { frame, next, email, problem }));
         }
@@ -79,6 +77,8 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     let cookie = state.identity.session_cookie(Some(&secret));
     let mut response = see_other(&next);
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
+    // Who signed in, for the audit entry of this request.
+    response.extensions_mut().insert(record::Identified { user: user.id });
     Ok(response)
 }
 

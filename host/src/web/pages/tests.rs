@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::i18n::{Lang, names};
+use crate::i18n::{Lang, Texts, names};
 
 /// The text names used in `source`: every `.t("…")` and `.f("…"`.
 fn used_in(source: &str) -> BTreeSet<String> {
@@ -46,6 +46,36 @@ fn english_and_german_name_the_same_texts() {
         only_english.is_empty() && only_german.is_empty(),
         "missing in de: {only_english:?}; in en: {only_german:?}"
     );
+}
+
+/// The `{placeholders}` a text has, by name.
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    let mut found = BTreeSet::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+                found.insert(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    found
+}
+
+#[test]
+fn english_and_german_fill_in_the_same_placeholders() {
+    let (english, german) = (Texts::new(Lang::En), Texts::new(Lang::De));
+    let mut compared = 0;
+    for name in names(Lang::En) {
+        let (en, de) = (placeholders(english.t(&name)), placeholders(german.t(&name)));
+        assert_eq!(en, de, "`{name}`: English fills in {en:?}, German {de:?}");
+        compared += usize::from(!en.is_empty());
+    }
+    assert!(compared > 20, "the texts with placeholders were compared: {compared}");
+    assert_eq!(placeholders("{app} by {vendor}, {not a name}"), BTreeSet::from(["app", "vendor"]));
 }
 
 #[test]

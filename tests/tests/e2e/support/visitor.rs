@@ -95,9 +95,41 @@ impl Visitor {
 
     /// Posts a form as a page of `origin` (or one sending none) would.
     pub async fn post_form_from(&self, url: &str, pairs: &[(&str, &str)], origin: Option<&str>) -> Answer {
+        let headers: Vec<(&str, &str)> = origin.map(|origin| ("origin", origin)).into_iter().collect();
+        self.post_form_with(url, pairs, &headers).await
+    }
+
+    /// Posts a form with exactly these extra `headers` (`Origin`,
+    /// `Referer`, `Sec-Fetch-Site`, `Accept-Language`, …), and the cookies.
+    pub async fn post_form_with(&self, url: &str, pairs: &[(&str, &str)], headers: &[(&str, &str)]) -> Answer {
         let mut request = self.client.post(url).form(pairs);
-        if let Some(origin) = origin {
-            request = request.header("origin", origin);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(url, request).await
+    }
+
+    /// Gets a page with these extra `headers`.
+    pub async fn get_with(&self, url: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.client.get(url).header("accept", "text/html,application/xhtml+xml");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(url, request).await
+    }
+
+    /// Sends `method` to `url` with this body and headers, as a script or a
+    /// tool would (nothing added but the cookies).
+    pub async fn send_raw(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut request = self.client.request(method, url).body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         self.send(url, request).await
     }

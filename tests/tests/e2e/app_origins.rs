@@ -199,7 +199,7 @@ async fn a_resident_uses_a_third_party_app_on_its_own_origin() {
     let expired = browser.get(&ticket_url).await;
     assert_eq!(expired.status, 401);
     let page = &expired.body;
-    assert!(page.contains("This link to the app has expired"), "{page}");
+    assert!(page.contains("A link into Moving Service works only once and only for a minute"), "{page}");
     assert!(page.contains("<link rel=\"stylesheet\" href=\"/.courtyard/app.css\">"), "{page}");
     assert!(page.contains(&format!("<a class=\"brand\" href=\"{}\">", browser.platform("/"))), "{page}");
     assert!(page.contains(&format!("href=\"{}\"", browser.platform("/apps/moving-service/"))), "{page}");

@@ -136,6 +136,20 @@ async fn every_list_with_items(deployment: &Deployment, world: &mut World<'_>) -
         world.expect(202, Method::POST, "/api/access-requests", None, Some(ask)).await;
     }
     let pool = deployment.pool().await;
+    // Mail choices for two apps (one chosen, one not).
+    for (app, since) in [("notes", Some(1_000_i64)), ("pinboard", None)] {
+        sqlx::query(
+            "INSERT INTO notification_mail (user_id, app_id, mail_since, unsubscribe, changed_at) \
+             VALUES ($1, $2, $3, $4, 1000)",
+        )
+        .bind(&alice.user_id)
+        .bind(app)
+        .bind(since)
+        .bind(uuid::Uuid::new_v4().to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
     for (index, at) in [1_000_i64, 2_000, 3_000].into_iter().enumerate() {
         sqlx::query(
             "INSERT INTO notifications (id, user_id, customer_id, property_id, app_id, title, body, created_at) \
@@ -191,7 +205,7 @@ async fn every_list_with_items(deployment: &Deployment, world: &mut World<'_>) -
         }
         lists.push(List { path: path.clone(), url, reader, max });
     }
-    assert!(lists.len() >= 16, "only {} lists described", lists.len());
+    assert!(lists.len() >= 17, "only {} lists described", lists.len());
     lists
 }
 

@@ -152,28 +152,66 @@ async fn a_resident_consents_to_part_of_a_third_party_app_uses_it_and_withdraws(
 #[tokio::test]
 async fn after_the_session_ends_a_mailed_link_signs_in_and_lands_where_it_pointed() {
     let Some(browser) = Browser::start("expired-session").await else { return };
-    let deployment = Deployment::new().await;
+    let vendor = Vendor::start().await;
+    let deployment = Deployment::with_config(&vendor.config(&[MOVERS_HOST])).await;
+    install(&deployment, "1.0.0", &manifest()).await;
     let node = deployment.start();
     let mut world = World::new(&deployment, &node);
     let alice = world.resident_person("alice", "acme", "elm-5").await;
+    world.approve("acme", MOVERS, None).await;
+    node.wait_for_app(&world.client, MOVERS, &alice.auth).await;
     browser.goto(&platform(&node, "/")).await;
     sign_in_here(&browser, &alice.email).await;
-    browser.wait_for_text("Pinboard").await;
+    browser.click(&format!("a.tile[href='/apps/{MOVERS}/']")).await;
+    browser.wait_for_text("choose what it may get").await;
+    browser.click_text("Allow what is ticked").await;
+    browser.wait_for_text("Ask for a quote").await;
 
-    // The session ends (here: every session of hers is signed out).
-    sqlx::query("UPDATE sessions SET revoked_at = 1 WHERE user_id = $1")
+    // She wants the app's notifications by mail too, and asks for a quote.
+    let by_mail = serde_json::json!({ "by_mail": true });
+    let path = format!("/api/me/notification-mail/{MOVERS}");
+    world.expect(200, reqwest::Method::PUT, &path, Some(&alice.auth), Some(by_mail)).await;
+    let moving_on = days_from_today(30);
+    browser
+        .client
+        .execute("document.querySelector('[name=moving_on]').value = arguments[0];", vec![moving_on.into()])
+        .await
+        .unwrap();
+    browser.fill("input[name='rooms']", "2").await;
+    browser.click("form[action='quotes'] button").await;
+    browser.wait_for_text("CHF").await;
+    let mail = deployment.wait_for_mail(&alice.email, "Moving Service: Your moving quote is ready").await;
+    let notes = world.expect(200, reqwest::Method::GET, "/api/me/notifications", Some(&alice.auth), None).await;
+    let pointed = notes["items"][0]["url"].as_str().expect("the notification's link").to_owned();
+    let quote = pointed.strip_prefix(&format!("/apps/{MOVERS}")).expect("a page of the app").to_owned();
+    assert!(quote.starts_with("/quotes/"), "{pointed}");
+    let link = mail
+        .lines()
+        .map(str::trim)
+        .find(|line| line.contains("/account/notifications/") && !line.ends_with("/mail"))
+        .expect("a link to the notification")
+        .to_owned();
+
+    // Her browser session runs out: its end is in the past.
+    sqlx::query("UPDATE sessions SET expires_at = 1 WHERE user_id = $1 AND kind = 'browser'")
         .bind(&alice.user_id)
         .execute(&deployment.pool().await)
         .await
         .unwrap();
 
-    // A link from a mail, to a page of an app.
-    browser.goto(&platform(&node, "/apps/pinboard/?from=mail")).await;
+    // The mailed link: the sign-in page first, then the quote it pointed to,
+    // on the app's own origin.
+    browser.goto(&link).await;
     browser.wait_for_text("Sign in").await;
     sign_in_here(&browser, &alice.email).await;
-    browser.wait_for_text("Post").await;
+    browser.wait_for_text("CHF").await;
     let at = browser.url().await;
-    assert!(at.ends_with("/apps/pinboard/?from=mail"), "{at}");
+    assert!(
+        at.starts_with("http://moving-service.apps.localhost:") && at.ends_with(&quote),
+        "she lands on the quote the mail was about, {quote}, on the app's origin: {at}"
+    );
+    let notes = world.expect(200, reqwest::Method::GET, "/api/me/notifications", Some(&alice.auth), None).await;
+    assert!(notes["items"][0]["read_at"].is_string(), "opening it marked it read: {notes}");
 
     // Her profile: she switches her pages to German.
     browser.goto(&platform(&node, "/")).await;

@@ -1,5 +1,5 @@
 -- Contract 0.2: documents of a unit, for staff and for named participants,
--- replies under a parent, unique keys, and attached files.
+-- replies under a parent, and unique keys.
 ALTER TABLE documents DROP CONSTRAINT documents_visibility_check;
 ALTER TABLE documents ADD CONSTRAINT documents_visibility_check
     CHECK (visibility IN ('private', 'property', 'unit', 'staff', 'participants'));
@@ -32,29 +32,3 @@ CREATE TABLE document_keys (
     PRIMARY KEY (app_id, customer_id, property_id, collection, claim)
 );
 CREATE INDEX document_keys_by_document ON document_keys (document_id);
-
--- Files attached to documents, with their bytes in the database in chunks,
--- so that every node reads them and a backup of the database holds them.
-CREATE TABLE files (
-    id             TEXT PRIMARY KEY,
-    app_id         TEXT NOT NULL,
-    customer_id    TEXT NOT NULL,
-    property_id    TEXT NOT NULL,
-    collection     TEXT NOT NULL,
-    document_id    TEXT NOT NULL,
-    owner_subject  TEXT NOT NULL,
-    name           TEXT NOT NULL,
-    media_type     TEXT NOT NULL,
-    size           BIGINT NOT NULL,
-    sha256         TEXT NOT NULL,
-    created_at     BIGINT NOT NULL
-);
-CREATE INDEX files_by_document ON files (document_id, created_at);
-CREATE INDEX files_by_owner ON files (owner_subject);
-CREATE INDEX files_by_content ON files (sha256);
-CREATE TABLE file_chunks (
-    sha256  TEXT NOT NULL,
-    n       INTEGER NOT NULL,
-    bytes   BYTEA NOT NULL,
-    PRIMARY KEY (sha256, n)
-);

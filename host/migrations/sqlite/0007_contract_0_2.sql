@@ -1,5 +1,5 @@
 -- Contract 0.2: documents of a unit, for staff and for named participants,
--- replies under a parent, unique keys, and attached files.
+-- replies under a parent, and unique keys.
 --
 -- SQLite cannot widen a CHECK constraint in place, so `documents` is
 -- rebuilt with its rows (ids and sequence numbers kept).
@@ -56,23 +56,3 @@ CREATE TABLE document_keys (
     PRIMARY KEY (app_id, customer_id, property_id, collection, claim)
 );
 CREATE INDEX document_keys_by_document ON document_keys (document_id);
-
--- Files attached to documents. The bytes live under the data directory,
--- named by their SHA-256 (see storage::file_store); a row per attachment.
-CREATE TABLE files (
-    id             TEXT PRIMARY KEY,
-    app_id         TEXT NOT NULL,
-    customer_id    TEXT NOT NULL,
-    property_id    TEXT NOT NULL,
-    collection     TEXT NOT NULL,
-    document_id    TEXT NOT NULL,
-    owner_subject  TEXT NOT NULL,
-    name           TEXT NOT NULL,
-    media_type     TEXT NOT NULL,
-    size           INTEGER NOT NULL,
-    sha256         TEXT NOT NULL,
-    created_at     INTEGER NOT NULL
-);
-CREATE INDEX files_by_document ON files (document_id, created_at);
-CREATE INDEX files_by_owner ON files (owner_subject);
-CREATE INDEX files_by_content ON files (sha256);

@@ -2,6 +2,7 @@
 //! each one compiled and linked, ready for requests.
 
 mod capability;
+mod documents;
 mod manifest;
 mod naming;
 mod validate;
@@ -16,6 +17,7 @@ pub use manifest::{
     AppKind, Capability, CapabilityKind, Manifest, ManifestError, PlatformInterface, Processing, ProfileField,
     RequestedGrant, is_app_id, is_collection_name, version_order,
 };
+pub use documents::IndexDeclaration;
 pub use validate::{check_binary, check_component};
 
 use crate::policy::AppPolicy;
@@ -108,13 +110,7 @@ pub fn prepare(runtime: &Runtime, component: &[u8], manifest: Manifest) -> Resul
     check_component(runtime.engine(), &compiled, &manifest)?;
     let pre = runtime.prepare(&compiled)?;
     Ok(LoadedApp {
-        policy: Arc::new(AppPolicy::new(
-            &manifest.id,
-            &manifest.version,
-            manifest.kind,
-            &digest,
-            manifest.requested_grants(),
-        )),
+        policy: Arc::new(AppPolicy::of(&manifest, &digest)),
         manifest,
         digest,
         pre,

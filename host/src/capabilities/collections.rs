@@ -6,9 +6,7 @@
 
 use super::Acting;
 use super::{Access, CallContext, CallError, Power};
-use crate::capabilities::bindings::collections::{
-    Changes, Criteria, Document, Host, NewDocument, Page, Visibility,
-};
+use crate::capabilities::bindings::collections::{Changes, Criteria, Document, Host, NewDocument, Page, Visibility};
 use crate::capabilities::bindings::types::Error;
 use crate::grant;
 use crate::grant::{AppKind, is_app_id};
@@ -16,7 +14,6 @@ use crate::policy::owners_who_allow;
 use crate::storage::{self, DocumentScope, Reader, StorageError, StoredDocument};
 
 const MAX_NAME: usize = 64;
-const MAX_FILTERS: usize = 8;
 const MAX_KEYS: usize = 16;
 const MAX_KEY: usize = 128;
 const MAX_PARTICIPANTS: usize = 16;
@@ -46,12 +43,10 @@ impl Host for CallContext {
     fn query(&mut self, collection: String, criteria: Criteria) -> Result<Page, CallError> {
         let mut access = Access::new("collections.query", Power::ReadDocuments, "collection", reading(&collection));
         access.resource_id = Some(collection.clone());
-        let checked = self
-            .document_scope(&collection, Power::ReadDocuments)
-            .and_then(|(scope, name)| {
-                let criteria = self.to_storage_criteria(&name, criteria)?;
-                Ok(((scope, name), criteria))
-            });
+        let checked = self.document_scope(&collection, Power::ReadDocuments).and_then(|(scope, name)| {
+            let criteria = self.to_storage_criteria(&name, criteria)?;
+            Ok(((scope, name), criteria))
+        });
         let ((scope, name), criteria) = match checked {
             Ok(checked) => checked,
             Err(error) => return Err(self.reject(access, error)),
@@ -348,7 +343,8 @@ fn check_keys(keys: &[String]) -> Result<(), Error> {
     if keys.len() > MAX_KEYS {
         return Err(Error::Invalid(format!("at most {MAX_KEYS} unique keys per document")));
     }
-    let printable = |key: &String| !key.is_empty() && key.len() <= MAX_KEY && key.bytes().all(|b| (0x20..0x7f).contains(&b));
+    let printable =
+        |key: &String| !key.is_empty() && key.len() <= MAX_KEY && key.bytes().all(|b| (0x20..0x7f).contains(&b));
     if !keys.iter().all(printable) {
         return Err(Error::Invalid(format!("unique keys are 1 to {MAX_KEY} printable ASCII characters")));
     }

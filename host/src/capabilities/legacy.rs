@@ -91,7 +91,8 @@ impl v0_1::collections::Host for CallContext {
             v0_1::collections::Visibility::Private => collections::Visibility::Private,
             v0_1::collections::Visibility::Property => collections::Visibility::Property,
         };
-        let new = collections::NewDocument { body, visibility, parent: None, participants: Vec::new(), keys: Vec::new() };
+        let new =
+            collections::NewDocument { body, visibility, parent: None, participants: Vec::new(), keys: Vec::new() };
         <CallContext as collections::Host>::insert(self, collection, new).map(document)
     }
 
@@ -168,20 +169,14 @@ impl v0_1::profile::Host for CallContext {
 
 impl v0_1::notifications::Host for CallContext {
     fn send(&mut self, subject: String, notification: v0_1::notifications::Notification) -> Result<(), CallError> {
-        let notification = notifications::Notification {
-            title: notification.title,
-            body: notification.body,
-            link: notification.link,
-        };
+        let notification =
+            notifications::Notification { title: notification.title, body: notification.body, link: notification.link };
         <CallContext as notifications::Host>::send(self, subject, notification)
     }
 }
 
 impl v0_1::outbound_http::Host for CallContext {
-    fn send(
-        &mut self,
-        request: v0_1::outbound_http::Request,
-    ) -> Result<v0_1::outbound_http::Response, CallError> {
+    fn send(&mut self, request: v0_1::outbound_http::Request) -> Result<v0_1::outbound_http::Response, CallError> {
         let request = outbound_http::Request {
             method: request.method,
             url: request.url,

@@ -71,11 +71,8 @@ impl CallContext {
             ),
             None => None,
         };
-        let parent = match criteria.parent {
-            // An id that names no document matches no replies.
-            Some(parent) => Some(self.internal_document_id(&parent).unwrap_or_default()),
-            None => None,
-        };
+        // An id that names no document matches no replies.
+        let parent = criteria.parent.map(|parent| self.internal_document_id(&parent).unwrap_or_default());
         Ok(storage::Criteria { filters, mine_only: criteria.mine_only, parent, order, limit: criteria.limit, cursor })
     }
 

@@ -6,11 +6,11 @@ use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::WasiCtxBuilder;
 
 use super::Runtime;
+use super::contract::AppPre;
 use super::output::GuestOutput;
 use super::placement::{Quarantine, hand_off_worker};
 use super::state::{GuestClock, RequestState};
 use crate::audit::Receipt;
-use super::contract::AppPre;
 use crate::capabilities::bindings::{handler, v0_1};
 use crate::capabilities::{CallContext, QuotaSpent};
 use crate::capabilities::{CallerContext, HostServices};

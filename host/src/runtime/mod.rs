@@ -22,8 +22,8 @@ use std::time::Duration;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
-pub use contract::AppPre;
 pub use crate::capabilities::{Acting, CallerContext, Hook, HostServices};
+pub use contract::AppPre;
 pub use invoke::{GuestFailure, GuestRequest, GuestResponse, LifecycleEvent, Placement};
 pub use placement::{QUARANTINE, Quarantine, run_guest};
 pub use state::RequestState;
@@ -167,10 +167,9 @@ fn link_platform(linker: &mut Linker<RequestState>) -> wasmtime::Result<()> {
     crate::capabilities::bindings::Microapp::add_to_linker::<S, crate::capabilities::HasCalls>(linker, |state| {
         &mut state.calls
     })?;
-    crate::capabilities::bindings::v0_1::Microapp::add_to_linker::<S, crate::capabilities::HasCalls>(
-        linker,
-        |state| &mut state.calls,
-    )
+    crate::capabilities::bindings::v0_1::Microapp::add_to_linker::<S, crate::capabilities::HasCalls>(linker, |state| {
+        &mut state.calls
+    })
 }
 
 fn guest_io(state: &mut RequestState) -> wasi_io::GuestIo<'_> {

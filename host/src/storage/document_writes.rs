@@ -199,7 +199,10 @@ impl Database {
         }
         let keys = match changes.keys {
             Some(keys) => {
-                sqlx::query::<Any>("DELETE FROM document_keys WHERE document_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query::<Any>("DELETE FROM document_keys WHERE document_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 self.claim_keys(&mut tx, scope, collection, id, &keys).await?;
                 keys
             }

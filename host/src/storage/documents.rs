@@ -376,7 +376,8 @@ impl Database {
             return Ok(());
         }
         for (table, column) in [("document_participants", "subject"), ("document_keys", "claim")] {
-            let mut sql = Sql::new(&format!("SELECT document_id, {column} AS value FROM {table} WHERE document_id IN ("));
+            let mut sql =
+                Sql::new(&format!("SELECT document_id, {column} AS value FROM {table} WHERE document_id IN ("));
             let ids: Vec<String> = documents.iter().map(|document| sql.bind_text(&document.id)).collect();
             sql.push(&ids.join(", "));
             sql.push(&format!(") ORDER BY document_id, {column}"));

@@ -13,8 +13,8 @@
 
 mod accounts;
 mod app_tickets;
-mod audit;
 mod audience;
+mod audit;
 mod audit_sqlite;
 mod catalog;
 mod document_indexes;
@@ -41,10 +41,10 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{RoleAssignment, User, normalize_email};
 pub use app_tickets::RedeemedTicket;
+pub use audience::Reader;
 pub use audit::{AuditQuery, MAX_AUDIT_PAGE};
 pub use audit_sqlite::SqliteAppender;
 pub use catalog::{AppVersionRow, InstallOutcome};
-pub use audience::Reader;
 pub use document_indexes::MAX_INDEX_FIELDS;
 pub use document_writes::{DocumentChanges, NewDocument};
 pub use documents::{

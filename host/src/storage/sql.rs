@@ -11,7 +11,6 @@ pub(super) enum Bound {
     Text(String),
     Integer(i64),
     Float(f64),
-    Null,
 }
 
 /// SQL text and the values of its `$n` placeholders.
@@ -45,6 +44,7 @@ impl Sql {
         self.bind(Bound::Integer(value))
     }
 
+    #[cfg(test)]
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -57,7 +57,6 @@ impl Sql {
                 Bound::Text(text) => query.bind(text.as_str()),
                 Bound::Integer(integer) => query.bind(*integer),
                 Bound::Float(float) => query.bind(*float),
-                Bound::Null => query.bind(None::<String>),
             };
         }
         query

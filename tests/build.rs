@@ -7,6 +7,7 @@ fn main() {
             "fixture-hostile",
             "fixture-escape",
             "fixture-notes",
+            "fixture-desk",
             "fixture-overreach",
             "pinboard",
             "moving-service",

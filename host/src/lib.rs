@@ -26,6 +26,7 @@ pub mod capabilities;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod grant;
 mod i18n;
 pub mod identity;

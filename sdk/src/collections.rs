@@ -15,6 +15,10 @@
 //!     id: "d1".to_owned(),
 //!     owner: "ps-1".to_owned(),
 //!     visibility: Visibility::Private,
+//!     parent: None,
+//!     unit: None,
+//!     participants: Vec::new(),
+//!     keys: Vec::new(),
 //!     created_at: Timestamp::from_millis(1_796_408_400_123),
 //!     updated_at: Timestamp::from_millis(1_796_408_400_123),
 //!     revision: 1,
@@ -43,7 +47,12 @@ use crate::Error;
 use crate::bindings::courtyard::platform::collections as wit;
 use crate::time::Timestamp;
 
-/// Who may read a document.
+/// Who may read a document besides its owner. The host enforces it in the
+/// storage query itself.
+///
+/// Staff (the roles the manifest lists in `staff_roles`) read and update
+/// `Unit`, `Property` and `Staff` documents of their property, never
+/// `Private` or `Participants` ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
@@ -51,6 +60,34 @@ pub enum Visibility {
     Private,
     /// Everyone using the app in the same property.
     Property,
+    /// The residents of the document's unit while they live there, and staff.
+    Unit,
+    /// The owner and staff (for a reply: the parent's owner and staff).
+    Staff,
+    /// The owner and the named participants; not staff.
+    Participants,
+}
+
+impl Visibility {
+    fn to_wit(self) -> wit::Visibility {
+        match self {
+            Visibility::Private => wit::Visibility::Private,
+            Visibility::Property => wit::Visibility::Property,
+            Visibility::Unit => wit::Visibility::Unit,
+            Visibility::Staff => wit::Visibility::Staff,
+            Visibility::Participants => wit::Visibility::Participants,
+        }
+    }
+
+    fn from_wit(visibility: wit::Visibility) -> Visibility {
+        match visibility {
+            wit::Visibility::Private => Visibility::Private,
+            wit::Visibility::Property => Visibility::Property,
+            wit::Visibility::Unit => Visibility::Unit,
+            wit::Visibility::Staff => Visibility::Staff,
+            wit::Visibility::Participants => Visibility::Participants,
+        }
+    }
 }
 
 /// A stored document with its host-kept metadata.
@@ -60,6 +97,18 @@ pub struct Doc<T> {
     /// The subject who created it.
     pub owner: String,
     pub visibility: Visibility,
+    /// The document it answers, if it is a reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The unit it belongs to (for [`Visibility::Unit`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Who else reads it (for [`Visibility::Participants`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<String>,
+    /// The unique keys it holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
     /// When it was stored; in JSON, RFC 3339.
     pub created_at: Timestamp,
     /// When it was last changed; in JSON, RFC 3339.
@@ -115,17 +164,47 @@ impl<T: Serialize + DeserializeOwned> Collection<T> {
 
     /// Stores `value` as a new document owned by the caller.
     pub fn insert(&self, value: &T, visibility: Visibility) -> Result<Doc<T>, Error> {
-        let visibility = match visibility {
-            Visibility::Private => wit::Visibility::Private,
-            Visibility::Property => wit::Visibility::Property,
-        };
-        decode(wit::insert(self.name, &encode(value)?, visibility)?)
+        self.new_document(value, visibility).insert()
     }
 
-    /// Replaces a document the caller owns. With `expected_revision`, fails
-    /// with [`Error::Invalid`] when it was changed in the meantime.
+    /// A new document to store, with more than a visibility: a parent, the
+    /// participants, unique keys. Finish it with [`NewDoc::insert`].
+    ///
+    /// ```no_run
+    /// # use courtyard_sdk::{Collection, Error, Visibility};
+    /// # #[derive(serde::Serialize, serde::Deserialize)] struct Booking { slot: String }
+    /// const BOOKINGS: Collection<Booking> = Collection::new("bookings");
+    /// # fn demo() -> Result<(), Error> {
+    /// let booking = Booking { slot: "2027-03-12T08:00".into() };
+    /// match BOOKINGS.new_document(&booking, Visibility::Staff).claim("room-1/2027-03-12T08:00").insert() {
+    ///     Ok(_) => {}
+    ///     Err(Error::Conflict(_)) => { /* a neighbour was faster */ }
+    ///     Err(other) => return Err(other),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn new_document<'a>(&'a self, value: &'a T, visibility: Visibility) -> NewDoc<'a, T> {
+        NewDoc { collection: self.name, value, visibility, parent: None, participants: Vec::new(), keys: Vec::new() }
+    }
+
+    /// Replaces a document the caller owns (or, for staff, may change).
+    /// With `expected_revision`, fails with [`Error::Invalid`] when it was
+    /// changed in the meantime.
     pub fn update(&self, id: &str, value: &T, expected_revision: Option<u64>) -> Result<Doc<T>, Error> {
-        decode(wit::update(self.name, id, &encode(value)?, expected_revision)?)
+        self.update_keys(id, value, expected_revision, None)
+    }
+
+    /// As [`Collection::update`], and replaces the unique keys the document
+    /// holds with `keys` (all claimed, or nothing changes: [`Error::Conflict`]).
+    pub fn update_keys(
+        &self,
+        id: &str,
+        value: &T,
+        expected_revision: Option<u64>,
+        keys: Option<Vec<String>>,
+    ) -> Result<Doc<T>, Error> {
+        let changes = wit::Changes { body: encode(value)?, expected_revision, keys };
+        decode(wit::update(self.name, id, &changes)?)
     }
 
     /// Deletes a document the caller owns.
@@ -136,6 +215,53 @@ impl<T: Serialize + DeserializeOwned> Collection<T> {
     /// Starts a query: newest first, 20 per page, everything the caller may see.
     pub fn query(&self) -> QueryBuilder<T> {
         QueryBuilder::new(self.name.to_owned())
+    }
+}
+
+/// A document about to be stored; see [`Collection::new_document`].
+pub struct NewDoc<'a, T> {
+    collection: &'static str,
+    value: &'a T,
+    visibility: Visibility,
+    parent: Option<String>,
+    participants: Vec<String>,
+    keys: Vec<String>,
+}
+
+impl<T: Serialize + DeserializeOwned> NewDoc<'_, T> {
+    /// Stores it as a reply to the document `parent` (of this app), which
+    /// the caller must see. It takes the parent's unit, and its audience is
+    /// reckoned from the parent's owner: a staff reply with
+    /// [`Visibility::Staff`] reaches the parent's owner and staff.
+    pub fn reply_to(mut self, parent: impl Into<String>) -> Self {
+        self.parent = Some(parent.into());
+        self
+    }
+
+    /// For [`Visibility::Participants`]: who else reads it (subjects).
+    pub fn participants(mut self, subjects: impl IntoIterator<Item = String>) -> Self {
+        self.participants.extend(subjects);
+        self
+    }
+
+    /// Claims `key`, unique within the collection and the property: two
+    /// documents never hold one key, however many requests race for it.
+    pub fn claim(mut self, key: impl Into<String>) -> Self {
+        self.keys.push(key.into());
+        self
+    }
+
+    /// Stores it, with every claimed key, or nothing: a taken key fails
+    /// with [`Error::Conflict`] naming it.
+    pub fn insert(self) -> Result<Doc<T>, Error> {
+        let document = wit::NewDocument {
+            body: encode(self.value)?,
+            visibility: self.visibility.to_wit(),
+            parent: self.parent,
+            participants: self.participants,
+            keys: self.keys,
+        };
+        decode(wit::insert(self.collection, &document)?)
     }
 }
 
@@ -197,6 +323,7 @@ impl<T: DeserializeOwned> QueryBuilder<T> {
             query: wit::Criteria {
                 filters: Vec::new(),
                 mine_only: false,
+                parent: None,
                 order: wit::Order::NewestFirst,
                 limit: 0,
                 cursor: None,
@@ -206,8 +333,52 @@ impl<T: DeserializeOwned> QueryBuilder<T> {
     }
 
     /// Only documents whose top-level `field` equals `value`.
-    pub fn filter(mut self, field: &str, value: impl Into<FilterValue>) -> Self {
-        self.query.filters.push(wit::Filter { field: field.to_owned(), equals: value.into().0 });
+    pub fn filter(self, field: &str, value: impl Into<FilterValue>) -> Self {
+        self.compare(field, wit::Comparison::Equal, value)
+    }
+
+    /// Only documents whose `field` is less than `value`. Ranges work on
+    /// fields the manifest declares in an index of the collection.
+    pub fn less_than(self, field: &str, value: impl Into<FilterValue>) -> Self {
+        self.compare(field, wit::Comparison::Less, value)
+    }
+
+    /// Only documents whose `field` is at most `value` (indexed fields).
+    pub fn at_most(self, field: &str, value: impl Into<FilterValue>) -> Self {
+        self.compare(field, wit::Comparison::LessOrEqual, value)
+    }
+
+    /// Only documents whose `field` is greater than `value` (indexed fields).
+    pub fn greater_than(self, field: &str, value: impl Into<FilterValue>) -> Self {
+        self.compare(field, wit::Comparison::Greater, value)
+    }
+
+    /// Only documents whose `field` is at least `value` (indexed fields).
+    pub fn at_least(self, field: &str, value: impl Into<FilterValue>) -> Self {
+        self.compare(field, wit::Comparison::GreaterOrEqual, value)
+    }
+
+    fn compare(mut self, field: &str, comparison: wit::Comparison, value: impl Into<FilterValue>) -> Self {
+        self.query.filters.push(wit::Filter { field: field.to_owned(), comparison, value: value.into().0 });
+        self
+    }
+
+    /// Ordered by `field`, smallest first; documents without it are left
+    /// out. The field must be declared in an index of the collection.
+    pub fn order_by(mut self, field: &str) -> Self {
+        self.query.order = wit::Order::Ascending(field.to_owned());
+        self
+    }
+
+    /// Ordered by `field`, largest first (indexed fields).
+    pub fn order_by_descending(mut self, field: &str) -> Self {
+        self.query.order = wit::Order::Descending(field.to_owned());
+        self
+    }
+
+    /// Only the replies to the document `parent`.
+    pub fn replies_to(mut self, parent: impl Into<String>) -> Self {
+        self.query.parent = Some(parent.into());
         self
     }
 
@@ -291,10 +462,11 @@ fn decode<T: DeserializeOwned>(document: wit::Document) -> Result<Doc<T>, Error>
     Ok(Doc {
         id: document.id,
         owner: document.owner,
-        visibility: match document.visibility {
-            wit::Visibility::Private => Visibility::Private,
-            wit::Visibility::Property => Visibility::Property,
-        },
+        visibility: Visibility::from_wit(document.visibility),
+        parent: document.parent,
+        unit: document.unit,
+        participants: document.participants,
+        keys: document.keys,
         created_at: Timestamp::from_millis(document.created_at),
         updated_at: Timestamp::from_millis(document.updated_at),
         revision: document.revision,

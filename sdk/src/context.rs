@@ -12,6 +12,11 @@ pub struct Caller {
     pub property: Option<String>,
     /// Role names within that property.
     pub roles: Vec<String>,
+    /// Whether the caller is staff of this app there: they hold a role the
+    /// manifest lists in `staff_roles`. The host decides it.
+    pub staff: bool,
+    /// The caller's unit in that property, while they live there.
+    pub unit: Option<String>,
     /// BCP 47 locale, e.g. `de-CH`.
     pub locale: String,
     /// The host's request id, for log correlation.
@@ -37,6 +42,8 @@ pub fn caller() -> Caller {
         subject: caller.subject,
         property: caller.property,
         roles: caller.roles,
+        staff: caller.staff,
+        unit: caller.unit,
         locale: caller.locale,
         request_id: caller.request_id,
     }

@@ -20,6 +20,9 @@ pub enum Error {
     Limit(String),
     /// The platform is temporarily unable to answer. Maps to 503.
     Unavailable(String),
+    /// A unique key the call claims is taken: the string is the key.
+    /// Maps to 409.
+    Conflict(String),
 }
 
 impl Error {
@@ -31,6 +34,7 @@ impl Error {
             Error::Invalid(_) => 400,
             Error::Limit(_) => 429,
             Error::Unavailable(_) => 503,
+            Error::Conflict(_) => 409,
         }
     }
 
@@ -42,6 +46,7 @@ impl Error {
             Error::Invalid(_) => "invalid",
             Error::Limit(_) => "limit",
             Error::Unavailable(_) => "unavailable",
+            Error::Conflict(_) => "conflict",
         }
     }
 
@@ -53,6 +58,7 @@ impl Error {
                 reason
             }
             Error::NotFound => "not found",
+            Error::Conflict(_) => "already taken",
         }
     }
 }
@@ -65,6 +71,7 @@ impl fmt::Display for Error {
             Error::Invalid(reason) => write!(f, "invalid: {reason}"),
             Error::Limit(reason) => write!(f, "limit reached: {reason}"),
             Error::Unavailable(reason) => write!(f, "unavailable: {reason}"),
+            Error::Conflict(key) => write!(f, "conflict: `{key}` is taken"),
         }
     }
 }
@@ -79,6 +86,7 @@ impl From<WitError> for Error {
             WitError::Invalid(reason) => Error::Invalid(reason),
             WitError::Limit(reason) => Error::Limit(reason),
             WitError::Unavailable(reason) => Error::Unavailable(reason),
+            WitError::Conflict(key) => Error::Conflict(key),
         }
     }
 }
@@ -91,6 +99,7 @@ impl From<Error> for WitError {
             Error::Invalid(reason) => WitError::Invalid(reason),
             Error::Limit(reason) => WitError::Limit(reason),
             Error::Unavailable(reason) => WitError::Unavailable(reason),
+            Error::Conflict(key) => WitError::Conflict(key),
         }
     }
 }

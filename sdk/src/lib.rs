@@ -128,7 +128,7 @@ pub mod profile;
 mod router;
 pub mod time;
 
-pub use collections::{Collection, Doc, FilterValue, ForeignCollection, Page, QueryBuilder, Visibility};
+pub use collections::{Collection, Doc, FilterValue, ForeignCollection, NewDoc, Page, QueryBuilder, Visibility};
 pub use error::Error;
 pub use http::{Method, Request, Response};
 pub use notifications::Notification;

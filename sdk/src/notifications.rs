@@ -53,6 +53,15 @@ pub fn send(subject: &str, notification: Notification) -> Result<(), Error> {
     Ok(wit::send(subject, &notification)?)
 }
 
+/// Notifies the staff of the caller's property (the roles the manifest
+/// lists in `staff_roles`), except the caller. Answers how many were
+/// notified.
+pub fn notify_staff(notification: Notification) -> Result<u32, Error> {
+    let notification =
+        wit::Notification { title: notification.title, body: notification.body, link: notification.link };
+    Ok(wit::notify_staff(&notification)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,7 @@
-//! The host side of the `courtyard:platform` WIT contract, generated once.
+//! The host side of the `courtyard:platform` WIT contract, generated once
+//! per version the host serves: 0.2 (the current contract, implemented in
+//! the interface modules) and 0.1 (kept for components built against it,
+//! served by translating each call into 0.2; see `legacy`).
 //!
 //! Imports are synchronous: guest code runs inline on the async worker (or,
 //! for quarantined apps, on a blocking thread; see `placement`), and host
@@ -20,6 +23,24 @@ mod generated {
             "courtyard:platform/types.error" => crate::capabilities::CallError,
         },
     });
+}
+
+/// Contract 0.1.0, as components built against it import and export it.
+pub mod v0_1 {
+    mod generated {
+        wasmtime::component::bindgen!({
+            world: "microapp",
+            path: "../wit/0.1",
+            imports: { default: trappable },
+            trappable_error_type: {
+                "courtyard:platform/types.error" => crate::capabilities::CallError,
+            },
+        });
+    }
+
+    pub use generated::courtyard::platform::{collections, context, log, notifications, outbound_http, profile, types};
+    pub use generated::exports::courtyard::platform::handler;
+    pub use generated::{Microapp, MicroappPre};
 }
 
 pub use generated::courtyard::platform::{collections, context, log, notifications, outbound_http, profile, types};

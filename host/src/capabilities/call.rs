@@ -109,9 +109,22 @@ pub struct CallerContext {
     pub customer: Option<String>,
     pub property: Option<String>,
     pub roles: Vec<String>,
+    /// Whether the person holds one of the app's staff roles (its
+    /// manifest's `staff_roles`) in the property.
+    pub staff: bool,
+    /// The units of the property where the person's occupancy is current.
+    pub units: Vec<String>,
     pub locale: String,
     /// The id the host assigned to this request.
     pub request_id: String,
+}
+
+impl CallerContext {
+    /// Whether a person holding `roles` is staff of an app whose manifest
+    /// names `staff_roles`.
+    pub fn is_staff(roles: &[String], staff_roles: &[String]) -> bool {
+        roles.iter().any(|role| staff_roles.contains(role))
+    }
 }
 
 /// The host-call side of one request's store.

@@ -6,15 +6,17 @@
 
 use super::Acting;
 use super::{Access, CallContext, CallError, Power};
-use crate::capabilities::bindings::collections::{Criteria, Document, Filter, Host, Order, Page, Value, Visibility};
+use crate::capabilities::bindings::collections::{Changes, Criteria, Document, Host, NewDocument, Page, Visibility};
 use crate::capabilities::bindings::types::Error;
 use crate::grant;
 use crate::grant::{AppKind, is_app_id};
 use crate::policy::owners_who_allow;
-use crate::storage::{self, DocumentScope, StorageError, StoredDocument};
+use crate::storage::{self, DocumentScope, Reader, StorageError, StoredDocument};
 
 const MAX_NAME: usize = 64;
-const MAX_FILTERS: usize = 8;
+const MAX_KEYS: usize = 16;
+const MAX_KEY: usize = 128;
+const MAX_PARTICIPANTS: usize = 16;
 
 impl Host for CallContext {
     fn get(&mut self, collection: String, id: String) -> Result<Document, CallError> {
@@ -41,9 +43,10 @@ impl Host for CallContext {
     fn query(&mut self, collection: String, criteria: Criteria) -> Result<Page, CallError> {
         let mut access = Access::new("collections.query", Power::ReadDocuments, "collection", reading(&collection));
         access.resource_id = Some(collection.clone());
-        let checked = self
-            .document_scope(&collection, Power::ReadDocuments)
-            .and_then(|scoped| Ok((scoped, self.to_storage_criteria(criteria)?)));
+        let checked = self.document_scope(&collection, Power::ReadDocuments).and_then(|(scope, name)| {
+            let criteria = self.to_storage_criteria(&name, criteria)?;
+            Ok(((scope, name), criteria))
+        });
         let ((scope, name), criteria) = match checked {
             Ok(checked) => checked,
             Err(error) => return Err(self.reject(access, error)),
@@ -54,14 +57,14 @@ impl Host for CallContext {
         let result = finish(self, "query", page)
             .map(|page| Page {
                 documents: page.documents.into_iter().map(|document| self.to_wit(document)).collect(),
-                next_cursor: page.next_cursor.map(|seq| self.cursor_for_app(seq)),
+                next_cursor: page.next_cursor.map(|cursor| self.cursor_for_app(&cursor)),
             })
             .map_err(CallError::from);
         self.settle(entry, &result);
         result
     }
 
-    fn insert(&mut self, collection: String, body: String, visibility: Visibility) -> Result<Document, CallError> {
+    fn insert(&mut self, collection: String, document: NewDocument) -> Result<Document, CallError> {
         let mut access = Access::new(
             "collections.insert",
             Power::CreateDocument,
@@ -70,7 +73,8 @@ impl Host for CallContext {
         );
         access.resource_id = Some(collection.clone());
         let checked = self.document_scope(&collection, Power::CreateDocument).and_then(|scoped| {
-            self.check_body(&body)?;
+            self.check_body(&document.body)?;
+            check_keys(&document.keys)?;
             Ok(scoped)
         });
         let (scope, name) = match checked {
@@ -79,12 +83,9 @@ impl Host for CallContext {
         };
         let mut entry = self.admit_access(access)?;
         let result = require_subject(&scope).and_then(|()| {
-            let visibility = match visibility {
-                Visibility::Private => storage::Visibility::Private,
-                Visibility::Property => storage::Visibility::Property,
-            };
+            let new = self.to_storage_document(document)?;
             let database = self.services.database.clone();
-            let stored = self.block_on(async move { database.insert_document(&scope, &name, &body, visibility).await });
+            let stored = self.block_on(async move { database.insert_document(&scope, &name, new).await });
             finish(self, "insert", stored).map(|stored| {
                 entry.resource_type = "document".to_owned();
                 entry.resource_id = Some(format!("{collection}/{}", stored.id));
@@ -96,13 +97,7 @@ impl Host for CallContext {
         result
     }
 
-    fn update(
-        &mut self,
-        collection: String,
-        id: String,
-        body: String,
-        expected_revision: Option<u64>,
-    ) -> Result<Document, CallError> {
+    fn update(&mut self, collection: String, id: String, changes: Changes) -> Result<Document, CallError> {
         let mut access = Access::new(
             "collections.update",
             Power::ChangeOwnDocument,
@@ -111,7 +106,8 @@ impl Host for CallContext {
         );
         access.resource_id = Some(format!("{collection}/{id}"));
         let checked = self.document_scope(&collection, Power::ChangeOwnDocument).and_then(|scoped| {
-            self.check_body(&body)?;
+            self.check_body(&changes.body)?;
+            check_keys(changes.keys.as_deref().unwrap_or_default())?;
             Ok(scoped)
         });
         let (scope, name) = match checked {
@@ -122,8 +118,12 @@ impl Host for CallContext {
         let result = require_subject(&scope).and_then(|()| {
             let id = self.internal_document_id(&id).ok_or(Error::NotFound)?;
             let database = self.services.database.clone();
-            let stored = self
-                .block_on(async move { database.update_document(&scope, &name, &id, &body, expected_revision).await });
+            let changes = storage::DocumentChanges {
+                body: changes.body,
+                expected_revision: changes.expected_revision,
+                keys: changes.keys,
+            };
+            let stored = self.block_on(async move { database.update_document(&scope, &name, &id, changes).await });
             finish(self, "update", stored).map(|stored| self.to_wit(stored))
         });
         let result = result.map_err(CallError::from);
@@ -163,7 +163,7 @@ fn reading(collection: &str) -> Vec<Vec<String>> {
 }
 
 fn require_subject(scope: &DocumentScope) -> Result<(), Error> {
-    match scope.subject {
+    match scope.subject() {
         Some(_) => Ok(()),
         None => Err(Error::Denied("sign in first".to_owned())),
     }
@@ -189,12 +189,18 @@ impl CallContext {
             Power::ReadDocuments => owners_who_allow(&self.policy, &grant::reading(collection)),
             _ => None,
         };
+        let hook = matches!(self.caller.acting, Acting::Hook(_));
         let scope = DocumentScope {
             app,
             customer: customer.clone(),
             property: property.clone(),
-            subject: self.caller.user_id.clone(),
-            own_only: matches!(self.caller.acting, Acting::Hook(_)),
+            reader: Reader {
+                subject: self.caller.user_id.clone(),
+                // A hook acts for the person alone, never with staff reach.
+                staff: self.caller.staff && !hook,
+                units: self.caller.units.clone(),
+            },
+            own_only: hook,
             owners,
         };
         Ok((scope, name.to_owned()))
@@ -220,14 +226,18 @@ impl CallContext {
     fn to_wit(&self, document: StoredDocument) -> Document {
         Document {
             owner: self.subject_for_app(&document.owner),
-            id: match self.policy.kind {
-                AppKind::Core => document.id,
-                AppKind::ThirdParty => self.services.policy.ids.document_for_app(&self.app_id, &document.id),
-            },
+            id: self.document_id_for_app(document.id),
             visibility: match document.visibility {
                 storage::Visibility::Private => Visibility::Private,
                 storage::Visibility::Property => Visibility::Property,
+                storage::Visibility::Unit => Visibility::Unit,
+                storage::Visibility::Staff => Visibility::Staff,
+                storage::Visibility::Participants => Visibility::Participants,
             },
+            parent: document.parent.map(|parent| self.document_id_for_app(parent)),
+            unit: document.unit.map(|unit| self.unit_for_app(&unit)),
+            participants: document.participants.iter().map(|participant| self.subject_for_app(participant)).collect(),
+            keys: document.keys,
             body: document.body,
             created_at: document.created_at,
             updated_at: document.updated_at,
@@ -235,8 +245,71 @@ impl CallContext {
         }
     }
 
+    /// How this app names the stored document `id`.
+    pub(crate) fn document_id_for_app(&self, id: String) -> String {
+        match self.policy.kind {
+            AppKind::Core => id,
+            AppKind::ThirdParty => self.services.policy.ids.document_for_app(&self.app_id, &id),
+        }
+    }
+
+    /// A new document as storage takes it: the parent and participants the
+    /// app names turned into the platform's, the caller's unit added.
+    fn to_storage_document(&self, document: NewDocument) -> Result<storage::NewDocument, Error> {
+        let parent = match document.parent {
+            Some(parent) => Some(
+                self.internal_document_id(&parent)
+                    .ok_or_else(|| Error::Invalid("the parent document does not exist".to_owned()))?,
+            ),
+            None => None,
+        };
+        let visibility = match document.visibility {
+            Visibility::Private => storage::Visibility::Private,
+            Visibility::Property => storage::Visibility::Property,
+            Visibility::Unit => storage::Visibility::Unit,
+            Visibility::Staff => storage::Visibility::Staff,
+            Visibility::Participants => storage::Visibility::Participants,
+        };
+        let participants = if document.participants.is_empty() {
+            if visibility == storage::Visibility::Participants && parent.is_none() {
+                return Err(Error::Invalid(format!(
+                    "a `participants` document names 1 to {MAX_PARTICIPANTS} participants"
+                )));
+            }
+            Vec::new()
+        } else {
+            if parent.is_some() {
+                return Err(Error::Invalid("a reply takes its parent's participants; name none".to_owned()));
+            }
+            if visibility != storage::Visibility::Participants {
+                return Err(Error::Invalid("participants are named only with `participants` visibility".to_owned()));
+            }
+            if document.participants.len() > MAX_PARTICIPANTS {
+                return Err(Error::Invalid(format!("at most {MAX_PARTICIPANTS} participants")));
+            }
+            let mut participants = Vec::with_capacity(document.participants.len());
+            for subject in &document.participants {
+                let person = self
+                    .resolve_subject(subject)?
+                    .ok_or_else(|| Error::Invalid("a participant is not a person this app knows".to_owned()))?;
+                participants.push(person);
+            }
+            participants.sort();
+            participants.dedup();
+            participants
+        };
+        Ok(storage::NewDocument {
+            body: document.body,
+            visibility,
+            parent,
+            unit: self.caller.units.first().cloned(),
+            participants,
+            keys: document.keys,
+        })
+    }
+
     /// The stored document an app's id names, if it can name one at all.
-    fn internal_document_id(&self, id: &str) -> Option<String> {
+    pub(super) fn internal_document_id(&self, id: &str) -> Option<String> {
         if !is_document_id(id) {
             return None;
         }
@@ -244,31 +317,6 @@ impl CallContext {
             AppKind::Core => Some(id.to_owned()),
             AppKind::ThirdParty => self.services.policy.ids.document_from_app(&self.app_id, id),
         }
-    }
-
-    fn cursor_for_app(&self, seq: i64) -> String {
-        match self.policy.kind {
-            AppKind::Core => format!("c{seq}"),
-            AppKind::ThirdParty => self.services.policy.ids.cursor_for_app(&self.app_id, seq),
-        }
-    }
-
-    fn cursor_from_app(&self, cursor: &str) -> Option<i64> {
-        match self.policy.kind {
-            AppKind::Core => cursor.strip_prefix('c').and_then(|digits| digits.parse().ok()).filter(|seq| *seq >= 0),
-            AppKind::ThirdParty => self.services.policy.ids.cursor_from_app(&self.app_id, cursor),
-        }
-    }
-
-    fn to_storage_criteria(&self, criteria: Criteria) -> Result<storage::Criteria, Error> {
-        let cursor = match criteria.cursor.as_deref() {
-            Some(cursor) => Some(
-                self.cursor_from_app(cursor)
-                    .ok_or_else(|| Error::Invalid("cursor is not one this host issued".to_owned()))?,
-            ),
-            None => None,
-        };
-        to_storage_criteria(criteria, cursor)
     }
 }
 
@@ -290,6 +338,25 @@ fn contains_nul(value: &serde_json::Value) -> bool {
     }
 }
 
+/// Unique keys: at most 16, each 1 to 128 printable ASCII characters.
+fn check_keys(keys: &[String]) -> Result<(), Error> {
+    if keys.len() > MAX_KEYS {
+        return Err(Error::Invalid(format!("at most {MAX_KEYS} unique keys per document")));
+    }
+    let printable =
+        |key: &String| !key.is_empty() && key.len() <= MAX_KEY && key.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if !keys.iter().all(printable) {
+        return Err(Error::Invalid(format!("unique keys are 1 to {MAX_KEY} printable ASCII characters")));
+    }
+    let mut sorted = keys.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    if sorted.len() != keys.len() {
+        return Err(Error::Invalid("a unique key is named twice".to_owned()));
+    }
+    Ok(())
+}
+
 fn check_name(what: &str, name: &str) -> Result<(), Error> {
     let valid = !name.is_empty()
         && name.len() <= MAX_NAME
@@ -299,47 +366,6 @@ fn check_name(what: &str, name: &str) -> Result<(), Error> {
     } else {
         Err(Error::Invalid(format!("{what} names are 1 to {MAX_NAME} ASCII letters, digits, `-` or `_`")))
     }
-}
-
-fn to_storage_criteria(criteria: Criteria, cursor: Option<i64>) -> Result<storage::Criteria, Error> {
-    if criteria.filters.len() > MAX_FILTERS {
-        return Err(Error::Invalid(format!("at most {MAX_FILTERS} filters per query")));
-    }
-    let filters = criteria
-        .filters
-        .into_iter()
-        .map(|Filter { field, equals }| {
-            let field_ok = !field.is_empty()
-                && field.len() <= MAX_NAME
-                && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !field_ok {
-                return Err(Error::Invalid(format!("filter fields are 1 to {MAX_NAME} ASCII letters, digits or `_`")));
-            }
-            let equals = match equals {
-                Value::Text(text) if text.contains('\0') => {
-                    return Err(Error::Invalid("filter values may not contain NUL characters".to_owned()));
-                }
-                Value::Text(text) => storage::FilterValue::Text(text),
-                Value::Integer(integer) => storage::FilterValue::Integer(integer),
-                Value::Float(float) if float.is_finite() => storage::FilterValue::Float(float),
-                Value::Float(_) => {
-                    return Err(Error::Invalid("filter values must be finite numbers".to_owned()));
-                }
-                Value::Boolean(boolean) => storage::FilterValue::Boolean(boolean),
-            };
-            Ok(storage::Filter { field, equals })
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(storage::Criteria {
-        filters,
-        mine_only: criteria.mine_only,
-        order: match criteria.order {
-            Order::NewestFirst => storage::Order::NewestFirst,
-            Order::OldestFirst => storage::Order::OldestFirst,
-        },
-        limit: criteria.limit,
-        cursor,
-    })
 }
 
 /// Maps a storage result to what the guest sees, and logs the outcome
@@ -352,6 +378,7 @@ fn finish<T>(state: &CallContext, op: &'static str, result: Option<Result<T, Sto
     let result = result.map_err(|err| match err {
         StorageError::NotFound => Error::NotFound,
         StorageError::Conflict(reason) | StorageError::Invalid(reason) => Error::Invalid(reason),
+        StorageError::Taken(key) => Error::Conflict(key),
         other => {
             tracing::error!(app = %state.app_id, op, error = %other, "collections storage failure");
             Error::Unavailable("storage is temporarily unavailable".to_owned())

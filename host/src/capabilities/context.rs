@@ -17,12 +17,25 @@ impl Host for CallContext {
             AppKind::Core => property.to_owned(),
             AppKind::ThirdParty => self.services.policy.ids.property_for_app(&self.app_id, property),
         });
+        let unit = self.caller.units.first().map(|unit| self.unit_for_app(unit));
         Ok(Caller {
             subject: self.caller.subject.clone(),
             property,
             roles: self.caller.roles.clone(),
+            staff: self.caller.staff,
+            unit,
             locale: self.caller.locale.clone(),
             request_id: self.caller.request_id.clone(),
         })
+    }
+}
+
+impl CallContext {
+    /// How this app sees the unit `id`.
+    pub(crate) fn unit_for_app(&self, id: &str) -> String {
+        match self.policy.kind {
+            AppKind::Core => id.to_owned(),
+            AppKind::ThirdParty => self.services.policy.ids.unit_for_app(&self.app_id, id),
+        }
     }
 }

@@ -201,7 +201,7 @@ impl CallContext {
 
 #[cfg(test)]
 mod tests {
-    use super::super::bindings::collections::{Host as _, Visibility};
+    use super::super::bindings::collections::{Host as _, NewDocument, Visibility};
     use super::super::bindings::log::{Host as _, Level};
     use super::super::bindings::notifications::{Host as _, Notification};
     use super::super::bindings::profile::{Field, Host as _};
@@ -235,7 +235,14 @@ mod tests {
         let mut context = harness.context(&third_party(ASKS), Acting::Hook(Hook::ConsentWithdrawn), "u1", 100);
         let read = refusal(context.read(None, vec![Field::Email]));
         assert!(matches!(&read, Error::Denied(reason) if reason.contains("may not read profiles")), "{read:?}");
-        let stored = refusal(context.insert("notes".to_owned(), "{}".to_owned(), Visibility::Private));
+        let note = NewDocument {
+            body: "{}".to_owned(),
+            visibility: Visibility::Private,
+            parent: None,
+            participants: Vec::new(),
+            keys: Vec::new(),
+        };
+        let stored = refusal(context.insert("notes".to_owned(), note));
         assert!(matches!(&stored, Error::Denied(reason) if reason.contains("may not store")), "{stored:?}");
         let note = Notification { title: "Gone".to_owned(), body: String::new(), link: None };
         let notified = refusal(context.send("ps-u1".to_owned(), note));

@@ -49,8 +49,7 @@ impl Harness {
     /// `customer`/`property`, with a quota of `cap` host calls.
     pub fn context(&self, manifest: &str, acting: Acting, user: &str, cap: u32) -> CallContext {
         let manifest = Manifest::parse(manifest).unwrap();
-        let policy =
-            AppPolicy::new(&manifest.id, &manifest.version, manifest.kind, "digest", manifest.requested_grants());
+        let policy = AppPolicy::of(&manifest, "digest");
         let caller = CallerContext {
             subject: Some(format!("ps-{user}")),
             user_id: Some(user.to_owned()),
@@ -58,6 +57,8 @@ impl Harness {
             customer: Some("customer".to_owned()),
             property: Some("property".to_owned()),
             roles: vec!["resident".to_owned()],
+            staff: false,
+            units: vec!["unit".to_owned()],
             locale: "en".to_owned(),
             request_id: "request".to_owned(),
         };

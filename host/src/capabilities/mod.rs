@@ -17,11 +17,13 @@ mod context;
 mod gate;
 #[cfg(test)]
 mod harness;
+mod legacy;
 mod log;
 mod notifications;
 mod outbound_http;
 mod profile;
 mod profile_cache;
+mod queries;
 
 pub use call::{Acting, CallContext, CallerContext, HasCalls, Hook, HostServices, Power};
 pub(crate) use call::{block_on, on_multi_thread_runtime};
@@ -90,5 +92,6 @@ fn describe(error: &Error) -> String {
         Error::Invalid(reason) => format!("invalid: {reason}"),
         Error::Limit(reason) => format!("limit: {reason}"),
         Error::Unavailable(reason) => format!("unavailable: {reason}"),
+        Error::Conflict(key) => format!("conflict: {key}"),
     }
 }

@@ -65,6 +65,54 @@ impl Host for CallContext {
         self.settle(entry, &result);
         result
     }
+
+    fn notify_staff(&mut self, notification: Notification) -> Result<u32, CallError> {
+        let mut access = Access::new(
+            "notifications.notify-staff",
+            Power::Notify,
+            "notification",
+            vec![vec![grant::NOTIFICATIONS.to_owned()]],
+        );
+        access.resource_id = Some("staff".to_owned());
+        access.fields = Some("title,body,link".to_owned());
+        if let Err(error) = check_notification(&notification) {
+            return Err(self.reject(access, error));
+        }
+        let entry = self.admit_access(access)?;
+        let database = self.services.database.clone();
+        let customer = self.caller.customer.clone().unwrap_or_default();
+        let property = self.caller.property.clone().unwrap_or_default();
+        let app = self.app_id.to_string();
+        let roles = self.policy.staff_roles.clone();
+        let caller = self.caller.user_id.clone();
+        let per_hour = self.services.notifications_per_hour;
+        let today = crate::identity::today();
+        let notified = self.block_on(async move {
+            let staff = database.staff_of(&customer, &property, &roles, &today).await?;
+            let Notification { title, body, link } = notification;
+            let mut notified = 0u32;
+            for person in staff.iter().filter(|person| Some(*person) != caller.as_ref()) {
+                if database
+                    .insert_notification(person, &customer, &property, &app, &title, &body, link.as_deref(), per_hour)
+                    .await?
+                {
+                    notified += 1;
+                }
+            }
+            Ok::<u32, crate::storage::StorageError>(notified)
+        });
+        let result: Result<u32, Error> = match notified {
+            Some(Ok(notified)) => Ok(notified),
+            Some(Err(err)) => {
+                tracing::error!(app = %self.app_id, error = %err, "staff notification failed");
+                Err(Error::Unavailable("notifications are temporarily unavailable".to_owned()))
+            }
+            None => Err(Error::Unavailable("the request ran out of time".to_owned())),
+        };
+        let result = result.map_err(CallError::from);
+        self.settle(entry, &result);
+        result
+    }
 }
 
 fn check_notification(notification: &Notification) -> Result<(), Error> {

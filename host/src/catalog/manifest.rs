@@ -23,6 +23,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use super::capability::{Capability, CapabilityKind, PlatformInterface, ProfileField};
+pub use super::documents::IndexDeclaration;
 pub use crate::grant::{AppKind, RequestedGrant, is_app_id, is_collection_name};
 
 /// Where the app processes personal data.
@@ -60,6 +61,13 @@ pub struct Manifest {
     pub processing: Processing,
     #[serde(default)]
     pub capabilities: Vec<Capability>,
+    /// Platform roles that count as the app's staff in their property
+    /// (contract 0.2; see `documents`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff_roles: Vec<String>,
+    /// Fields the app filters by ranges or orders by, per collection.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<IndexDeclaration>,
 }
 
 /// A manifest that cannot be used.
@@ -179,6 +187,10 @@ impl Manifest {
         for capability in &self.capabilities {
             self.check_capability(capability)?;
         }
+        super::documents::check_staff_roles(&self.staff_roles).map_err(|problem| field("staff_roles", &problem))?;
+        let collections: Vec<&str> =
+            self.capabilities.iter().flat_map(|capability| capability.collections.iter().map(String::as_str)).collect();
+        super::documents::check_indexes(&self.indexes, &collections).map_err(|problem| field("indexes", &problem))?;
         let mut keys: Vec<String> = self.requested_grants().into_iter().map(|grant| grant.key).collect();
         let count = keys.len();
         keys.sort();

@@ -2,6 +2,7 @@
 //! each one compiled and linked, ready for requests.
 
 mod capability;
+mod documents;
 mod manifest;
 mod naming;
 mod validate;
@@ -12,6 +13,7 @@ use std::sync::{Arc, RwLock};
 
 use sha2::{Digest, Sha256};
 
+pub use documents::IndexDeclaration;
 pub use manifest::{
     AppKind, Capability, CapabilityKind, Manifest, ManifestError, PlatformInterface, Processing, ProfileField,
     RequestedGrant, is_app_id, is_collection_name, version_order,
@@ -19,7 +21,7 @@ pub use manifest::{
 pub use validate::{check_binary, check_component};
 
 use crate::policy::AppPolicy;
-use crate::runtime::{MicroappPre, Quarantine, RequestState, Runtime, RuntimeError};
+use crate::runtime::{AppPre, Quarantine, Runtime, RuntimeError};
 use crate::storage::{AppVersionRow, Database, InstallOutcome, StorageError, now_ms};
 
 /// Why an app could not be installed or loaded. Every message names what to fix.
@@ -79,7 +81,7 @@ pub struct LoadedApp {
     /// SHA-256 of the component, lower-case hex.
     pub digest: String,
     pub policy: Arc<AppPolicy>,
-    pub pre: MicroappPre<RequestState>,
+    pub pre: AppPre,
     /// Set when the app's guest code ran slow; see `runtime::Quarantine`.
     pub quarantine: Arc<Quarantine>,
 }
@@ -108,13 +110,7 @@ pub fn prepare(runtime: &Runtime, component: &[u8], manifest: Manifest) -> Resul
     check_component(runtime.engine(), &compiled, &manifest)?;
     let pre = runtime.prepare(&compiled)?;
     Ok(LoadedApp {
-        policy: Arc::new(AppPolicy::new(
-            &manifest.id,
-            &manifest.version,
-            manifest.kind,
-            &digest,
-            manifest.requested_grants(),
-        )),
+        policy: Arc::new(AppPolicy::of(&manifest, &digest)),
         manifest,
         digest,
         pre,
@@ -148,6 +144,11 @@ pub async fn install(
         digest: loaded.digest.clone(),
         installed_at: now_ms(),
     };
+    // The indexes the manifest declares exist before any version that
+    // queries by them serves (creating one is idempotent, on any node).
+    for index in &loaded.manifest.indexes {
+        database.ensure_document_index(&loaded.manifest.id, &index.collection, &index.fields).await?;
+    }
     let outcome = database.install_app_version(&row, &component).await?;
     let report = InstallReport { id: row.app_id, version: row.version, digest: row.digest, outcome };
     Ok((report, Arc::new(loaded)))

@@ -1,7 +1,8 @@
 //! Install-time checks of a component against the platform and its manifest.
 //!
 //! A component may import only:
-//! - interfaces of `courtyard:platform@0.1.x` that its manifest declares, and
+//! - interfaces of `courtyard:platform` that its manifest declares, all of
+//!   one contract version the host serves (0.1.x or 0.2.x), and
 //! - the WASI subset guest toolchains need: `wasi:io`, `wasi:clocks`,
 //!   `wasi:random` and `wasi:cli` at 0.2.x. Filesystem, sockets, HTTP and
 //!   everything else reach the outside world and are refused.
@@ -14,7 +15,8 @@ use wasmtime::component::Component;
 use super::{InstallError, Manifest, PlatformInterface};
 
 const PLATFORM_PACKAGE: &str = "courtyard:platform";
-const PLATFORM_VERSION_PREFIX: &str = "0.1.";
+/// The contract versions the host serves, as version prefixes; the newest last.
+const PLATFORM_VERSIONS: &[&str] = &["0.1.", "0.2."];
 const WASI_VERSION_PREFIX: &str = "0.2.";
 
 /// WASI interfaces a guest may import, by package.
@@ -56,30 +58,46 @@ pub fn check_binary(bytes: &[u8]) -> Result<(), InstallError> {
 /// Checks a compiled component's imports and exports against `manifest`.
 pub fn check_component(engine: &Engine, component: &Component, manifest: &Manifest) -> Result<(), InstallError> {
     let ty = component.component_type();
-    for (import, _) in ty.imports(engine) {
-        check_import(import, manifest)?;
-    }
     let exports: Vec<&str> = ty.exports(engine).map(|(name, _)| name).collect();
+    // The handler it exports names the contract version it was built against.
+    let version = exports
+        .iter()
+        .filter_map(|export| split_name(export))
+        .filter(|name| name.package == PLATFORM_PACKAGE && name.interface == "handler")
+        .find_map(|name| name.version.and_then(served_version))
+        .ok_or_else(|| InstallError::MissingExport(format!("{PLATFORM_PACKAGE}/handler@{}0", newest())))?;
+    for (import, _) in ty.imports(engine) {
+        check_import(import, manifest, version)?;
+    }
     for required in REQUIRED_EXPORTS {
         let present = exports.iter().any(|export| {
             split_name(export).is_some_and(|name| {
                 name.package == PLATFORM_PACKAGE
                     && name.interface == *required
-                    && name.version.is_some_and(|v| v.starts_with(PLATFORM_VERSION_PREFIX) || v == "0.1")
+                    && name.version.is_some_and(|v| v.starts_with(version))
             })
         });
         if !present {
-            return Err(InstallError::MissingExport(format!("{PLATFORM_PACKAGE}/{required}@0.1.0")));
+            return Err(InstallError::MissingExport(format!("{PLATFORM_PACKAGE}/{required}@{version}0")));
         }
     }
     Ok(())
 }
 
-fn check_import(import: &str, manifest: &Manifest) -> Result<(), InstallError> {
+/// The served version prefix `version` belongs to.
+fn served_version(version: &str) -> Option<&'static str> {
+    PLATFORM_VERSIONS.iter().copied().find(|prefix| version.starts_with(prefix))
+}
+
+fn newest() -> &'static str {
+    PLATFORM_VERSIONS[PLATFORM_VERSIONS.len() - 1]
+}
+
+fn check_import(import: &str, manifest: &Manifest, version: &str) -> Result<(), InstallError> {
     let forbidden = || InstallError::ForbiddenImport(import.to_owned());
     let name = split_name(import).ok_or_else(forbidden)?;
     if name.package == PLATFORM_PACKAGE {
-        if !name.version.is_some_and(|v| v.starts_with(PLATFORM_VERSION_PREFIX)) {
+        if !name.version.is_some_and(|v| v.starts_with(version)) {
             return Err(InstallError::UnsupportedVersion(import.to_owned()));
         }
         if name.interface == "types" {
@@ -146,22 +164,24 @@ mod tests {
                     purpose: "Testing.".into(),
                 })
                 .collect(),
+            staff_roles: Vec::new(),
+            indexes: Vec::new(),
         }
     }
 
     #[test]
     fn only_declared_platform_interfaces_and_the_wasi_subset_pass() {
         let declared = manifest(&[super::super::CapabilityKind::NotificationsSend]);
-        assert!(check_import("courtyard:platform/notifications@0.1.0", &declared).is_ok());
-        assert!(check_import("courtyard:platform/context@0.1.0", &declared).is_ok());
-        assert!(check_import("courtyard:platform/types@0.1.0", &declared).is_ok());
-        assert!(check_import("wasi:cli/stdout@0.2.6", &declared).is_ok());
-        assert!(check_import("wasi:io/streams@0.2.0", &declared).is_ok());
+        assert!(check_import("courtyard:platform/notifications@0.1.0", &declared, "0.1.").is_ok());
+        assert!(check_import("courtyard:platform/context@0.1.0", &declared, "0.1.").is_ok());
+        assert!(check_import("courtyard:platform/types@0.1.0", &declared, "0.1.").is_ok());
+        assert!(check_import("wasi:cli/stdout@0.2.6", &declared, "0.2.").is_ok());
+        assert!(check_import("wasi:io/streams@0.2.0", &declared, "0.2.").is_ok());
 
-        let undeclared = check_import("courtyard:platform/collections@0.1.0", &declared).unwrap_err();
+        let undeclared = check_import("courtyard:platform/collections@0.1.0", &declared, "0.1.").unwrap_err();
         assert!(undeclared.to_string().contains("courtyard:platform/collections@0.1.0"), "{undeclared}");
         assert!(undeclared.to_string().contains("`collections.write`"), "{undeclared}");
-        assert!(check_import("courtyard:platform/outbound-http@0.1.0", &declared).is_err());
+        assert!(check_import("courtyard:platform/outbound-http@0.1.0", &declared, "0.1.").is_err());
         for import in [
             "wasi:filesystem/types@0.2.6",
             "wasi:sockets/tcp@0.2.6",
@@ -169,11 +189,14 @@ mod tests {
             "evil:corp/exfiltrate@1.0.0",
             "plain-function",
         ] {
-            let err = check_import(import, &declared).unwrap_err();
+            let err = check_import(import, &declared, "0.2.").unwrap_err();
             assert!(err.to_string().contains(import), "{err}");
         }
-        assert!(check_import("courtyard:platform/context@0.2.0", &declared).is_err());
-        assert!(check_import("wasi:cli/stdout@0.3.0", &declared).is_err());
+        // One contract version per component: 0.2 imports in a 0.1 app are refused.
+        assert!(check_import("courtyard:platform/context@0.2.0", &declared, "0.1.").is_err());
+        assert!(check_import("courtyard:platform/context@0.2.0", &declared, "0.2.").is_ok());
+        assert!(check_import("courtyard:platform/context@0.3.0", &declared, "0.2.").is_err());
+        assert!(check_import("wasi:cli/stdout@0.3.0", &declared, "0.2.").is_err());
     }
 
     #[test]

@@ -208,6 +208,18 @@ impl Principal {
     }
 
     /// The roles the user holds at one property today, by name.
+    /// The units of `property` where the person's occupancy is current.
+    pub fn units_at(&self, customer: &str, property: &str) -> Vec<String> {
+        let mut units: Vec<String> = self
+            .active_residences()
+            .filter(|r| r.customer_id == customer && r.property_id == property)
+            .map(|r| r.unit_id.clone())
+            .collect();
+        units.sort();
+        units.dedup();
+        units
+    }
+
     pub fn roles_at(&self, customer: &str, property: &str) -> Vec<String> {
         let target = Target::property(customer, property);
         let mut roles: Vec<String> =

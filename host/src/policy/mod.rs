@@ -46,6 +46,10 @@ pub struct AppPolicy {
     /// SHA-256 of the component, for audit entries.
     pub digest: Arc<str>,
     requested: HashMap<String, RequestedGrant>,
+    /// The platform roles that count as the app's staff.
+    pub staff_roles: Vec<String>,
+    /// Fields the app may range over or order by, per collection.
+    pub indexes: Vec<crate::catalog::IndexDeclaration>,
 }
 
 /// Why a host call was refused.
@@ -89,7 +93,24 @@ impl AppPolicy {
             kind,
             digest: Arc::from(digest),
             requested: requested.into_iter().map(|grant| (grant.key.clone(), grant)).collect(),
+            staff_roles: Vec::new(),
+            indexes: Vec::new(),
         }
+    }
+
+    /// The policy of the app `manifest` describes.
+    pub fn of(manifest: &crate::catalog::Manifest, digest: &str) -> AppPolicy {
+        AppPolicy {
+            staff_roles: manifest.staff_roles.clone(),
+            indexes: manifest.indexes.clone(),
+            ..AppPolicy::new(&manifest.id, &manifest.version, manifest.kind, digest, manifest.requested_grants())
+        }
+    }
+
+    /// Whether `field` of `collection` leads or continues a declared index,
+    /// so that ranges over it and ordering by it are served by one.
+    pub fn indexes_field(&self, collection: &str, field: &str) -> bool {
+        self.indexes.iter().any(|index| index.collection == collection && index.fields.iter().any(|f| f == field))
     }
 
     /// Whether the manifest asks for `grant`.

@@ -102,6 +102,15 @@ impl PairwiseIds {
         mac.update(id.as_bytes());
         format!("pr-{}", hex::encode(&mac.finalize().into_bytes()[..16]))
     }
+
+    /// The id `app_id` sees for the unit `id`; like the property, a keyed
+    /// hash, for the host never takes a unit back from an app.
+    pub fn unit_for_app(&self, app_id: &str, id: &str) -> String {
+        let mut mac = self.mac("unit", app_id);
+        mac.update(b"\0");
+        mac.update(id.as_bytes());
+        format!("un-{}", hex::encode(&mac.finalize().into_bytes()[..16]))
+    }
 }
 
 #[cfg(test)]

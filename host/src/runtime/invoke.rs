@@ -6,11 +6,12 @@ use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::WasiCtxBuilder;
 
 use super::Runtime;
+use super::contract::AppPre;
 use super::output::GuestOutput;
 use super::placement::{Quarantine, hand_off_worker};
 use super::state::{GuestClock, RequestState};
 use crate::audit::Receipt;
-use crate::capabilities::bindings::{MicroappPre, handler};
+use crate::capabilities::bindings::{handler, v0_1};
 use crate::capabilities::{CallContext, QuotaSpent};
 use crate::capabilities::{CallerContext, HostServices};
 use crate::policy::AppPolicy;
@@ -75,7 +76,7 @@ impl Runtime {
     /// whether that may be an async worker.
     pub fn handle(
         &self,
-        pre: &MicroappPre<RequestState>,
+        pre: &AppPre,
         services: HostServices,
         policy: Arc<AppPolicy>,
         caller: CallerContext,
@@ -92,7 +93,7 @@ impl Runtime {
     /// app's own answer is the inner result.
     pub fn notify(
         &self,
-        pre: &MicroappPre<RequestState>,
+        pre: &AppPre,
         services: HostServices,
         policy: Arc<AppPolicy>,
         caller: CallerContext,
@@ -101,14 +102,31 @@ impl Runtime {
     ) -> (Result<Result<(), String>, GuestFailure>, Vec<Receipt>) {
         let mut store = self.store(services, policy, caller, placement);
         let result = (|| {
-            let instance = pre.instantiate(&mut store).map_err(|err| self.classify(&store, err, true))?;
-            let lifecycle = instance.courtyard_platform_lifecycle();
-            let answer = match &event {
-                LifecycleEvent::ConsentWithdrawn(subject) => lifecycle.call_consent_withdrawn(&mut store, subject),
-                LifecycleEvent::SubjectErased(subject) => lifecycle.call_subject_erased(&mut store, subject),
+            let answer = match pre {
+                AppPre::V0_2(pre) => {
+                    let instance = pre.instantiate(&mut store).map_err(|err| self.classify(&store, err, true))?;
+                    let lifecycle = instance.courtyard_platform_lifecycle();
+                    let answer = match &event {
+                        LifecycleEvent::ConsentWithdrawn(subject) => {
+                            lifecycle.call_consent_withdrawn(&mut store, subject)
+                        }
+                        LifecycleEvent::SubjectErased(subject) => lifecycle.call_subject_erased(&mut store, subject),
+                    };
+                    answer.map(|answer| answer.map_err(|err| format!("{err:?}")))
+                }
+                AppPre::V0_1(pre) => {
+                    let instance = pre.instantiate(&mut store).map_err(|err| self.classify(&store, err, true))?;
+                    let lifecycle = instance.courtyard_platform_lifecycle();
+                    let answer = match &event {
+                        LifecycleEvent::ConsentWithdrawn(subject) => {
+                            lifecycle.call_consent_withdrawn(&mut store, subject)
+                        }
+                        LifecycleEvent::SubjectErased(subject) => lifecycle.call_subject_erased(&mut store, subject),
+                    };
+                    answer.map(|answer| answer.map_err(|err| format!("{err:?}")))
+                }
             };
-            let answer = answer.map_err(|err| self.classify(&store, err, false))?;
-            Ok(answer.map_err(|err| format!("{err:?}")))
+            answer.map_err(|err| self.classify(&store, err, false))
         })();
         let receipts = store.data_mut().calls.take_receipts();
         (result, receipts)
@@ -151,21 +169,41 @@ impl Runtime {
     fn run_handler(
         &self,
         store: &mut Store<RequestState>,
-        pre: &MicroappPre<RequestState>,
+        pre: &AppPre,
         request: GuestRequest,
     ) -> Result<GuestResponse, GuestFailure> {
-        let instance = pre.instantiate(&mut *store).map_err(|err| self.classify(store, err, true))?;
-        let wit_request = handler::Request {
-            method: to_wit_method(&request.method),
-            path: request.path,
-            query: request.query,
-            headers: request.headers,
-            body: request.body,
+        let response = match pre {
+            AppPre::V0_2(pre) => {
+                let instance = pre.instantiate(&mut *store).map_err(|err| self.classify(store, err, true))?;
+                let wit_request = handler::Request {
+                    method: to_wit_method(&request.method),
+                    path: request.path,
+                    query: request.query,
+                    headers: request.headers,
+                    body: request.body,
+                };
+                instance
+                    .courtyard_platform_handler()
+                    .call_handle(&mut *store, &wit_request)
+                    .map(|response| (response.status, response.headers, response.body))
+            }
+            AppPre::V0_1(pre) => {
+                let instance = pre.instantiate(&mut *store).map_err(|err| self.classify(store, err, true))?;
+                let wit_request = v0_1::handler::Request {
+                    method: to_legacy_method(to_wit_method(&request.method)),
+                    path: request.path,
+                    query: request.query,
+                    headers: request.headers,
+                    body: request.body,
+                };
+                instance
+                    .courtyard_platform_handler()
+                    .call_handle(&mut *store, &wit_request)
+                    .map(|response| (response.status, response.headers, response.body))
+            }
         };
-        let response = instance
-            .courtyard_platform_handler()
-            .call_handle(&mut *store, &wit_request)
-            .map_err(|err| self.classify(store, err, false))?;
+        let (status, headers, body) = response.map_err(|err| self.classify(store, err, false))?;
+        let response = GuestResponse { status, headers, body };
 
         if response.body.len() > self.limits.response_bytes {
             return Err(GuestFailure::ResponseTooLarge { size: response.body.len(), cap: self.limits.response_bytes });
@@ -177,7 +215,7 @@ impl Runtime {
         if response.headers.len() > MAX_RESPONSE_HEADERS || header_bytes > MAX_RESPONSE_HEADER_BYTES {
             return Err(GuestFailure::OversizedHeaders { count: response.headers.len(), bytes: header_bytes });
         }
-        Ok(GuestResponse { status: response.status, headers: response.headers, body: response.body })
+        Ok(response)
     }
 
     fn classify(&self, store: &Store<RequestState>, err: wasmtime::Error, instantiating: bool) -> GuestFailure {
@@ -259,5 +297,18 @@ fn to_wit_method(method: &http::Method) -> handler::Method {
         http::Method::DELETE => handler::Method::Delete,
         http::Method::OPTIONS => handler::Method::Options,
         ref other => handler::Method::Other(other.as_str().to_owned()),
+    }
+}
+
+fn to_legacy_method(method: handler::Method) -> v0_1::handler::Method {
+    match method {
+        handler::Method::Get => v0_1::handler::Method::Get,
+        handler::Method::Head => v0_1::handler::Method::Head,
+        handler::Method::Post => v0_1::handler::Method::Post,
+        handler::Method::Put => v0_1::handler::Method::Put,
+        handler::Method::Patch => v0_1::handler::Method::Patch,
+        handler::Method::Delete => v0_1::handler::Method::Delete,
+        handler::Method::Options => v0_1::handler::Method::Options,
+        handler::Method::Other(other) => v0_1::handler::Method::Other(other),
     }
 }

@@ -6,6 +6,7 @@
 //! only pays for instantiation from the pooling allocator and the call itself.
 
 mod cache;
+mod contract;
 mod invoke;
 mod output;
 mod placement;
@@ -21,8 +22,8 @@ use std::time::Duration;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
-pub use crate::capabilities::bindings::MicroappPre;
 pub use crate::capabilities::{Acting, CallerContext, Hook, HostServices};
+pub use contract::AppPre;
 pub use invoke::{GuestFailure, GuestRequest, GuestResponse, LifecycleEvent, Placement};
 pub use placement::{QUARANTINE, Quarantine, run_guest};
 pub use state::RequestState;
@@ -85,9 +86,9 @@ impl Runtime {
     }
 
     /// Links `component` against the platform once, for fast instantiation.
-    pub fn prepare(&self, component: &Component) -> Result<MicroappPre<RequestState>, RuntimeError> {
+    pub fn prepare(&self, component: &Component) -> Result<AppPre, RuntimeError> {
         let pre = self.linker.instantiate_pre(component).map_err(|err| RuntimeError::Link(format!("{err:#}")))?;
-        MicroappPre::new(pre).map_err(|err| RuntimeError::Link(format!("{err:#}")))
+        AppPre::new(pre).map_err(|err| RuntimeError::Link(format!("{err:#}")))
     }
 
     /// The deadline of one request, in epoch ticks.
@@ -162,7 +163,11 @@ fn link_platform(linker: &mut Linker<RequestState>) -> wasmtime::Result<()> {
     cli::terminal_stdout::add_to_linker::<S, WasiCli>(l, S::cli)?;
     cli::terminal_stderr::add_to_linker::<S, WasiCli>(l, S::cli)?;
 
+    // Both contract versions: a component imports one of them.
     crate::capabilities::bindings::Microapp::add_to_linker::<S, crate::capabilities::HasCalls>(linker, |state| {
+        &mut state.calls
+    })?;
+    crate::capabilities::bindings::v0_1::Microapp::add_to_linker::<S, crate::capabilities::HasCalls>(linker, |state| {
         &mut state.calls
     })
 }

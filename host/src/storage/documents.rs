@@ -1,16 +1,18 @@
 //! Collection documents: what micro-apps keep, scoped and owned by the host.
 //!
 //! Every statement here is confined to one app, customer, property and
-//! collection, and to the documents the subject may see. The caller is
-//! expected to have validated names, sizes and JSON shape (see
-//! `capabilities::collections`); this layer only binds values, never splices
-//! them into SQL.
+//! collection, and to the documents the reader may see (see `audience`).
+//! The caller is expected to have validated names, sizes and JSON shape
+//! (see `capabilities::collections`); this layer binds every value and
+//! splices only field names it checks itself.
 
 use serde::Serialize;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row};
 
-use super::{Database, Dialect, StorageError, now_ms};
+use super::audience::{self, Reader};
+use super::sql::{Bound, Sql};
+use super::{Database, Dialect, StorageError};
 
 /// Whose documents, in which app and place, a call may touch.
 #[derive(Debug, Clone)]
@@ -18,14 +20,20 @@ pub struct DocumentScope {
     pub app: String,
     pub customer: String,
     pub property: String,
-    /// The person acting; `None` sees only property-wide documents and can
-    /// write nothing.
-    pub subject: Option<String>,
+    /// The person acting, with what decides their audience.
+    pub reader: Reader,
     /// Only the acting person's own documents are in scope (a life-cycle
     /// hook about them).
     pub own_only: bool,
     /// For reads by a third-party app: only documents whose owners allow it.
     pub owners: Option<OwnerConsent>,
+}
+
+impl DocumentScope {
+    /// The acting person's internal id, if any.
+    pub fn subject(&self) -> Option<&str> {
+        self.reader.subject.as_deref()
+    }
 }
 
 /// Whose documents a third-party app may receive: those of owners who gave
@@ -38,19 +46,35 @@ pub struct OwnerConsent {
     pub grants: Vec<String>,
 }
 
-/// Who may read a document.
+/// Who may read a document besides its owner (see `audience`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     Private,
     Property,
+    Unit,
+    Staff,
+    Participants,
 }
 
 impl Visibility {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Visibility::Private => "private",
             Visibility::Property => "property",
+            Visibility::Unit => "unit",
+            Visibility::Staff => "staff",
+            Visibility::Participants => "participants",
+        }
+    }
+
+    fn parse(text: &str) -> Visibility {
+        match text {
+            "property" => Visibility::Property,
+            "unit" => Visibility::Unit,
+            "staff" => Visibility::Staff,
+            "participants" => Visibility::Participants,
+            _ => Visibility::Private,
         }
     }
 }
@@ -64,19 +88,55 @@ pub enum FilterValue {
     Boolean(bool),
 }
 
-/// `field == equals` on a top-level field. `field` must be a plain identifier.
+/// How a field compares with a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Equal,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+impl Comparison {
+    fn operator(self) -> &'static str {
+        match self {
+            Comparison::Equal => "=",
+            Comparison::Less => "<",
+            Comparison::LessOrEqual => "<=",
+            Comparison::Greater => ">",
+            Comparison::GreaterOrEqual => ">=",
+        }
+    }
+}
+
+/// `field <comparison> value` on a top-level field. `field` must be a plain
+/// identifier; ranges only on indexed fields (checked by the caller).
 #[derive(Debug, Clone)]
 pub struct Filter {
     pub field: String,
-    pub equals: FilterValue,
+    pub comparison: Comparison,
+    pub value: FilterValue,
 }
 
-/// Result order, by insertion.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Result order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Order {
+    /// By insertion.
     #[default]
     NewestFirst,
     OldestFirst,
+    /// By a top-level field; documents without it are left out.
+    Ascending(String),
+    Descending(String),
+}
+
+/// Where a page ends: the last document's position, and its value of the
+/// field the query orders by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    pub seq: i64,
+    pub value: Option<FilterValue>,
 }
 
 /// What a query looks for.
@@ -84,11 +144,13 @@ pub enum Order {
 pub struct Criteria {
     pub filters: Vec<Filter>,
     pub mine_only: bool,
+    /// Only replies to this document.
+    pub parent: Option<String>,
     pub order: Order,
     /// Page size; 0 means 20, more than 100 means 100.
     pub limit: u32,
     /// Where the previous page ended (its `next_cursor`).
-    pub cursor: Option<i64>,
+    pub cursor: Option<Cursor>,
 }
 
 /// One page of documents.
@@ -96,7 +158,8 @@ pub struct Criteria {
 pub struct Page {
     pub documents: Vec<StoredDocument>,
     /// Where the next page starts; `None` at the end.
-    pub next_cursor: Option<i64>,
+    #[serde(skip)]
+    pub next_cursor: Option<Cursor>,
 }
 
 /// A document as stored.
@@ -105,52 +168,87 @@ pub struct StoredDocument {
     pub id: String,
     pub owner: String,
     pub visibility: Visibility,
+    pub parent: Option<String>,
+    pub unit: Option<String>,
+    pub participants: Vec<String>,
+    pub keys: Vec<String>,
     /// The JSON object, as text.
     pub body: String,
     pub created_at: u64,
     pub updated_at: u64,
     pub revision: u64,
+    #[serde(skip)]
+    pub(super) seq: i64,
+    #[serde(skip)]
+    pub(super) anchor_owner: String,
 }
 
-const COLUMNS_SQLITE: &str = "seq, id, owner_subject, visibility, body, created_at, updated_at, revision";
-const COLUMNS_POSTGRES: &str =
-    "seq, id, owner_subject, visibility, body::text AS body, created_at, updated_at, revision";
+const COLUMNS: &str = "documents.seq, documents.id, documents.owner_subject, documents.visibility, \
+     documents.unit_id, documents.parent_id, COALESCE(documents.anchor_owner, documents.owner_subject) AS anchor, \
+     documents.created_at, documents.updated_at, documents.revision";
 
 /// The largest page a query returns.
 pub const MAX_PAGE: u32 = 100;
 const DEFAULT_PAGE: u32 = 20;
 
+/// Whether `field` may be spliced into SQL as a JSON path.
+pub fn is_field_name(field: &str) -> bool {
+    !field.is_empty() && field.len() <= 64 && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 impl Database {
-    fn document_columns(&self) -> &'static str {
-        match self.dialect {
-            Dialect::Sqlite => COLUMNS_SQLITE,
-            Dialect::Postgres => COLUMNS_POSTGRES,
+    /// The SQL of a top-level field of `documents.body`, as the indexes
+    /// declared for it are built (see `document_indexes`).
+    pub(super) fn field_expression(&self, field: &str) -> Result<String, StorageError> {
+        if !is_field_name(field) {
+            return Err(StorageError::Invalid(format!("`{field}` is not a field name")));
         }
+        Ok(match self.dialect {
+            Dialect::Sqlite => format!("json_extract(body, '$.{field}')"),
+            Dialect::Postgres => format!("(body -> '{field}')"),
+        })
     }
 
-    /// One document, if it exists in scope and the subject may see it.
+    fn select_documents(&self) -> String {
+        let body = match self.dialect {
+            Dialect::Sqlite => "documents.body",
+            Dialect::Postgres => "documents.body::text AS body",
+        };
+        format!("SELECT {COLUMNS}, {body} FROM documents")
+    }
+
+    /// Confines `sql` to the scope's app, place and collection, and to what
+    /// the reader may read.
+    fn push_scope(&self, sql: &mut Sql, scope: &DocumentScope, collection: &str) {
+        let (app, customer, property, collection) = (
+            sql.bind_text(&scope.app),
+            sql.bind_text(&scope.customer),
+            sql.bind_text(&scope.property),
+            sql.bind_text(collection),
+        );
+        sql.push(&format!(
+            " WHERE documents.app_id = {app} AND documents.customer_id = {customer} \
+             AND documents.property_id = {property} AND documents.collection = {collection}"
+        ));
+        audience::push_readable(sql, &scope.reader);
+        push_scope_rules(sql, scope);
+    }
+
+    /// One document, if it exists in scope and the reader may see it.
     pub async fn get_document(
         &self,
         scope: &DocumentScope,
         collection: &str,
         id: &str,
     ) -> Result<StoredDocument, StorageError> {
-        let mut sql = format!(
-            "SELECT {} FROM documents WHERE id = $1 AND app_id = $2 AND customer_id = $3 AND property_id = $4 \
-             AND collection = $5 AND (visibility = 'property' OR owner_subject = $6)",
-            self.document_columns()
-        );
-        let mut next_param = 7;
-        push_scope_rules(&mut sql, scope, 6, &mut next_param);
-        let query = sqlx::query::<Any>(&sql)
-            .bind(id)
-            .bind(&scope.app)
-            .bind(&scope.customer)
-            .bind(&scope.property)
-            .bind(collection)
-            .bind(scope.subject.as_deref());
-        let row = bind_scope_rules(query, scope).fetch_optional(&self.pool).await?.ok_or(StorageError::NotFound)?;
-        document_from_row(&row)
+        let mut sql = Sql::new(&self.select_documents());
+        self.push_scope(&mut sql, scope, collection);
+        let id = sql.bind_text(id);
+        sql.push(&format!(" AND documents.id = {id}"));
+        let row = sql.query().fetch_optional(&self.pool).await?.ok_or(StorageError::NotFound)?;
+        let mut documents = vec![document_from_row(&row)?];
+        self.complete(&mut documents).await?;
+        Ok(documents.remove(0))
     }
 
     /// The documents in scope that match `criteria`, one page at a time.
@@ -164,249 +262,188 @@ impl Database {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
-        let mut sql = format!(
-            "SELECT {} FROM documents WHERE app_id = $1 AND customer_id = $2 AND property_id = $3 \
-             AND collection = $4 AND (visibility = 'property' OR owner_subject = $5)",
-            self.document_columns()
-        );
-        if criteria.mine_only {
-            sql.push_str(" AND owner_subject = $5");
+        let mut sql = Sql::new(&self.select_documents());
+        self.push_scope(&mut sql, scope, collection);
+        if criteria.mine_only
+            && let Some(subject) = scope.subject()
+        {
+            let me = sql.bind_text(subject);
+            sql.push(&format!(" AND documents.owner_subject = {me}"));
         }
-        let mut next_param = 6;
-        push_scope_rules(&mut sql, scope, 5, &mut next_param);
-        let cursor = criteria.cursor.filter(|seq| *seq >= 0);
-        if criteria.cursor.is_some() && cursor.is_none() {
-            return Err(StorageError::Invalid("cursor is not one this host issued".to_owned()));
-        }
-        if cursor.is_some() {
-            let op = if criteria.order == Order::NewestFirst { "<" } else { ">" };
-            sql.push_str(&format!(" AND seq {op} ${next_param}"));
-            next_param += 1;
+        if let Some(parent) = &criteria.parent {
+            let parent = sql.bind_text(parent);
+            sql.push(&format!(" AND documents.parent_id = {parent}"));
         }
         for filter in &criteria.filters {
-            let (path, value) = (next_param, next_param + 1);
-            next_param += 2;
-            sql.push_str(&match self.dialect {
-                // json_extract maps true/false to 1/0: check the JSON type
-                // too, so filters mean what they mean on PostgreSQL.
-                Dialect::Sqlite => {
-                    let types = match filter.equals {
-                        FilterValue::Text(_) => "('text')",
-                        FilterValue::Integer(_) | FilterValue::Float(_) => "('integer', 'real')",
-                        FilterValue::Boolean(true) => "('true')",
-                        FilterValue::Boolean(false) => "('false')",
-                    };
-                    format!(" AND json_type(body, ${path}) IN {types} AND json_extract(body, ${path}) = ${value}")
-                }
-                Dialect::Postgres => format!(" AND body -> ${path} = ${value}::jsonb"),
-            });
+            self.push_filter(&mut sql, filter)?;
         }
-        let direction = if criteria.order == Order::NewestFirst { "DESC" } else { "ASC" };
-        sql.push_str(&format!(" ORDER BY seq {direction} LIMIT {}", limit + 1));
+        let (field, descending) = match &criteria.order {
+            Order::NewestFirst => (None, true),
+            Order::OldestFirst => (None, false),
+            Order::Ascending(field) => (Some(self.field_expression(field)?), false),
+            Order::Descending(field) => (Some(self.field_expression(field)?), true),
+        };
+        let (before, direction) = if descending { ("<", "DESC") } else { (">", "ASC") };
+        if let Some(field) = &field {
+            sql.push(&format!(" AND {field} IS NOT NULL"));
+        }
+        match (&criteria.cursor, &field) {
+            (None, _) => {}
+            (Some(Cursor { seq, value: None }), None) => {
+                let seq = sql.bind_integer(*seq);
+                sql.push(&format!(" AND documents.seq {before} {seq}"));
+            }
+            (Some(Cursor { seq, value: Some(value) }), Some(field)) => {
+                let value = self.bind_value(&mut sql, value);
+                let seq = sql.bind_integer(*seq);
+                sql.push(&format!(
+                    " AND ({field} {before} {value} OR ({field} = {value} AND documents.seq {before} {seq}))"
+                ));
+            }
+            _ => return Err(StorageError::Invalid("the cursor belongs to a query in another order".to_owned())),
+        }
+        match &field {
+            Some(field) => sql.push(&format!(" ORDER BY {field} {direction}, documents.seq {direction}")),
+            None => sql.push(&format!(" ORDER BY documents.seq {direction}")),
+        }
+        sql.push(&format!(" LIMIT {}", limit + 1));
 
-        let mut query = sqlx::query::<Any>(&sql)
-            .bind(&scope.app)
-            .bind(&scope.customer)
-            .bind(&scope.property)
-            .bind(collection)
-            .bind(scope.subject.as_deref());
-        query = bind_scope_rules(query, scope);
-        if let Some(cursor) = cursor {
-            query = query.bind(cursor);
-        }
-        for filter in &criteria.filters {
-            query = match self.dialect {
-                Dialect::Sqlite => {
-                    let query = query.bind(format!("$.{}", filter.field));
-                    match &filter.equals {
-                        FilterValue::Text(text) => query.bind(text.clone()),
-                        FilterValue::Integer(integer) => query.bind(*integer),
-                        FilterValue::Float(float) => query.bind(*float),
-                        FilterValue::Boolean(boolean) => query.bind(i64::from(*boolean)),
-                    }
-                }
-                Dialect::Postgres => {
-                    let json = match &filter.equals {
-                        FilterValue::Text(text) => serde_json::Value::from(text.as_str()),
-                        FilterValue::Integer(integer) => serde_json::Value::from(*integer),
-                        FilterValue::Float(float) => serde_json::Value::from(*float),
-                        FilterValue::Boolean(boolean) => serde_json::Value::from(*boolean),
-                    };
-                    query.bind(filter.field.clone()).bind(json.to_string())
-                }
-            };
-        }
-        let rows = query.fetch_all(&self.pool).await?;
+        let rows = sql.query().fetch_all(&self.pool).await?;
         let more = rows.len() > limit as usize;
-        let mut documents = Vec::with_capacity(rows.len().min(limit as usize));
-        let mut last_seq = None;
-        for row in rows.iter().take(limit as usize) {
-            last_seq = Some(row.try_get::<i64, _>("seq")?);
-            documents.push(document_from_row(row)?);
-        }
-        let next_cursor = if more { last_seq } else { None };
+        let mut documents =
+            rows.iter().take(limit as usize).map(document_from_row).collect::<Result<Vec<_>, StorageError>>()?;
+        self.complete(&mut documents).await?;
+        let next_cursor = match documents.last() {
+            Some(last) if more => Some(Cursor {
+                seq: last.seq,
+                value: match &criteria.order {
+                    Order::Ascending(name) | Order::Descending(name) => top_level(&last.body, name),
+                    _ => None,
+                },
+            }),
+            _ => None,
+        };
         Ok(Page { documents, next_cursor })
     }
 
-    /// Stores a new document owned by the scope's subject.
-    pub async fn insert_document(
-        &self,
-        scope: &DocumentScope,
-        collection: &str,
-        body: &str,
-        visibility: Visibility,
-    ) -> Result<StoredDocument, StorageError> {
-        let owner = scope.subject.clone().ok_or(StorageError::NotFound)?;
-        let id = uuid::Uuid::new_v4().to_string();
-        let now = now_ms();
-        let body_param = if self.dialect == Dialect::Postgres { "$8::jsonb" } else { "$8" };
-        let sql = format!(
-            "INSERT INTO documents (id, app_id, collection, customer_id, property_id, owner_subject, visibility, \
-             body, created_at, updated_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, {body_param}, $9, $9, 1)"
-        );
-        sqlx::query::<Any>(&sql)
-            .bind(&id)
-            .bind(&scope.app)
-            .bind(collection)
-            .bind(&scope.customer)
-            .bind(&scope.property)
-            .bind(&owner)
-            .bind(visibility.as_str())
-            .bind(body)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(StoredDocument {
-            id,
-            owner,
-            visibility,
-            body: body.to_owned(),
-            created_at: now as u64,
-            updated_at: now as u64,
-            revision: 1,
-        })
+    fn bind_value(&self, sql: &mut Sql, value: &FilterValue) -> String {
+        match self.dialect {
+            Dialect::Sqlite => match value {
+                FilterValue::Text(text) => sql.bind_text(text),
+                FilterValue::Integer(integer) => sql.bind_integer(*integer),
+                FilterValue::Float(float) => sql.bind(Bound::Float(*float)),
+                FilterValue::Boolean(boolean) => sql.bind_integer(i64::from(*boolean)),
+            },
+            Dialect::Postgres => {
+                let json = match value {
+                    FilterValue::Text(text) => serde_json::Value::from(text.as_str()),
+                    FilterValue::Integer(integer) => serde_json::Value::from(*integer),
+                    FilterValue::Float(float) => serde_json::Value::from(*float),
+                    FilterValue::Boolean(boolean) => serde_json::Value::from(*boolean),
+                };
+                format!("{}::jsonb", sql.bind_text(&json.to_string()))
+            }
+        }
     }
 
-    /// Replaces the body of a document the subject owns.
-    ///
-    /// A document the subject does not own is [`StorageError::NotFound`]
-    /// when they cannot see it either, and [`StorageError::Conflict`] never
-    /// reveals more than the subject could already read.
-    pub async fn update_document(
-        &self,
-        scope: &DocumentScope,
-        collection: &str,
-        id: &str,
-        body: &str,
-        expected_revision: Option<u64>,
-    ) -> Result<StoredDocument, StorageError> {
-        let current = self.owned_document(scope, collection, id).await?;
-        if let Some(expected) = expected_revision.filter(|expected| *expected != current.revision) {
-            return Err(StorageError::Conflict(format!(
-                "document was changed: expected revision {expected}, found {}",
-                current.revision
-            )));
-        }
-        let now = now_ms();
-        let body_param = if self.dialect == Dialect::Postgres { "$1::jsonb" } else { "$1" };
-        let sql = format!(
-            "UPDATE documents SET body = {body_param}, updated_at = $2, revision = revision + 1 \
-             WHERE id = $3 AND revision = $4"
-        );
-        let updated = sqlx::query::<Any>(&sql)
-            .bind(body)
-            .bind(now)
-            .bind(id)
-            .bind(current.revision as i64)
-            .execute(&self.pool)
-            .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StorageError::Conflict("document was changed concurrently".to_owned()));
-        }
-        Ok(StoredDocument { body: body.to_owned(), updated_at: now as u64, revision: current.revision + 1, ..current })
-    }
-
-    /// Deletes a document the subject owns.
-    pub async fn delete_document(&self, scope: &DocumentScope, collection: &str, id: &str) -> Result<(), StorageError> {
-        let subject = scope.subject.as_deref().ok_or(StorageError::NotFound)?;
-        let deleted = sqlx::query::<Any>(
-            "DELETE FROM documents WHERE id = $1 AND app_id = $2 AND customer_id = $3 AND property_id = $4 \
-             AND collection = $5 AND owner_subject = $6",
-        )
-        .bind(id)
-        .bind(&scope.app)
-        .bind(&scope.customer)
-        .bind(&scope.property)
-        .bind(collection)
-        .bind(subject)
-        .execute(&self.pool)
-        .await?;
-        if deleted.rows_affected() == 0 {
-            // Visible but not owned is refused the same way as invisible:
-            // the caller learns nothing about other people's documents.
-            return Err(StorageError::NotFound);
-        }
+    /// ` AND field op value`, with the field's JSON type pinned so that a
+    /// comparison means the same on both backends (SQLite's `json_extract`
+    /// maps `true` to 1; PostgreSQL orders numbers below booleans).
+    fn push_filter(&self, sql: &mut Sql, filter: &Filter) -> Result<(), StorageError> {
+        let field = self.field_expression(&filter.field)?;
+        let name = &filter.field;
+        let types = match (self.dialect, &filter.value) {
+            (Dialect::Sqlite, FilterValue::Text(_)) => format!("json_type(body, '$.{name}') = 'text'"),
+            (Dialect::Sqlite, FilterValue::Integer(_) | FilterValue::Float(_)) => {
+                format!("json_type(body, '$.{name}') IN ('integer', 'real')")
+            }
+            (Dialect::Sqlite, FilterValue::Boolean(true)) => format!("json_type(body, '$.{name}') = 'true'"),
+            (Dialect::Sqlite, FilterValue::Boolean(false)) => format!("json_type(body, '$.{name}') = 'false'"),
+            (Dialect::Postgres, FilterValue::Text(_)) => format!("jsonb_typeof({field}) = 'string'"),
+            (Dialect::Postgres, FilterValue::Integer(_) | FilterValue::Float(_)) => {
+                format!("jsonb_typeof({field}) = 'number'")
+            }
+            (Dialect::Postgres, FilterValue::Boolean(_)) => format!("jsonb_typeof({field}) = 'boolean'"),
+        };
+        let value = self.bind_value(sql, &filter.value);
+        sql.push(&format!(" AND {types} AND {field} {} {value}", filter.comparison.operator()));
         Ok(())
     }
 
-    async fn owned_document(
-        &self,
-        scope: &DocumentScope,
-        collection: &str,
-        id: &str,
-    ) -> Result<StoredDocument, StorageError> {
-        let document = self.get_document(scope, collection, id).await?;
-        if scope.subject.as_deref() != Some(document.owner.as_str()) {
-            return Err(StorageError::NotFound);
+    /// Fills in the participants and keys of `documents`.
+    pub(super) async fn complete(&self, documents: &mut [StoredDocument]) -> Result<(), StorageError> {
+        if documents.is_empty() {
+            return Ok(());
         }
-        Ok(document)
+        for (table, column) in [("document_participants", "subject"), ("document_keys", "claim")] {
+            let mut sql =
+                Sql::new(&format!("SELECT document_id, {column} AS value FROM {table} WHERE document_id IN ("));
+            let ids: Vec<String> = documents.iter().map(|document| sql.bind_text(&document.id)).collect();
+            sql.push(&ids.join(", "));
+            sql.push(&format!(") ORDER BY document_id, {column}"));
+            for row in sql.query().fetch_all(&self.pool).await? {
+                let id: String = row.try_get("document_id")?;
+                let value: String = row.try_get("value")?;
+                for document in documents.iter_mut().filter(|document| document.id == id) {
+                    match table {
+                        "document_participants" => document.participants.push(value.clone()),
+                        _ => document.keys.push(value.clone()),
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
-/// Adds the scope's rules beyond app, place and visibility: a hook's own
-/// documents only, and the owners' consent for a third-party app. `subject`
-/// is the parameter number already bound to the acting person.
-fn push_scope_rules(sql: &mut String, scope: &DocumentScope, subject: usize, next_param: &mut usize) {
+/// A top-level scalar of a JSON object, as a filter value.
+fn top_level(body: &str, field: &str) -> Option<FilterValue> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(body).ok()?;
+    match object.get(field)? {
+        serde_json::Value::String(text) => Some(FilterValue::Text(text.clone())),
+        serde_json::Value::Number(number) => match number.as_i64() {
+            Some(integer) => Some(FilterValue::Integer(integer)),
+            None => number.as_f64().map(FilterValue::Float),
+        },
+        serde_json::Value::Bool(boolean) => Some(FilterValue::Boolean(*boolean)),
+        _ => None,
+    }
+}
+
+/// Adds the scope's rules beyond app, place and audience: a hook's own
+/// documents only, and the owners' consent for a third-party app.
+fn push_scope_rules(sql: &mut Sql, scope: &DocumentScope) {
     if scope.own_only {
-        sql.push_str(&format!(" AND owner_subject = ${subject}"));
+        let me = match scope.subject() {
+            Some(subject) => sql.bind_text(subject),
+            None => "NULL".to_owned(),
+        };
+        sql.push(&format!(" AND documents.owner_subject = {me}"));
     }
     if let Some(owners) = &scope.owners {
-        let app = *next_param;
-        let grants: Vec<String> = (0..owners.grants.len()).map(|i| format!("${}", app + 1 + i)).collect();
-        *next_param = app + 1 + owners.grants.len();
+        let app = sql.bind_text(&owners.app_id);
+        let grants: Vec<String> = owners.grants.iter().map(|grant| sql.bind_text(grant)).collect();
         let grants = if grants.is_empty() { "NULL".to_owned() } else { grants.join(", ") };
-        sql.push_str(&format!(
+        sql.push(&format!(
             " AND EXISTS (SELECT 1 FROM consent_grants g WHERE g.user_id = documents.owner_subject \
-             AND g.app_id = ${app} AND g.grant_key IN ({grants})) \
+             AND g.app_id = {app} AND g.grant_key IN ({grants})) \
              AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = documents.owner_subject \
              AND u.restricted_at IS NOT NULL)"
         ));
     }
 }
 
-/// Binds what [`push_scope_rules`] added, in the same order.
-fn bind_scope_rules<'q>(
-    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
-    scope: &'q DocumentScope,
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
-    if let Some(owners) = &scope.owners {
-        query = query.bind(owners.app_id.as_str());
-        for grant in &owners.grants {
-            query = query.bind(grant.as_str());
-        }
-    }
-    query
-}
-
-fn document_from_row(row: &AnyRow) -> Result<StoredDocument, StorageError> {
-    let visibility = match row.try_get::<String, _>("visibility")?.as_str() {
-        "private" => Visibility::Private,
-        _ => Visibility::Property,
-    };
+pub(super) fn document_from_row(row: &AnyRow) -> Result<StoredDocument, StorageError> {
     Ok(StoredDocument {
+        seq: row.try_get("seq")?,
         id: row.try_get("id")?,
         owner: row.try_get("owner_subject")?,
-        visibility,
+        anchor_owner: row.try_get("anchor")?,
+        visibility: Visibility::parse(&row.try_get::<String, _>("visibility")?),
+        parent: row.try_get("parent_id")?,
+        unit: row.try_get("unit_id")?,
+        participants: Vec::new(),
+        keys: Vec::new(),
         body: row.try_get("body")?,
         created_at: row.try_get::<i64, _>("created_at")?.max(0) as u64,
         updated_at: row.try_get::<i64, _>("updated_at")?.max(0) as u64,
@@ -416,13 +453,25 @@ fn document_from_row(row: &AnyRow) -> Result<StoredDocument, StorageError> {
 
 impl Database {
     /// Deletes every document `owner` keeps in `app_id` (after consent to
-    /// the app is withdrawn). Returns how many went.
+    /// the app is withdrawn), with what hangs on them. Returns how many went.
     pub async fn delete_documents_of(&self, app_id: &str, owner: &str) -> Result<u64, StorageError> {
-        let deleted = sqlx::query::<Any>("DELETE FROM documents WHERE app_id = $1 AND owner_subject = $2")
+        let mut tx = self.pool.begin().await?;
+        for table in ["document_participants", "document_keys"] {
+            sqlx::query::<sqlx::Any>(&format!(
+                "DELETE FROM {table} WHERE document_id IN \
+                 (SELECT id FROM documents WHERE app_id = $1 AND owner_subject = $2)"
+            ))
             .bind(app_id)
             .bind(owner)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        }
+        let deleted = sqlx::query::<sqlx::Any>("DELETE FROM documents WHERE app_id = $1 AND owner_subject = $2")
+            .bind(app_id)
+            .bind(owner)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(deleted.rows_affected())
     }
 }

@@ -13,9 +13,12 @@
 
 mod accounts;
 mod app_tickets;
+mod audience;
 mod audit;
 mod audit_sqlite;
 mod catalog;
+mod document_indexes;
+mod document_writes;
 mod documents;
 mod grants;
 mod notification_mail;
@@ -23,6 +26,8 @@ mod onboarding;
 mod privacy;
 mod private_files;
 mod sessions;
+mod sql;
+mod staff;
 mod tenancy;
 mod units;
 
@@ -36,11 +41,15 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{RoleAssignment, User, normalize_email};
 pub use app_tickets::RedeemedTicket;
+pub use audience::Reader;
 pub use audit::{AuditQuery, MAX_AUDIT_PAGE};
 pub use audit_sqlite::SqliteAppender;
 pub use catalog::{AppVersionRow, InstallOutcome};
+pub use document_indexes::MAX_INDEX_FIELDS;
+pub use document_writes::{DocumentChanges, NewDocument};
 pub use documents::{
-    Criteria, DocumentScope, Filter, FilterValue, Order, OwnerConsent, Page, StoredDocument, Visibility,
+    Comparison, Criteria, Cursor, DocumentScope, Filter, FilterValue, MAX_PAGE as MAX_DOCUMENT_PAGE, Order,
+    OwnerConsent, Page, StoredDocument, Visibility, is_field_name,
 };
 pub use grants::{Approval, ConsentRecord, POLICY_CHANNEL, PolicyChange, Standing};
 pub use notification_mail::{MailChoice, NewMail, PendingMail, UnsubscribeTarget};
@@ -68,6 +77,9 @@ pub enum StorageError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A unique key a document claims is held by another one.
+    #[error("the key `{0}` is taken")]
+    Taken(String),
     #[error("invalid: {0}")]
     Invalid(String),
     #[error("unsupported database URL `{0}`: use sqlite://… or postgres://…")]

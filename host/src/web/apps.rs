@@ -167,11 +167,14 @@ async fn serve(
         AppKind::Core => caller.user_id.clone(),
         AppKind::ThirdParty => state.services.policy.pseudonyms.for_app(&app_id, &caller.user_id).await?,
     };
+    let roles = caller.roles_at(&customer, &property);
     let context = CallerContext {
         subject: Some(subject),
         user_id: Some(caller.user_id.clone()),
         acting: Acting::Request,
-        roles: caller.roles_at(&customer, &property),
+        staff: CallerContext::is_staff(&roles, &app.manifest.staff_roles),
+        units: caller.units_at(&customer, &property),
+        roles,
         customer: Some(customer),
         property: Some(property),
         locale: caller.locale.clone(),

@@ -273,13 +273,16 @@ async fn notify_app(state: &AppState, principal: &Principal, app_id: &str, reque
         Ok(subject) => subject,
         Err(err) => return format!("failed: {err}"),
     };
+    let units = principal.units_at(&customer, &property);
     let caller = CallerContext {
+        units,
         subject: Some(subject.clone()),
         user_id: Some(principal.user_id.clone()),
         acting: Acting::Hook(Hook::ConsentWithdrawn),
         customer: Some(customer),
         property: Some(property),
         roles: Vec::new(),
+        staff: false,
         locale: principal.locale.clone(),
         request_id: request_id.to_owned(),
     };

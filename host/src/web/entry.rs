@@ -20,6 +20,7 @@ use crate::audit::{ActorKind, AuditEntry};
 use crate::catalog::{AppKind, LoadedApp, RequestedGrant};
 use crate::policy::{Approval, Standing};
 use crate::runtime::HostServices;
+use crate::storage::PolicyChange;
 
 /// What the resident is asked to agree to.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -84,13 +85,27 @@ pub(crate) async fn enabled_here(
         let mut approval = policy.approval(customer, &app.manifest.id).await?;
         if approval.is_none() && app.manifest.kind == AppKind::Core {
             reconcile_core_app(&state.services, &app).await.map_err(ApiError::internal)?;
-            approval = policy.approval(customer, &app.manifest.id).await?;
+            approval = approval_after_reconciling(state, customer, &app.manifest.id).await?;
         }
         if approval.is_some_and(|approval| approval.enabled && approval.covers(property)) {
             enabled.push(app);
         }
     }
     Ok(enabled)
+}
+
+/// The approval as the database holds it once core apps were reconciled.
+/// What this node remembered is dropped first: it may be the absence it
+/// read while another request was recording the approval, and keeping it
+/// would turn that request's race into "not enabled here".
+async fn approval_after_reconciling(
+    state: &AppState,
+    customer: &str,
+    app_id: &str,
+) -> Result<Option<Arc<Approval>>, ApiError> {
+    let policy = &state.services.policy;
+    policy.apply(&PolicyChange::Approval { customer: customer.to_owned(), app: app_id.to_owned() });
+    Ok(policy.approval(customer, app_id).await?)
 }
 
 /// Why the caller cannot use the app now.
@@ -121,7 +136,7 @@ pub(crate) async fn enter(
     let mut approval = policy.approval(customer, app_id).await.map_err(ApiError::from)?;
     if approval.is_none() && current.manifest.kind == AppKind::Core {
         reconcile_core_app(&state.services, &current).await.map_err(ApiError::internal)?;
-        approval = policy.approval(customer, app_id).await.map_err(ApiError::from)?;
+        approval = approval_after_reconciling(state, customer, app_id).await?;
     }
     let approval = approval.filter(|approval| approval.covers(property)).ok_or_else(not_here)?;
     let app = serving_version(state, &current, &approval).await?;
@@ -211,7 +226,7 @@ pub async fn reconcile_core_app(services: &HostServices, app: &LoadedApp) -> any
     for (customer, action) in
         created.iter().map(|c| (c, "approval.create")).chain(followed.iter().map(|c| (c, "approval.update")))
     {
-        services.policy.apply(&crate::storage::PolicyChange::Approval { customer: customer.clone(), app: id.clone() });
+        services.policy.apply(&PolicyChange::Approval { customer: customer.clone(), app: id.clone() });
         let mut entry = AuditEntry::new(ActorKind::System, "core-apps", action, "app-approval");
         entry.customer_id = Some(customer.clone());
         entry.resource_id = Some(format!("{id}@{version}"));

@@ -201,6 +201,8 @@ mod tests {
             subject: Some("me".to_owned()),
             property: Some("p".to_owned()),
             roles: vec!["resident".to_owned()],
+            staff: false,
+            unit: None,
             locale: locale.to_owned(),
             request_id: "r".to_owned(),
         }

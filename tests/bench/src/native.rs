@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use courtyard::storage::{Criteria, Database, DocumentScope, StoredDocument};
+use courtyard::storage::{Criteria, Database, DocumentScope, Reader, StoredDocument};
 use serde::{Deserialize, Serialize};
 
 use crate::caller;
@@ -59,7 +59,7 @@ async fn list(State(database): State<Database>) -> Response {
         app: "pinboard".to_owned(),
         customer: caller::get().customer.clone(),
         property: caller::get().property.clone(),
-        subject: Some(caller::get().subject.clone()),
+        reader: Reader { subject: Some(caller::get().subject.clone()), staff: false, units: Vec::new() },
         own_only: false,
         owners: None,
     };
@@ -87,7 +87,7 @@ async fn list(State(database): State<Database>) -> Response {
     }
     let name_of = |owner: &str| names.iter().find(|(known, _)| known == owner).map(|(_, name)| name.as_str());
     let items = page.documents.iter().zip(&posts).map(|(doc, post)| view(doc, post, name_of(&doc.owner))).collect();
-    Json(Page { items, next: page.next_cursor.map(|seq| format!("c{seq}")) }).into_response()
+    Json(Page { items, next: page.next_cursor.map(|cursor| format!("c{}", cursor.seq)) }).into_response()
 }
 
 fn view<'a>(doc: &'a StoredDocument, post: &'a Post, author_name: Option<&'a str>) -> PostView<'a> {

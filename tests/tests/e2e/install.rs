@@ -42,8 +42,13 @@ async fn imports_outside_the_platform_or_the_manifest_are_refused_by_name() {
     let undeclared = deployment.manifest("notes-undeclared", &manifest_text("notes-copy", "0.1.0", "third-party", ""));
     assert_refused(
         &deployment.install(NOTES_WASM, &undeclared),
-        "imports `courtyard:platform/collections@0.1.0` but the manifest asks for no capability that covers it \
+        "imports `courtyard:platform/collections@0.2.0` but the manifest asks for no capability that covers it \
          (needs `collections.read` or `collections.write`)",
+    );
+    // A component built against 0.1.0 is held to its manifest the same way.
+    assert_refused(
+        &deployment.install(NOTES_0_1_WASM, &undeclared),
+        "imports `courtyard:platform/collections@0.1.0` but the manifest asks for no capability that covers it",
     );
     // Declaring everything but outbound HTTP is not enough for a component that imports it.
     let capabilities = "[[capabilities]]\nkind = \"profile.read\"\nfields = [\"email\"]\npurpose = \"p\"\n\
@@ -51,7 +56,7 @@ async fn imports_outside_the_platform_or_the_manifest_are_refused_by_name() {
                         [[capabilities]]\nkind = \"notifications.send\"\npurpose = \"p\"\n";
     let no_http =
         deployment.manifest("overreach-no-http", &manifest_text("overreach", "0.1.0", "third-party", capabilities));
-    assert_refused(&deployment.install(OVERREACH_WASM, &no_http), "imports `courtyard:platform/outbound-http@0.1.0`");
+    assert_refused(&deployment.install(OVERREACH_WASM, &no_http), "imports `courtyard:platform/outbound-http@0.2.0`");
     assert_refused(&deployment.install(ESCAPE_WASM, fixture_manifest("escape")), "`wasi:filesystem/");
 }
 

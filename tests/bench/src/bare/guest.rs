@@ -57,6 +57,8 @@ impl context::Host for Sandbox {
             subject: None,
             property: None,
             roles: Vec::new(),
+            staff: false,
+            unit: None,
             locale: "en".to_owned(),
             request_id: String::new(),
         }
@@ -79,8 +81,7 @@ impl collections::Host for Sandbox {
     fn insert(
         &mut self,
         _collection: String,
-        _body: String,
-        _visibility: collections::Visibility,
+        _document: collections::NewDocument,
     ) -> Result<collections::Document, types::Error> {
         Err(types::Error::Unavailable(NO_STORAGE.to_owned()))
     }
@@ -89,8 +90,7 @@ impl collections::Host for Sandbox {
         &mut self,
         _collection: String,
         _id: String,
-        _body: String,
-        _expected_revision: Option<u64>,
+        _changes: collections::Changes,
     ) -> Result<collections::Document, types::Error> {
         Err(types::Error::Unavailable(NO_STORAGE.to_owned()))
     }
@@ -116,6 +116,10 @@ impl profile::Host for Sandbox {
 
 impl notifications::Host for Sandbox {
     fn send(&mut self, _subject: String, _notification: notifications::Notification) -> Result<(), types::Error> {
+        Err(types::Error::Denied("the bare benchmark server notifies no one".to_owned()))
+    }
+
+    fn notify_staff(&mut self, _notification: notifications::Notification) -> Result<u32, types::Error> {
         Err(types::Error::Denied("the bare benchmark server notifies no one".to_owned()))
     }
 }

@@ -33,6 +33,10 @@ pub const ECHO_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_ECHO");
 pub const HOSTILE_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_HOSTILE");
 pub const ESCAPE_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_ESCAPE");
 pub const NOTES_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_NOTES");
+pub const DESK_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_DESK");
+/// The `notes` fixture and moving-service as built against contract 0.1.0.
+pub const NOTES_0_1_WASM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/prebuilt/notes-0.1.wasm");
+pub const MOVING_SERVICE_0_1_WASM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/prebuilt/moving-service-0.1.wasm");
 pub const PINBOARD_WASM: &str = env!("COURTYARD_COMPONENT_PINBOARD");
 
 pub const OVERREACH_WASM: &str = env!("COURTYARD_COMPONENT_FIXTURE_OVERREACH");

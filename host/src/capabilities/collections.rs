@@ -291,7 +291,8 @@ impl CallContext {
             for subject in &document.participants {
                 let person = self
                     .resolve_subject(subject)?
-                    .ok_or_else(|| Error::Invalid("a participant is not a person this app knows".to_owned()))?;
+                    .filter(|person| self.lives_or_works_here(person))
+                    .ok_or_else(|| Error::Invalid("a participant is not a person of this property".to_owned()))?;
                 participants.push(person);
             }
             participants.sort();
@@ -306,6 +307,14 @@ impl CallContext {
             participants,
             keys: document.keys,
         })
+    }
+
+    /// Whether `user_id` is a person of the caller's property today.
+    fn lives_or_works_here(&self, user_id: &str) -> bool {
+        let Some(property) = self.caller.property.clone() else { return false };
+        let profiles = std::sync::Arc::clone(&self.services.profiles);
+        let (user, today) = (user_id.to_owned(), crate::identity::today());
+        matches!(self.block_on(async move { profiles.load(&user, &property, &today).await }), Some(Ok(Some(_))))
     }
 
     /// The stored document an app's id names, if it can name one at all.

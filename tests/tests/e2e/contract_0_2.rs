@@ -92,6 +92,11 @@ async fn audiences_are_decided_in_the_query_for_units_staff_and_participants() {
             Some(json!({ "t": "hi" })),
         )
         .await;
+    // Only people of the property take part; someone elsewhere is refused.
+    let elsewhere = format!("/tickets?visibility=participants&with={}", stranger.user_id);
+    let (status, refused) = desk.call(Method::POST, &elsewhere, &anna.auth, Some(json!({ "t": "psst" }))).await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused.to_string().contains("not a person of this property"), "{refused}");
     let [unit, staff, private, talk] =
         [&unit, &staff, &private, &talk].map(|doc| doc["id"].as_str().unwrap().to_owned());
 

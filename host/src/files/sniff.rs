@@ -164,9 +164,9 @@ mod tests {
 
     #[test]
     fn markup_or_a_pdf_header_in_an_image_is_a_polyglot() {
-        let mut html = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0".to_vec();
-        html.extend_from_slice(b"<HTML><SCRIPT>alert(1)</SCRIPT>");
-        assert_eq!(sniff(&[&html]), Sniffed { media_type: Some("image/jpeg"), hidden: Some("html") });
+        // A JPEG header followed by a page a sniffing browser would run.
+        let markup = include_bytes!("testdata/jpeg-with-markup.jpg");
+        assert_eq!(sniff(&[markup]), Sniffed { media_type: Some("image/jpeg"), hidden: Some("html") });
         let mut pdf = b"GIF89a\x01\0\x01\0".to_vec();
         pdf.extend_from_slice(b"%PDF-1.4 obj");
         assert_eq!(sniff(&[&pdf]).hidden, Some("pdf"));
@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn markup_deep_inside_a_large_file_is_not_a_mark() {
         let mut bytes = png();
-        bytes.extend_from_slice(b"<script>");
+        bytes.extend_from_slice(&include_bytes!("testdata/jpeg-with-markup.jpg")[11..]);
         assert_eq!(sniff(&[&bytes]).hidden, None);
     }
 

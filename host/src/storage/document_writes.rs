@@ -106,12 +106,7 @@ impl Database {
     }
 
     async fn readable_parent(&self, scope: &DocumentScope, parent: &str) -> Result<StoredDocument, StorageError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT documents.seq, documents.id, documents.owner_subject, documents.visibility, documents.unit_id, \
-             documents.parent_id, COALESCE(documents.anchor_owner, documents.owner_subject) AS anchor, \
-             documents.created_at, documents.updated_at, documents.revision, {} FROM documents",
-            if self.dialect == Dialect::Postgres { "documents.body::text AS body" } else { "documents.body" }
-        ));
+        let mut sql = Sql::new(&self.select_documents());
         let (app, customer, property, id) = (
             sql.bind_text(&scope.app),
             sql.bind_text(&scope.customer),

@@ -209,7 +209,7 @@ impl Database {
         })
     }
 
-    fn select_documents(&self) -> String {
+    pub(super) fn select_documents(&self) -> String {
         let body = match self.dialect {
             Dialect::Sqlite => "documents.body",
             Dialect::Postgres => "documents.body::text AS body",

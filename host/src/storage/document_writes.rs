@@ -241,6 +241,7 @@ impl Database {
                 .execute(&mut *tx)
                 .await?;
         }
+        self.drop_files_in(&mut tx, &scope.app, &[id.to_owned()], None).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -18,6 +18,7 @@ mod contract_0_2;
 mod conventions;
 mod data_subjects;
 mod durability;
+mod files;
 mod error_pages;
 mod forms;
 mod http;

@@ -155,3 +155,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod pages;

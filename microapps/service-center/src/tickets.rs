@@ -19,7 +19,7 @@ use crate::page::{self, Flash};
 use crate::queue::Filters;
 use crate::states::{self, Actor, State};
 use crate::validate::{self, FILE_FIELD, Problem, TextForm, TicketForm};
-use crate::views::{Detail, MessageView, NoteView, TicketView, actor};
+use crate::views::{Detail, MessageView, NoteView, TicketView, actor, files_of};
 use crate::{notify, texts};
 
 /// `GET /tickets`: a page of tickets, JSON (a browser gets the home page).
@@ -156,7 +156,7 @@ pub fn reply(request: &Request, params: &Params) -> Result<Response, Error> {
     if from_form {
         return Ok(Response::see_other(&with_unattached(format!("../{}", doc.id), unattached.len())));
     }
-    let files = if unattached.len() < uploads.len() { files::list("messages", &stored.id)? } else { Vec::new() };
+    let files = if unattached.len() < uploads.len() { files_of("messages", &stored.id) } else { Vec::new() };
     let view = MessageView::new(&stored, &caller, files);
     Ok(Response::json(201, &serde_json::json!({ "message": view, "unattached": unattached })))
 }

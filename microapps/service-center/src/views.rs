@@ -162,20 +162,16 @@ impl Detail {
     /// Reads the conversation, the files and, for staff, the notes of the
     /// ticket `doc`, which the caller reads.
     pub fn read(doc: &Doc<Ticket>, caller: &Caller, categories: &Categories, lang: Lang) -> Result<Detail, Error> {
-        let files = if doc.data.attachments > 0 { courtyard_sdk::files::list("tickets", &doc.id)? } else { Vec::new() };
+        let files = if doc.data.attachments > 0 { files_of("tickets", &doc.id) } else { Vec::new() };
         let messages = MESSAGES.query().replies_to(doc.id.clone()).oldest_first().limit(MAX_LISTED).fetch()?;
         let messages = messages
             .items
             .iter()
             .map(|message| {
-                let files = if message.data.attachments > 0 {
-                    courtyard_sdk::files::list("messages", &message.id)?
-                } else {
-                    Vec::new()
-                };
-                Ok(MessageView::new(message, caller, files))
+                let files = if message.data.attachments > 0 { files_of("messages", &message.id) } else { Vec::new() };
+                MessageView::new(message, caller, files)
             })
-            .collect::<Result<Vec<_>, Error>>()?;
+            .collect();
         let notes = if caller.staff {
             let notes = NOTES.query().filter("ticket", doc.id.as_str()).oldest_first().limit(MAX_LISTED).fetch()?;
             Some(notes.items.iter().map(|note| NoteView::new(note, caller)).collect())
@@ -197,6 +193,15 @@ impl Detail {
         let may_reply = caller.subject.is_some() && (caller.staff || ticket.state != State::Closed);
         Detail { ticket, files, messages, notes: notes.filter(|_| caller.staff), may_reply }
     }
+}
+
+/// The files of document `id` of `collection`. A ticket whose files cannot
+/// be listed right now is still shown, without them.
+pub fn files_of(collection: &str, id: &str) -> Vec<File> {
+    courtyard_sdk::files::list(collection, id).unwrap_or_else(|error| {
+        courtyard_sdk::log::warn(&format!("the files of {collection} {id} could not be listed: {}", error.code()));
+        Vec::new()
+    })
 }
 
 #[cfg(test)]

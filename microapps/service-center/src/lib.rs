@@ -90,7 +90,7 @@ fn home(request: &Request, _: &Params) -> Result<Response, Error> {
 fn home_with_problem(request: &Request, caller: &Caller, problem: Problem, typed: &TicketForm) -> Response {
     let lang = Lang::of(caller, request);
     let categories = categories::load().unwrap_or_default();
-    let filters = Filters::default();
+    let filters = Filters::parse("", caller.staff).unwrap_or_default();
     let home = Home { lang, caller, categories: &categories, filters: &filters, problem: Some((problem, typed)) };
     render_home(&home, 400)
 }

@@ -36,6 +36,7 @@ mod pinboard;
 mod policy_sync;
 mod portal;
 mod sandbox;
+mod service_center;
 mod signup;
 mod slow_clients;
 mod tokens;

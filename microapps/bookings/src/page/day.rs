@@ -255,3 +255,101 @@ impl DayPage<'_> {
         settings::details(t.settings_heading, problem.is_some(), form)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use courtyard_sdk::Visibility;
+    use courtyard_sdk::context::Caller;
+    use courtyard_sdk::lang::Lang;
+    use courtyard_sdk::time::Timestamp;
+
+    use super::*;
+    use crate::availability::{self, Reader};
+    use crate::booking::{Kind, Occupied, State};
+    use crate::resource::defaults;
+
+    fn asking(staff: bool, lang: Lang) -> Asking {
+        let caller = Caller {
+            subject: Some(if staff { "mia" } else { "ben" }.to_owned()),
+            property: Some("p".to_owned()),
+            roles: Vec::new(),
+            staff,
+            unit: None,
+            locale: lang.code().to_owned(),
+            request_id: "r".to_owned(),
+        };
+        Asking { caller, lang, page: true, root: "../".to_owned() }
+    }
+
+    fn room() -> Doc<Resource> {
+        let data = Resource { name: "<script>x</script> Room".to_owned(), ..defaults() };
+        Doc {
+            id: "r1".to_owned(),
+            owner: "mia".to_owned(),
+            visibility: Visibility::Property,
+            parent: None,
+            unit: None,
+            participants: Vec::new(),
+            keys: Vec::new(),
+            created_at: Timestamp::from_millis(0),
+            updated_at: Timestamp::from_millis(0),
+            revision: 1,
+            data,
+        }
+    }
+
+    fn render(asking: &Asking, problem: Problem) -> String {
+        let doc = room();
+        let day = Date::parse("2027-03-12").unwrap();
+        let anna = Occupied {
+            resource: "r1".into(),
+            booking: "b-anna".into(),
+            kind: Kind::Booking,
+            state: State::Active,
+            day: "2027-03-12".into(),
+            start: "10:00".into(),
+            end: "11:00".into(),
+        };
+        let reader = Reader { subject: asking.subject(), staff: asking.caller.staff };
+        let view = availability::day(&doc.data, day, &[("anna", &anna)], reader, (day.add_days(-1), 0));
+        let staff_bookings: Vec<BookingView> = Vec::new();
+        let page = DayPage {
+            asking,
+            resource: &doc,
+            day,
+            today: day.add_days(-1),
+            view: &view,
+            staff_bookings: asking.caller.staff.then_some(staff_bookings.as_slice()),
+            problem,
+            typed: BookForm::default(),
+        };
+        page.render().into_string()
+    }
+
+    #[test]
+    fn a_resident_sees_the_slots_and_the_form_to_book_and_nothing_of_who() {
+        let html = render(&asking(false, Lang::En), Problem::Book("Already booked: <b>".to_owned()));
+        assert!(html.contains("<h1>&lt;script&gt;x&lt;/script&gt; Room</h1>"), "{html}");
+        assert!(!html.contains("<script") && !html.contains("style="), "{html}");
+        assert!(html.contains("10:00–11:00: <strong>Booked</strong>"), "{html}");
+        assert!(html.contains("12:00–13:00: <strong>Free</strong>"), "{html}");
+        assert!(!html.contains("anna") && !html.contains("b-anna"), "{html}");
+        assert!(html.contains("action=\"../resources/r1/bookings\""), "{html}");
+        assert!(html.contains("role=\"alert\"") && html.contains("Already booked: &lt;b&gt;"), "{html}");
+        assert!(!html.contains("/blocks") && !html.contains("Change the rules"), "no staff forms: {html}");
+        assert!(html.contains("<label for=\"book-start\">Start</label>"), "{html}");
+        assert!(html.contains("Slots on Friday 12 March 2027"), "{html}");
+    }
+
+    #[test]
+    fn staff_get_the_forms_to_block_and_to_change_the_rules_in_german() {
+        let html = render(&asking(true, Lang::De), Problem::None);
+        assert!(html.contains("<html lang=\"de\">") && html.contains("Zeiten am Freitag, 12. März 2027"), "{html}");
+        assert!(html.contains("action=\"../resources/r1/blocks\"") && html.contains(">Sperren</button>"), "{html}");
+        assert!(html.contains("Regeln ändern") && html.contains("action=\"../resources/r1\""), "{html}");
+        let typed = ResourceForm { quota: "x".into(), ..ResourceForm::blank() };
+        let refused =
+            render(&asking(true, Lang::En), Problem::Settings(crate::resource::SettingProblem::Quota, Box::new(typed)));
+        assert!(refused.contains("<details open>") && refused.contains("href=\"#quota\""), "{refused}");
+    }
+}

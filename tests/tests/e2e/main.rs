@@ -11,6 +11,7 @@ mod app_origins;
 mod app_tickets;
 mod audit;
 mod bola;
+mod bookings;
 mod collections;
 mod compatibility;
 mod consent_choices;

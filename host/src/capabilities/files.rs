@@ -18,10 +18,12 @@ use crate::storage::{self, FileContent, NewFile, StorageError, StoredFile};
 
 impl Host for CallContext {
     fn attach(&mut self, upload: String, collection: String, document: String) -> Result<File, CallError> {
-        let mut access =
-            Access::new("files.attach", Power::ChangeOwnDocument, "document", vec![vec![grant::collection_write(
-                &collection,
-            )]]);
+        let mut access = Access::new(
+            "files.attach",
+            Power::ChangeOwnDocument,
+            "document",
+            vec![vec![grant::collection_write(&collection)]],
+        );
         access.resource_id = Some(format!("{collection}/{document}"));
         let checked = self.document_scope(&collection, Power::ChangeOwnDocument).and_then(|scoped| {
             let new = self.checked_upload(&upload)?;
@@ -35,9 +37,8 @@ impl Host for CallContext {
         let mut entry = self.admit_access(access)?;
         let per_document = self.policy.files.as_ref().map_or(0, |files| files.per_document);
         let database = self.services.database.clone();
-        let stored = self.block_on(async move {
-            database.attach_file(&scope, &name, &document, new, per_document).await
-        });
+        let stored =
+            self.block_on(async move { database.attach_file(&scope, &name, &document, new, per_document).await });
         let result = finish(self, "attach", stored).map(|file| {
             entry.resource_type = "file".to_owned();
             entry.resource_id = Some(format!("{collection}/{}/{}", file.document_id, file.id));
@@ -50,12 +51,7 @@ impl Host for CallContext {
     }
 
     fn list(&mut self, collection: String, document: String) -> Result<Vec<File>, CallError> {
-        let mut access = Access::new(
-            "files.list",
-            Power::ReadDocuments,
-            "document",
-            vec![grant::reading(&collection)],
-        );
+        let mut access = Access::new("files.list", Power::ReadDocuments, "document", vec![grant::reading(&collection)]);
         access.resource_id = Some(format!("{collection}/{document}"));
         let checked = self.document_scope(&collection, Power::ReadDocuments).and_then(|scoped| {
             let document = self.internal_document_id(&document).ok_or(Error::NotFound)?;
@@ -158,8 +154,7 @@ impl CallContext {
         };
         let database = self.services.database.clone();
         let (app, id) = (self.app_id.to_string(), id.to_owned());
-        let found =
-            self.block_on(async move { database.file_collection(&app, &customer, &property, &id).await });
+        let found = self.block_on(async move { database.file_collection(&app, &customer, &property, &id).await });
         finish(self, "find", found)
     }
 

@@ -287,7 +287,8 @@ mod tests {
         assert_eq!(std::fs::metadata(&upload.file).unwrap().len(), 1000);
         assert_eq!(fields, b"after=still+read");
 
-        let (body, boundary) = form(&[("a", Some("1.png"), b"1"), ("b", Some("2.png"), b"2"), ("c", Some("3.png"), b"3")]);
+        let (body, boundary) =
+            form(&[("a", Some("1.png"), b"1"), ("b", Some("2.png"), b"2"), ("c", Some("3.png"), b"3")]);
         assert!(matches!(read_form(body, boundary, LIMITS, dir.path()).await, Err(FormError::TooManyFiles(2))));
         let long = vec![b'y'; 200];
         let (body, boundary) = form(&[("text", None, &long)]);

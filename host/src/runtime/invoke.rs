@@ -11,10 +11,10 @@ use super::output::GuestOutput;
 use super::placement::{Quarantine, hand_off_worker};
 use super::state::{GuestClock, RequestState};
 use crate::audit::Receipt;
-use crate::files::{StagedUpload, Uploads};
 use crate::capabilities::bindings::{handler, v0_1};
 use crate::capabilities::{CallContext, QuotaSpent};
 use crate::capabilities::{CallerContext, HostServices};
+use crate::files::{StagedUpload, Uploads};
 use crate::policy::AppPolicy;
 
 /// Most response headers a guest may return.

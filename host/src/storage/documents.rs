@@ -466,12 +466,13 @@ impl Database {
             .execute(&mut *tx)
             .await?;
         }
-        let documents: Vec<String> =
-            sqlx::query_scalar::<sqlx::Any, String>("SELECT id FROM documents WHERE app_id = $1 AND owner_subject = $2")
-                .bind(app_id)
-                .bind(owner)
-                .fetch_all(&mut *tx)
-                .await?;
+        let documents: Vec<String> = sqlx::query_scalar::<sqlx::Any, String>(
+            "SELECT id FROM documents WHERE app_id = $1 AND owner_subject = $2",
+        )
+        .bind(app_id)
+        .bind(owner)
+        .fetch_all(&mut *tx)
+        .await?;
         self.drop_files_in(&mut tx, app_id, &documents, Some(owner)).await?;
         let deleted = sqlx::query::<sqlx::Any>("DELETE FROM documents WHERE app_id = $1 AND owner_subject = $2")
             .bind(app_id)

@@ -14,9 +14,9 @@ use super::app_origin::{self, OnAppOrigin};
 use super::entry::{Barrier, enter};
 use super::{ApiError, AppState, REQUEST_ID_HEADER};
 use crate::catalog::AppKind;
-use crate::identity::Credential;
 use crate::catalog::LoadedApp;
 use crate::files::{FormError, FormLimits, Uploads};
+use crate::identity::Credential;
 use crate::runtime::{Acting, AppPre, CallerContext, GuestFailure, GuestRequest, Placement, run_guest};
 
 /// Request headers a guest never sees: credentials and hop-by-hop headers.
@@ -240,15 +240,15 @@ async fn read_body(
         files: declared.per_document as usize,
         field_bytes: state.request_body_bytes,
     };
-    let (body, uploads) = crate::files::staging::read_form(body, &boundary, limits, &state.uploads_dir)
-        .await
-        .map_err(|err| match err {
+    let (body, uploads) = crate::files::staging::read_form(body, &boundary, limits, &state.uploads_dir).await.map_err(
+        |err| match err {
             FormError::TooLarge(_) | FormError::FieldsTooLarge(_) => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", err.to_string())
             }
             FormError::TooManyFiles(_) | FormError::Malformed(_) => ApiError::bad_request(err.to_string()),
             FormError::Staging(err) => ApiError::internal(err),
-        })?;
+        },
+    )?;
     let mut seen = guest_headers(headers);
     seen.retain(|(name, _)| name != "content-type" && name != "content-length");
     seen.push(("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned()));

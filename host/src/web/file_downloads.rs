@@ -143,10 +143,9 @@ fn bytes_of(
                 Source::Chunks { next, count, .. } if next >= count => return None,
                 Source::Chunks { sha256, next, count } => {
                     return match database.file_chunk(&sha256, next).await {
-                        Ok(chunk) => Some((
-                            Ok(Bytes::from(chunk)),
-                            (database, Source::Chunks { sha256, next: next + 1, count }),
-                        )),
+                        Ok(chunk) => {
+                            Some((Ok(Bytes::from(chunk)), (database, Source::Chunks { sha256, next: next + 1, count })))
+                        }
                         Err(err) => Some((Err(std::io::Error::other(err.to_string())), (database, Source::Done))),
                     };
                 }
@@ -174,7 +173,10 @@ mod tests {
             sha256: "0".repeat(64),
             created_at: 0,
         };
-        assert_eq!(disposition(&file("tap.jpg", "image/jpeg")), "inline; filename=\"tap.jpg\"; filename*=UTF-8''tap.jpg");
+        assert_eq!(
+            disposition(&file("tap.jpg", "image/jpeg")),
+            "inline; filename=\"tap.jpg\"; filename*=UTF-8''tap.jpg"
+        );
         assert_eq!(
             disposition(&file("Mietvertrag \"neu\".pdf", "application/pdf")),
             "attachment; filename=\"Mietvertrag _neu_.pdf\"; filename*=UTF-8''Mietvertrag%20%22neu%22.pdf"

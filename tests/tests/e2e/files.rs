@@ -66,9 +66,9 @@ impl Files<'_> {
     }
 
     async fn ticket(&self, who: &Auth, visibility: &str) -> String {
-        let ticket =
-            self.json(201, Method::POST, &format!("/tickets?visibility={visibility}"), who, Some(json!({ "t": "leak" })));
-        ticket.await["id"].as_str().unwrap().to_owned()
+        let path = format!("/tickets?visibility={visibility}");
+        let ticket = self.json(201, Method::POST, &path, who, Some(json!({ "t": "leak" }))).await;
+        ticket["id"].as_str().unwrap().to_owned()
     }
 }
 
@@ -92,7 +92,8 @@ async fn a_photo_is_kept_on_its_ticket_and_read_only_by_the_tickets_audience() {
     let ticket = files.ticket(&anna.auth, "staff").await;
 
     let photo = png(300_000);
-    let form = Form::new().text("note", "under the sink & behind").part("photo", part(photo.clone(), "tap.png", "image/png"));
+    let form =
+        Form::new().text("note", "under the sink & behind").part("photo", part(photo.clone(), "tap.png", "image/png"));
     let (status, attached) = files.post_form(&format!("/tickets/{ticket}/files"), &anna.auth, form).await;
     assert_eq!(status, 201, "{attached}");
     assert_eq!(attached["fields"]["note"], "under the sink & behind", "the form's fields reach the guest: {attached}");
@@ -115,7 +116,8 @@ async fn a_photo_is_kept_on_its_ticket_and_read_only_by_the_tickets_audience() {
     // resident, get the same 404 as for a file that does not exist.
     for who in [&carl.auth, &stranger.auth] {
         assert_eq!(files.download(&link, who).await.0, 404);
-        let listed = files.world.call(Method::GET, &format!("/apps/desk/tickets/{ticket}/files"), Some(who), None).await;
+        let listed =
+            files.world.call(Method::GET, &format!("/apps/desk/tickets/{ticket}/files"), Some(who), None).await;
         assert_ne!(listed.0.as_u16(), 200, "{:?}", listed.1);
     }
     assert_eq!(files.download("/.files/00000000-0000-4000-8000-000000000000", &anna.auth).await.0, 404);
@@ -129,12 +131,11 @@ async fn a_photo_is_kept_on_its_ticket_and_read_only_by_the_tickets_audience() {
 
     // Every call and every download is in the audit log.
     let pool = deployment.pool().await;
-    let actions: Vec<(String, String)> = sqlx::query_as(
-        "SELECT action, outcome FROM audit_entries WHERE action LIKE 'files.%' ORDER BY seq",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let actions: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, outcome FROM audit_entries WHERE action LIKE 'files.%' ORDER BY seq")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     let count = |action: &str, outcome: &str| actions.iter().filter(|(a, o)| a == action && o == outcome).count();
     assert_eq!(count("files.attach", "allowed"), 1, "{actions:?}");
     assert!(count("files.download", "allowed") >= 2, "{actions:?}");
@@ -150,7 +151,8 @@ async fn files_are_checked_by_content_size_and_count() {
     node.wait_for_app(&world.client, "desk", &anna.auth).await;
     let files = Files { world };
     let ticket = files.ticket(&anna.auth, "staff").await;
-    let attach = |form: Form| files.post_form(&format!("/tickets/{ticket}/files"), &anna.auth, form);
+    let to_ticket = format!("/tickets/{ticket}/files");
+    let attach = |form: Form| files.post_form(&to_ticket, &anna.auth, form);
 
     // What the guest is told: the type by content, whatever the name says.
     let form = Form::new().text("t", "x").part("photo", part(pdf(), "scan.png", "image/png"));
@@ -264,10 +266,18 @@ async fn a_contract_0_1_app_gets_the_form_as_it_was_sent() {
     let mut world = World::new(&deployment, &node);
     let anna = world.resident_person("anna", "acme", "elm-5").await;
     node.wait_for_app(&world.client, "notes", &anna.auth).await;
+    world.approve("acme", "notes", None).await;
+    world.consent(&anna.auth, "notes", None).await;
     let form = Form::new().part("photo", part(png(10), "p.png", "image/png"));
     let (name, value) = &anna.auth;
-    let response =
-        world.client.post(node.url("/apps/notes/notes")).header(*name, value.clone()).multipart(form).send().await.unwrap();
+    let response = world
+        .client
+        .post(node.url("/apps/notes/notes"))
+        .header(*name, value.clone())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     // The 0.1 guest parses the body as JSON and refuses it; it is not a 5xx.
     assert_eq!(response.status().as_u16(), 400);
 }

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod app_journeys;
 mod app_origins;
 mod app_tickets;
 mod audit;
@@ -19,8 +20,8 @@ mod contract_0_2;
 mod conventions;
 mod data_subjects;
 mod durability;
-mod files;
 mod error_pages;
+mod files;
 mod forms;
 mod http;
 mod import;

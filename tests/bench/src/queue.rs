@@ -213,3 +213,24 @@ fn probe(generator: &LoadGenerator, target: &Target, expected: &[String]) -> any
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fifth_of_the_tickets_are_open_and_each_is_a_whole_ticket() {
+        let now = 1_800_000_000_000;
+        let tickets: Vec<Value> =
+            (0..100).map(|n| serde_json::from_str(&ticket(n, "resident", now).0).unwrap()).collect();
+        assert_eq!(tickets.iter().filter(|ticket| ticket["state"] == "open").count(), 20);
+        for (n, ticket) in tickets.iter().enumerate() {
+            let (_, created, activity) = super::ticket(n, "resident", now);
+            assert!(created <= activity && activity < now && ticket["activity"] == activity);
+            assert_eq!(ticket["active"], ticket["state"] != "closed");
+            for field in ["category", "title", "description", "location", "state", "history"] {
+                assert!(!ticket[field].is_null(), "{field}");
+            }
+        }
+    }
+}

@@ -48,6 +48,8 @@ const QUOTA: u32 = 20;
 pub const MAX_ROUNDS: usize = RESIDENTS * QUOTA as usize;
 const SLOT_MINUTES: usize = 15;
 const SLOTS_PER_DAY: usize = 24 * 60 / SLOT_MINUTES;
+// Every round's slot lies within the horizon of 365 days.
+const _: () = assert!(MAX_ROUNDS / SLOTS_PER_DAY < 365);
 /// Failed attempts and rounds described on stderr; the rest are only counted.
 const SHOWN: usize = 10;
 
@@ -318,4 +320,18 @@ async fn held(database: &Database, resource: &str) -> anyhow::Result<Held> {
         distinct_starts: count(&bookings, 1)?,
         by_owner,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_walk_the_slots_of_each_day_then_the_next() {
+        let first = Date::parse("2027-03-08", format_description!("[year]-[month]-[day]")).unwrap();
+        assert_eq!(slot(first, 0), ("2027-03-08".to_owned(), "00:00".to_owned()));
+        assert_eq!(slot(first, 5), ("2027-03-08".to_owned(), "01:15".to_owned()));
+        assert_eq!(slot(first, SLOTS_PER_DAY - 1), ("2027-03-08".to_owned(), "23:45".to_owned()));
+        assert_eq!(slot(first, SLOTS_PER_DAY), ("2027-03-09".to_owned(), "00:00".to_owned()));
+    }
 }

@@ -156,6 +156,11 @@ fn main() -> anyhow::Result<()> {
     kinds.sort();
     kinds.dedup();
     anyhow::ensure!(args.connections > 0 && args.duration_secs > 0, "connections and duration must be positive");
+    anyhow::ensure!(
+        !kinds.contains(&Kind::CourtyardRace) || (1..=race::MAX_ROUNDS).contains(&args.race_rounds),
+        "the booking race has 1 to {} rounds",
+        race::MAX_ROUNDS
+    );
 
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let server_threads = if args.server_threads == 0 { cpus } else { args.server_threads };

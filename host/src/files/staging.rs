@@ -135,7 +135,10 @@ pub async fn read_form(
                 }
                 let claimed_type = part.content_type().map(|mime| mime.essence_str().to_owned());
                 let staged = stage(part, name, &file_name, claimed_type, limits.file_bytes, staging, whole).await?;
-                uploads.staged.push(staged);
+                // A file input left empty: a part with no name and no bytes.
+                if !(file_name.is_empty() && staged.size == 0) {
+                    uploads.staged.push(staged);
+                }
             }
             None => {
                 let value = part.text().await.map_err(|err| multipart_error(err, whole))?;
@@ -295,6 +298,16 @@ mod tests {
         assert!(matches!(read_form(body, boundary, LIMITS, dir.path()).await, Err(FormError::FieldsTooLarge(100))));
         let (body, boundary) = (Body::from("--nope\r\ngarbage"), "XyZ-boundary");
         assert!(matches!(read_form(body, boundary, LIMITS, dir.path()).await, Err(FormError::Malformed(_))));
+    }
+
+    #[tokio::test]
+    async fn a_file_input_left_empty_is_no_upload() {
+        let dir = tempfile::tempdir().unwrap();
+        let (body, boundary) = form(&[("text", None, b"hello"), ("attachment", Some(""), b"")]);
+        let (fields, uploads) = read_form(body, boundary, LIMITS, dir.path()).await.unwrap();
+        assert_eq!(fields, b"text=hello");
+        assert!(uploads.is_empty());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing is left staged");
     }
 
     #[test]

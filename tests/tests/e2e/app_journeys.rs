@@ -73,6 +73,7 @@ async fn a_ticket_with_a_photo_is_answered_and_closed_and_the_resident_never_see
     browser.fill("#text", "Der Installateur kommt morgen um 9 Uhr.").await;
     browser.click("form[action$='/replies'] button").await;
     browser.wait_for_text("Der Installateur kommt morgen um 9 Uhr.").await;
+    assert!(browser.url().await.ends_with(&ticket), "the answer was taken: back on the ticket");
     browser.fill("#note", "Mieterin hat schon zweimal gemeldet.").await;
     browser.click("form[action$='/notes'] button").await;
     browser.wait_for_text("Mieterin hat schon zweimal gemeldet.").await;
@@ -145,7 +146,7 @@ async fn a_resident_books_the_common_room_beside_a_neighbours_booking_and_cancel
     browser.goto(&platform(&node, "/apps/bookings/bookings")).await;
     browser.wait_for_text("Common room").await;
     browser.click("form[action*='/cancel'] button").await;
-    browser.wait_for_text("Cancelled").await;
+    browser.wait_for_text("No bookings from today on.").await;
     browser.goto(&platform(&node, &format!("/apps/bookings/resources/{room}?day={day}"))).await;
     browser.wait_for_text("10:00–11:00: Free").await;
     browser.close().await;

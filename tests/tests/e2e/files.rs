@@ -160,6 +160,10 @@ async fn files_are_checked_by_content_size_and_count() {
     assert_eq!(status, 200, "{seen}");
     assert_eq!(seen["uploads"][0]["type"], "application/pdf", "{seen}");
     assert_eq!(seen["body"], "t=x", "{seen}");
+    // A file input left empty is no upload at all.
+    let form = Form::new().text("t", "y").part("photo", Part::bytes(Vec::new()).file_name(""));
+    let (status, seen) = files.post_form("/uploads", &anna.auth, form).await;
+    assert_eq!((status, &seen["uploads"]), (200, &json!([])), "{seen}");
 
     let refusals: Vec<(Part, u16, &str)> = vec![
         (part(pdf(), "scan.png", "image/png"), 400, "a PDF named as a PNG"),

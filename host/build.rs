@@ -1,7 +1,10 @@
 //! Builds the core micro-apps for wasm32-wasip2 so the host can embed them.
 
 fn main() {
-    let built = courtyard_component_build::build_components(&["pinboard"], &["microapps", "sdk/src", "wit"]);
+    let built = courtyard_component_build::build_components(
+        &["pinboard", "service-center", "bookings"],
+        &["microapps", "sdk/src", "wit"],
+    );
     for component in built {
         println!("cargo:rustc-env=COURTYARD_COMPONENT_{}={}", component.env_key(), component.path.display());
     }

@@ -8,7 +8,17 @@ pub struct BundledApp {
 }
 
 /// Every core app this build carries.
-pub const CORE_APPS: &[BundledApp] = &[BundledApp {
-    manifest: include_str!("../../microapps/pinboard/courtyard.toml"),
-    component: include_bytes!(env!("COURTYARD_COMPONENT_PINBOARD")),
-}];
+pub const CORE_APPS: &[BundledApp] = &[
+    BundledApp {
+        manifest: include_str!("../../microapps/pinboard/courtyard.toml"),
+        component: include_bytes!(env!("COURTYARD_COMPONENT_PINBOARD")),
+    },
+    BundledApp {
+        manifest: include_str!("../../microapps/service-center/courtyard.toml"),
+        component: include_bytes!(env!("COURTYARD_COMPONENT_SERVICE_CENTER")),
+    },
+    BundledApp {
+        manifest: include_str!("../../microapps/bookings/courtyard.toml"),
+        component: include_bytes!(env!("COURTYARD_COMPONENT_BOOKINGS")),
+    },
+];

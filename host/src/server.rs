@@ -46,6 +46,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     crate::storage::create_data_dir(&config.data_dir)
         .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
     let database = Database::connect(&config.database_url()).await?;
+    crate::files::staging::sweep(&config.data_dir.join("uploads"));
     let runtime = Arc::new(Runtime::new(config.runtime.clone(), config.cache_dir())?);
     let catalog = Arc::new(Catalog::load(database.clone(), Arc::clone(&runtime)).await?);
     for app in CORE_APPS {

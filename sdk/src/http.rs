@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::bindings::exports::courtyard::platform::handler as wit;
+use crate::files::Upload;
 use crate::html::Html;
 
 /// The HTTP method of a request.
@@ -45,10 +46,21 @@ pub struct Request {
     pub query: String,
     /// Lower-case header names; credentials were removed by the host.
     pub headers: Vec<(String, String)>,
+    /// The body. A `multipart/form-data` form arrives with its fields as
+    /// `application/x-www-form-urlencoded` (so [`Request::form`] reads
+    /// it) and its files in [`Request::uploads`].
     pub body: Vec<u8>,
+    /// The files posted with a `multipart/form-data` form, held by the host
+    /// until [`files::attach`](crate::files::attach) keeps them.
+    pub uploads: Vec<Upload>,
 }
 
 impl Request {
+    /// The files posted in form field `field` that the person chose.
+    pub fn uploads_in<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a Upload> + 'a {
+        self.uploads.iter().filter(move |upload| upload.field == field && upload.is_chosen())
+    }
+
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
@@ -96,7 +108,14 @@ impl From<wit::Request> for Request {
             wit::Method::Options => Method::Options,
             wit::Method::Other(other) => Method::Other(other),
         };
-        Request { method, path: request.path, query: request.query, headers: request.headers, body: request.body }
+        Request {
+            method,
+            path: request.path,
+            query: request.query,
+            headers: request.headers,
+            body: request.body,
+            uploads: request.uploads.into_iter().map(Upload::from).collect(),
+        }
     }
 }
 

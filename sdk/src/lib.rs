@@ -50,6 +50,7 @@
 //! | [`ForeignCollection`] | another app's documents, read-only | `collections.read` with `app` |
 //! | [`profile`] | fields of a person's profile | `profile.read` |
 //! | [`notifications`] | in-app notifications | `notifications.send` |
+//! | [`files`] | attachments on the app's documents | the collection's, and a `[files]` section |
 //! | [`outbound`] | HTTP to the vendor's own hosts | `outbound-http` |
 //! | [`log`] | diagnostics for operators | none |
 //! | [`html`], [`frame`], [`lang`], [`time`] | pages in the portal's frame, in the person's language | none |
@@ -117,6 +118,7 @@ extern crate self as courtyard_sdk;
 mod collections;
 pub mod context;
 mod error;
+pub mod files;
 pub mod frame;
 pub mod html;
 mod http;

@@ -142,7 +142,14 @@ mod tests {
     use super::*;
 
     fn request(method: Method, path: &str) -> Request {
-        Request { method, path: path.to_owned(), query: String::new(), headers: Vec::new(), body: Vec::new() }
+        Request {
+            method,
+            path: path.to_owned(),
+            query: String::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            uploads: Vec::new(),
+        }
     }
 
     fn echo_id(_: &Request, params: &Params) -> Result<Response, Error> {

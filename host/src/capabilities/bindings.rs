@@ -43,6 +43,8 @@ pub mod v0_1 {
     pub use generated::{Microapp, MicroappPre};
 }
 
-pub use generated::courtyard::platform::{collections, context, log, notifications, outbound_http, profile, types};
+pub use generated::courtyard::platform::{
+    collections, context, files, log, notifications, outbound_http, profile, types,
+};
 pub use generated::exports::courtyard::platform::handler;
 pub use generated::{Microapp, MicroappPre};

@@ -14,6 +14,7 @@ use wasmtime::component::HasData;
 use super::ProfileCache;
 use super::outbound_http::OutboundClient;
 use crate::audit::{Auditor, Receipt};
+use crate::files::Uploads;
 use crate::policy::{AppPolicy, PolicyStore};
 use crate::storage::Database;
 
@@ -142,6 +143,8 @@ pub struct CallContext {
     /// Audit entries of this request's host calls, to be settled before the
     /// response is acknowledged.
     pub(crate) receipts: Vec<Receipt>,
+    /// The files posted with the request, until attached or the request ends.
+    pub(crate) uploads: Uploads,
 }
 
 impl CallContext {
@@ -162,6 +165,7 @@ impl CallContext {
             quota_spent: false,
             wall_deadline,
             receipts: Vec::new(),
+            uploads: Uploads::default(),
         }
     }
 

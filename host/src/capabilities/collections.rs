@@ -175,7 +175,7 @@ impl CallContext {
     /// collection. `app/name` addresses another app's collection (read under
     /// a grant). Reads by a third-party app see only the documents of owners
     /// who consented to them and do not restrict processing.
-    fn document_scope(&self, collection: &str, power: Power) -> Result<(DocumentScope, String), Error> {
+    pub(super) fn document_scope(&self, collection: &str, power: Power) -> Result<(DocumentScope, String), Error> {
         let (app, name) = match collection.split_once('/') {
             Some((app, name)) if is_app_id(app) => (app.to_owned(), name),
             Some(_) => return Err(Error::Invalid("`app/name` must start with an app id".to_owned())),
@@ -388,6 +388,7 @@ fn finish<T>(state: &CallContext, op: &'static str, result: Option<Result<T, Sto
         StorageError::NotFound => Error::NotFound,
         StorageError::Conflict(reason) | StorageError::Invalid(reason) => Error::Invalid(reason),
         StorageError::Taken(key) => Error::Conflict(key),
+        StorageError::Full(reason) => Error::Limit(reason),
         other => {
             tracing::error!(app = %state.app_id, op, error = %other, "collections storage failure");
             Error::Unavailable("storage is temporarily unavailable".to_owned())

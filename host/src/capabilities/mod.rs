@@ -14,6 +14,7 @@ pub mod bindings;
 mod call;
 mod collections;
 mod context;
+mod files;
 mod gate;
 #[cfg(test)]
 mod harness;

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::capability::{Capability, CapabilityKind, PlatformInterface, ProfileField};
 pub use super::documents::IndexDeclaration;
+pub use super::files::FilesDeclaration;
 pub use crate::grant::{AppKind, RequestedGrant, is_app_id, is_collection_name};
 
 /// Where the app processes personal data.
@@ -68,6 +69,9 @@ pub struct Manifest {
     /// Fields the app filters by ranges or orders by, per collection.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<IndexDeclaration>,
+    /// The attachments the app takes, if any (contract 0.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<FilesDeclaration>,
 }
 
 /// A manifest that cannot be used.
@@ -191,6 +195,12 @@ impl Manifest {
         let collections: Vec<&str> =
             self.capabilities.iter().flat_map(|capability| capability.collections.iter().map(String::as_str)).collect();
         super::documents::check_indexes(&self.indexes, &collections).map_err(|problem| field("indexes", &problem))?;
+        if let Some(files) = &self.files {
+            files.check().map_err(|problem| field("files", &problem))?;
+            if collections.is_empty() {
+                return Err(field("files", "files are attached to documents: declare a collection"));
+            }
+        }
         let mut keys: Vec<String> = self.requested_grants().into_iter().map(|grant| grant.key).collect();
         let count = keys.len();
         keys.sort();

@@ -3,6 +3,7 @@
 
 mod capability;
 mod documents;
+mod files;
 mod manifest;
 mod naming;
 mod validate;
@@ -14,6 +15,7 @@ use std::sync::{Arc, RwLock};
 use sha2::{Digest, Sha256};
 
 pub use documents::IndexDeclaration;
+pub use files::{DEFAULT_MAX_FILE_BYTES, FilesDeclaration};
 pub use manifest::{
     AppKind, Capability, CapabilityKind, Manifest, ManifestError, PlatformInterface, Processing, ProfileField,
     RequestedGrant, is_app_id, is_collection_name, version_order,

@@ -166,6 +166,7 @@ mod tests {
                 .collect(),
             staff_roles: Vec::new(),
             indexes: Vec::new(),
+            files: None,
         }
     }
 

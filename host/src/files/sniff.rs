@@ -18,6 +18,9 @@ const SIGNATURES: &[(&str, &[u8])] = &[
     ("application/pdf", b"%PDF-"),
 ];
 
+/// Every media type the host recognises by content.
+pub const KNOWN_MEDIA_TYPES: &[&str] = &["image/jpeg", "image/png", "image/gif", "application/pdf"];
+
 /// How much of the start is kept: where PDF readers look for their header.
 const HEAD: usize = 1024;
 /// How much of the end is kept: a ZIP's end-of-directory record with the

@@ -31,16 +31,18 @@ pub enum PlatformInterface {
     Profile,
     Collections,
     Notifications,
+    Files,
     OutboundHttp,
     Log,
 }
 
 impl PlatformInterface {
-    const ALL: [PlatformInterface; 6] = [
+    const ALL: [PlatformInterface; 7] = [
         PlatformInterface::Context,
         PlatformInterface::Profile,
         PlatformInterface::Collections,
         PlatformInterface::Notifications,
+        PlatformInterface::Files,
         PlatformInterface::OutboundHttp,
         PlatformInterface::Log,
     ];
@@ -52,6 +54,7 @@ impl PlatformInterface {
             PlatformInterface::Profile => "profile",
             PlatformInterface::Collections => "collections",
             PlatformInterface::Notifications => "notifications",
+            PlatformInterface::Files => "files",
             PlatformInterface::OutboundHttp => "outbound-http",
             PlatformInterface::Log => "log",
         }
@@ -68,7 +71,9 @@ impl PlatformInterface {
         match self {
             PlatformInterface::Context | PlatformInterface::Log => &[],
             PlatformInterface::Profile => &[CapabilityKind::ProfileRead],
-            PlatformInterface::Collections => &[CapabilityKind::CollectionsRead, CapabilityKind::CollectionsWrite],
+            PlatformInterface::Collections | PlatformInterface::Files => {
+                &[CapabilityKind::CollectionsRead, CapabilityKind::CollectionsWrite]
+            }
             PlatformInterface::Notifications => &[CapabilityKind::NotificationsSend],
             PlatformInterface::OutboundHttp => &[CapabilityKind::OutboundHttp],
         }

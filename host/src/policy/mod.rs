@@ -50,6 +50,8 @@ pub struct AppPolicy {
     pub staff_roles: Vec<String>,
     /// Fields the app may range over or order by, per collection.
     pub indexes: Vec<crate::catalog::IndexDeclaration>,
+    /// The attachments the app takes, if it takes any.
+    pub files: Option<crate::catalog::FilesDeclaration>,
 }
 
 /// Why a host call was refused.
@@ -95,6 +97,7 @@ impl AppPolicy {
             requested: requested.into_iter().map(|grant| (grant.key.clone(), grant)).collect(),
             staff_roles: Vec::new(),
             indexes: Vec::new(),
+            files: None,
         }
     }
 
@@ -103,6 +106,7 @@ impl AppPolicy {
         AppPolicy {
             staff_roles: manifest.staff_roles.clone(),
             indexes: manifest.indexes.clone(),
+            files: manifest.files.clone(),
             ..AppPolicy::new(&manifest.id, &manifest.version, manifest.kind, digest, manifest.requested_grants())
         }
     }

@@ -14,6 +14,7 @@ use crate::audit::Receipt;
 use crate::capabilities::bindings::{handler, v0_1};
 use crate::capabilities::{CallContext, QuotaSpent};
 use crate::capabilities::{CallerContext, HostServices};
+use crate::files::{StagedUpload, Uploads};
 use crate::policy::AppPolicy;
 
 /// Most response headers a guest may return.
@@ -22,13 +23,16 @@ pub const MAX_RESPONSE_HEADERS: usize = 100;
 pub const MAX_RESPONSE_HEADER_BYTES: usize = 64 << 10;
 
 /// A request as handed to the guest: credentials already removed.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct GuestRequest {
     pub method: http::Method,
     pub path: String,
     pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The files of a `multipart/form-data` form (contract 0.2), staged by
+    /// the host; the guest sees their descriptions and attaches them.
+    pub uploads: Uploads,
 }
 
 /// The guest's answer, checked against the response cap.
@@ -80,10 +84,11 @@ impl Runtime {
         services: HostServices,
         policy: Arc<AppPolicy>,
         caller: CallerContext,
-        request: GuestRequest,
+        mut request: GuestRequest,
         placement: Placement,
     ) -> (Result<GuestResponse, GuestFailure>, Vec<Receipt>) {
         let mut store = self.store(services, policy, caller, placement);
+        store.data_mut().calls.uploads = std::mem::take(&mut request.uploads);
         let result = self.run_handler(&mut store, pre, request);
         let receipts = store.data_mut().calls.take_receipts();
         (result, receipts)
@@ -175,12 +180,14 @@ impl Runtime {
         let response = match pre {
             AppPre::V0_2(pre) => {
                 let instance = pre.instantiate(&mut *store).map_err(|err| self.classify(store, err, true))?;
+                let uploads = store.data().calls.uploads.iter().map(to_wit_upload).collect();
                 let wit_request = handler::Request {
                     method: to_wit_method(&request.method),
                     path: request.path,
                     query: request.query,
                     headers: request.headers,
                     body: request.body,
+                    uploads,
                 };
                 instance
                     .courtyard_platform_handler()
@@ -310,5 +317,17 @@ fn to_legacy_method(method: handler::Method) -> v0_1::handler::Method {
         handler::Method::Delete => v0_1::handler::Method::Delete,
         handler::Method::Options => v0_1::handler::Method::Options,
         handler::Method::Other(other) => v0_1::handler::Method::Other(other),
+    }
+}
+
+/// An upload as the guest sees it: its field, token, name, the type its
+/// content shows and its size.
+fn to_wit_upload(upload: &StagedUpload) -> handler::Upload {
+    handler::Upload {
+        field: upload.field.clone(),
+        token: upload.token.clone(),
+        name: upload.name.clone(),
+        media_type: upload.media_type.unwrap_or("application/octet-stream").to_owned(),
+        size: upload.size,
     }
 }

@@ -35,7 +35,17 @@ impl Database {
             &digest[..24],
             expressions.join(", ")
         );
-        sqlx::query::<sqlx::Any>(&sql).execute(&self.pool).await?;
+        let mut tx = self.pool.begin().await?;
+        if self.dialect == super::Dialect::Postgres {
+            // `IF NOT EXISTS` is no lock: nodes starting together would race
+            // to create the same index. One at a time, the others find it.
+            sqlx::query::<sqlx::Any>("SELECT pg_advisory_xact_lock(hashtext($1))::TEXT")
+                .bind(format!("courtyard:index:{}", &digest[..24]))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query::<sqlx::Any>(&sql).execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

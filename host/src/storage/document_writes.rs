@@ -121,9 +121,7 @@ impl Database {
         let row = sql.query().fetch_optional(&self.pool).await?.ok_or_else(|| {
             StorageError::Invalid("the parent document does not exist or is not visible to the caller".to_owned())
         })?;
-        let mut documents = vec![document_from_row(&row)?];
-        self.complete(&mut documents).await?;
-        Ok(documents.remove(0))
+        document_from_row(&row)
     }
 
     /// Claims `keys` for document `id` inside `tx`. A key held already ends
@@ -241,6 +239,7 @@ impl Database {
                 .execute(&mut *tx)
                 .await?;
         }
+        self.drop_files_in(&mut tx, &scope.app, &[id.to_owned()], None).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -20,6 +20,7 @@ mod catalog;
 mod document_indexes;
 mod document_writes;
 mod documents;
+mod files;
 mod grants;
 mod notification_mail;
 mod onboarding;
@@ -51,6 +52,7 @@ pub use documents::{
     Comparison, Criteria, Cursor, DocumentScope, Filter, FilterValue, MAX_PAGE as MAX_DOCUMENT_PAGE, Order,
     OwnerConsent, Page, StoredDocument, Visibility, is_field_name,
 };
+pub use files::{CHUNK_BYTES, FileContent, NewFile, StoredFile};
 pub use grants::{Approval, ConsentRecord, POLICY_CHANNEL, PolicyChange, Standing};
 pub use notification_mail::{MailChoice, NewMail, PendingMail, UnsubscribeTarget};
 pub use onboarding::{AccessRequest, ActivationCodeInfo, OutgoingMail};
@@ -82,6 +84,9 @@ pub enum StorageError {
     Taken(String),
     #[error("invalid: {0}")]
     Invalid(String),
+    /// A limit on how much may be kept was reached.
+    #[error("limit: {0}")]
+    Full(String),
     #[error("unsupported database URL `{0}`: use sqlite://… or postgres://…")]
     UnsupportedUrl(String),
     #[error("database unavailable: {0}")]

@@ -14,8 +14,10 @@ use super::app_origin::{self, OnAppOrigin};
 use super::entry::{Barrier, enter};
 use super::{ApiError, AppState, REQUEST_ID_HEADER};
 use crate::catalog::AppKind;
+use crate::catalog::LoadedApp;
+use crate::files::{FormError, FormLimits, Uploads};
 use crate::identity::Credential;
-use crate::runtime::{Acting, CallerContext, GuestFailure, GuestRequest, Placement, run_guest};
+use crate::runtime::{Acting, AppPre, CallerContext, GuestFailure, GuestRequest, Placement, run_guest};
 
 /// Request headers a guest never sees: credentials and hop-by-hop headers.
 const STRIPPED_REQUEST_HEADERS: &[&str] = &[
@@ -144,24 +146,6 @@ async fn serve(
     let (parts, body) = request.into_parts();
     let request_path = parts.uri.path().to_owned();
     let path = app_path(&request_path);
-    let body = axum::body::to_bytes(body, state.request_body_bytes).await.map_err(|err| {
-        if is_length_limit(&err) {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("request bodies are limited to {} bytes", state.request_body_bytes),
-            )
-        } else {
-            ApiError::bad_request("the request body could not be read")
-        }
-    })?;
-    let guest_request = GuestRequest {
-        method: parts.method,
-        path,
-        query: parts.uri.query().unwrap_or_default().to_owned(),
-        headers: guest_headers(&parts.headers),
-        body: body.to_vec(),
-    };
     // A third-party app sees its own pseudonym of the caller, never the id.
     let subject = match app.manifest.kind {
         AppKind::Core => caller.user_id.clone(),
@@ -179,6 +163,22 @@ async fn serve(
         property: Some(property),
         locale: caller.locale.clone(),
         request_id,
+    };
+    // Attachments are the host's to serve; the app never sees the request.
+    if let Some(file) = path.strip_prefix("/.files/") {
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "files are read here"));
+        }
+        return super::file_downloads::serve(&state, &app, context, file, parts.method == Method::HEAD).await;
+    }
+    let (body, uploads, headers) = read_body(&state, &app, &parts.headers, body).await?;
+    let guest_request = GuestRequest {
+        method: parts.method,
+        path,
+        query: parts.uri.query().unwrap_or_default().to_owned(),
+        headers,
+        body,
+        uploads,
     };
     let kind = app.manifest.kind;
     let runtime = Arc::clone(&state.runtime);
@@ -204,6 +204,56 @@ async fn serve(
         Ok(response) => Ok(super::app_response::into_http(response, kind, &app_id, &request_path, on_app_origin)),
         Err(failure) => Err(failure_error(&app_id, failure)),
     }
+}
+
+/// The body as the guest gets it, with the headers it sees. For an app on
+/// contract 0.2 that takes files, a `multipart/form-data` form is read by
+/// the host: the files are staged as uploads and the other fields become an
+/// `application/x-www-form-urlencoded` body.
+async fn read_body(
+    state: &AppState,
+    app: &LoadedApp,
+    headers: &HeaderMap,
+    body: axum::body::Body,
+) -> Result<(Vec<u8>, Uploads, Vec<(String, String)>), ApiError> {
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(crate::files::staging::boundary);
+    let takes_files = matches!(app.pre, AppPre::V0_2(_)) && app.policy.files.is_some();
+    let (Some(boundary), Some(declared), true) = (boundary, app.policy.files.as_ref(), takes_files) else {
+        let body = axum::body::to_bytes(body, state.request_body_bytes).await.map_err(|err| {
+            if is_length_limit(&err) {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!("request bodies are limited to {} bytes", state.request_body_bytes),
+                )
+            } else {
+                ApiError::bad_request("the request body could not be read")
+            }
+        })?;
+        return Ok((body.to_vec(), Uploads::default(), guest_headers(headers)));
+    };
+    let limits = FormLimits {
+        file_bytes: declared.max_bytes,
+        files: declared.per_document as usize,
+        field_bytes: state.request_body_bytes,
+    };
+    let (body, uploads) = crate::files::staging::read_form(body, &boundary, limits, &state.uploads_dir).await.map_err(
+        |err| match err {
+            FormError::TooLarge(_) | FormError::FieldsTooLarge(_) => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", err.to_string())
+            }
+            FormError::TooManyFiles(_) | FormError::Malformed(_) => ApiError::bad_request(err.to_string()),
+            FormError::Staging(err) => ApiError::internal(err),
+        },
+    )?;
+    let mut seen = guest_headers(headers);
+    seen.retain(|(name, _)| name != "content-type" && name != "content-length");
+    seen.push(("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned()));
+    seen.push(("content-length".to_owned(), body.len().to_string()));
+    Ok((body, uploads, seen))
 }
 
 /// Whether reading a body failed because it was over the limit (rather than

@@ -10,6 +10,7 @@ mod consent;
 mod entry;
 pub use entry::reconcile_core_app;
 mod error;
+mod file_downloads;
 mod notification_mail;
 mod pages;
 
@@ -57,6 +58,8 @@ pub struct AppState {
     pub app_origins: Arc<AppOrigins>,
     /// The policy of host pages: forms may go on to the app origins.
     pub page_policy: HeaderValue,
+    /// Where the files of a form wait until the app attaches them.
+    pub uploads_dir: std::path::PathBuf,
 }
 
 impl AppState {
@@ -81,6 +84,7 @@ impl AppState {
             public_url: Arc::from(public_url),
             app_origins: Arc::new(app_origins),
             page_policy,
+            uploads_dir: config.data_dir.join("uploads"),
         })
     }
 }

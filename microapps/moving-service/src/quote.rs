@@ -188,6 +188,7 @@ mod tests {
             query: String::new(),
             headers: vec![("content-type".to_owned(), content_type.to_owned())],
             body: body.as_bytes().to_vec(),
+            uploads: Vec::new(),
         }
     }
 

@@ -134,6 +134,7 @@ async fn handle(State(bare): State<Arc<Bare>>, request: Request) -> Response {
             .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
             .collect(),
         body: body.to_vec(),
+        uploads: Vec::new(),
     };
     match bare.call(&request) {
         Ok(answer) => response(answer),

@@ -148,6 +148,14 @@ impl LoadGenerator {
         })
     }
 
+    /// Runs `future` on the generator's threads and waits for it: for
+    /// clients that are not a fixed request in a loop (uploads, races).
+    ///
+    /// Must not be called from inside another Tokio runtime.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+
     /// Drives `target` with `settings`; blocks the calling thread until done.
     ///
     /// Must not be called from inside another Tokio runtime.
@@ -251,13 +259,13 @@ async fn drive(target: Arc<Target>, window: Window, shown: Arc<AtomicU32>) -> Ta
 }
 
 /// One keep-alive client connection and the task that drives it.
-struct Connection {
+pub struct Connection {
     sender: SendRequest<Full<Bytes>>,
     driver: JoinHandle<()>,
 }
 
 impl Connection {
-    async fn open(addr: SocketAddr) -> anyhow::Result<Connection> {
+    pub async fn open(addr: SocketAddr) -> anyhow::Result<Connection> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
@@ -268,7 +276,8 @@ impl Connection {
         Ok(Connection { sender, driver })
     }
 
-    async fn exchange(&mut self, target: &Target) -> anyhow::Result<(StatusCode, Bytes)> {
+    /// Sends `target`'s request and reads the whole answer.
+    pub async fn exchange(&mut self, target: &Target) -> anyhow::Result<(StatusCode, Bytes)> {
         self.sender.ready().await?;
         let response = self.sender.send_request(target.request()).await?;
         let status = response.status();
@@ -278,7 +287,7 @@ impl Connection {
 
     /// Closes the connection and waits until the socket is shut, so that a
     /// server's graceful shutdown does not wait for it.
-    async fn close(self) {
+    pub async fn close(self) {
         drop(self.sender);
         let _ = tokio::time::timeout(Duration::from_secs(5), self.driver).await;
     }

@@ -11,14 +11,31 @@
 //!   policy decision, audit append and a fresh instance per request;
 //! - (i) `courtyard-home`: the portal's home page for a signed-in resident
 //!   (browser session cookie): the property, its app tiles, the
-//!   notifications with their unread count, rendered from the template.
+//!   notifications with their unread count, rendered from the template;
+//! - (f) `courtyard-queue`: the service center's staff queue, the first
+//!   page of 20 open tickets by latest activity, for a property manager,
+//!   measured twice: with 100 tickets in the property (`courtyard-queue-100`)
+//!   and with 100,000 (`courtyard-queue-100k`); the second must be at least
+//!   0.8 times the first (see [`queue`]);
+//! - (g) `courtyard-uploads`: 20 residents' tickets filed at once, each
+//!   with a 10 MiB photo, and how much the process's peak RSS grows
+//!   (target: less than 100 MiB; see [`uploads`]);
+//! - (h) `courtyard-race`: 50 residents booking the same slot at once,
+//!   round after round: attempts per second, and exactly one winner per
+//!   slot, checked in the database (see [`race`]).
 //!
 //! ```text
 //! cargo run --release -p courtyard-bench -- --duration-secs 10 --connections 32 --only b,c
+//! cargo run --release -p courtyard-bench -- --only f,g,h --race-rounds 40
 //! ```
 //!
-//! Progress goes to stderr; the result is one JSON document on stdout with
-//! each server's req/s, p50 and p99, and the ratios c/b, d/a and e/b.
+//! Cases run in the order a–e, i, f, g, h, so the tickets and bookings the
+//! last three add do not change the others. Progress goes to stderr; the
+//! result is one JSON document on stdout with each server's req/s, p50 and
+//! p99 (the queue as two of them), the ratios c/b, d/a, e/b and f100k/f100,
+//! the uploads' and the race's own sections, and whether f, g and h met
+//! their targets. A race with a round of other than one winner, or a slot
+//! booked twice, is printed and then ends the run with an error.
 
 mod bare;
 mod caller;
@@ -26,8 +43,11 @@ mod cpu;
 mod load;
 mod native;
 mod platform;
+mod queue;
+mod race;
 mod report;
 mod serve;
+mod uploads;
 
 use std::time::Duration;
 
@@ -37,7 +57,7 @@ use clap::Parser;
 use crate::bare::Bare;
 use crate::load::{LoadGenerator, Target};
 use crate::platform::Platform;
-use crate::report::{Measurement, Report};
+use crate::report::{Measurement, Race, Report, Uploads};
 use crate::serve::Running;
 
 /// The echo fixture, built by the build script.
@@ -58,16 +78,22 @@ enum Kind {
     CourtyardPinboard,
     CourtyardProfile,
     CourtyardHome,
+    CourtyardQueue,
+    CourtyardUploads,
+    CourtyardRace,
 }
 
 impl Kind {
-    const ALL: [Kind; 6] = [
+    const ALL: [Kind; 9] = [
         Kind::Native,
         Kind::BareWasmtime,
         Kind::CourtyardEcho,
         Kind::CourtyardPinboard,
         Kind::CourtyardProfile,
         Kind::CourtyardHome,
+        Kind::CourtyardQueue,
+        Kind::CourtyardUploads,
+        Kind::CourtyardRace,
     ];
 
     fn name(self) -> &'static str {
@@ -78,22 +104,26 @@ impl Kind {
             Kind::CourtyardPinboard => "courtyard-pinboard",
             Kind::CourtyardProfile => "courtyard-profile",
             Kind::CourtyardHome => "courtyard-home",
+            Kind::CourtyardQueue => "courtyard-queue",
+            Kind::CourtyardUploads => "courtyard-uploads",
+            Kind::CourtyardRace => "courtyard-race",
         }
     }
 
     fn letter(self) -> &'static str {
-        ["a", "b", "c", "d", "e", "i"][self as usize]
+        ["a", "b", "c", "d", "e", "i", "f", "g", "h"][self as usize]
     }
 
     fn parse(text: &str) -> Result<Kind, String> {
         Kind::ALL
             .into_iter()
             .find(|kind| kind.letter() == text || kind.name() == text)
-            .ok_or_else(|| format!("unknown server `{text}`: use a, b, c, d, e, i or their names"))
+            .ok_or_else(|| format!("unknown server `{text}`: use a to i or their names"))
     }
 }
 
-/// Drives native, bare-wasmtime, courtyard-echo, courtyard-pinboard and courtyard-profile with the same load.
+/// Drives native, bare-wasmtime and Courtyard's cases with the same load, and
+/// runs the queue, upload and booking-race cases.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
@@ -106,7 +136,7 @@ struct Args {
     /// Keep-alive connections, each sending one request after another.
     #[arg(long, default_value_t = 32)]
     connections: usize,
-    /// Run only these servers: letters a–e and i, or names, comma-separated.
+    /// Run only these cases: letters a–i, or names, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = Kind::parse)]
     only: Vec<Kind>,
     /// Threads of the load generator's own runtime (1: single-threaded).
@@ -115,6 +145,9 @@ struct Args {
     /// Worker threads of the servers' runtime (0: one per CPU).
     #[arg(long, default_value_t = 0)]
     server_threads: usize,
+    /// Rounds of the booking race (h), each a slot all residents try to book (1 to 1000).
+    #[arg(long, default_value_t = 40)]
+    race_rounds: usize,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -123,6 +156,11 @@ fn main() -> anyhow::Result<()> {
     kinds.sort();
     kinds.dedup();
     anyhow::ensure!(args.connections > 0 && args.duration_secs > 0, "connections and duration must be positive");
+    anyhow::ensure!(
+        !kinds.contains(&Kind::CourtyardRace) || (1..=race::MAX_ROUNDS).contains(&args.race_rounds),
+        "the booking race has 1 to {} rounds",
+        race::MAX_ROUNDS
+    );
 
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let server_threads = if args.server_threads == 0 { cpus } else { args.server_threads };
@@ -152,33 +190,21 @@ fn main() -> anyhow::Result<()> {
 
     let mut measurements = Vec::new();
     let mut bodies = Vec::new();
+    let mut upload_figures: Option<Uploads> = None;
+    let mut race_figures: Option<Race> = None;
+    let courtyard = || platform.as_ref().context("Courtyard is not running");
     for kind in &kinds {
-        let (target, running) = servers.block_on(serve(*kind, platform.as_ref()))?;
-        if let (Some(platform), None) = (&platform, &running) {
-            platform.await_ready(&generator, &target)?;
-        }
-        let body = probe(&generator, *kind, &target)?;
-        bodies.push((*kind, body));
-        eprintln!(
-            "{} ({}): {}s warm-up, {}s measured, {} connections",
-            kind.name(),
-            kind.letter(),
-            args.warmup_secs,
-            args.duration_secs,
-            args.connections
-        );
-        let outcome = generator.run(&target, &settings);
-        let measurement = Measurement::new(kind.name(), &outcome);
-        eprintln!(
-            "  {:.0} req/s, p50 {} µs, p99 {} µs, {} errors",
-            measurement.req_per_sec, measurement.p50_us, measurement.p99_us, measurement.errors
-        );
-        if let Some(share) = measurement.foreign_cpu_percent.filter(|share| *share > 5.0) {
-            eprintln!("  warning: other processes used {share:.0}% of the CPUs during this run");
-        }
-        measurements.push(measurement);
-        if let Some(running) = running {
-            servers.block_on(running.shutdown())?;
+        match kind {
+            Kind::CourtyardQueue => measurements.extend(queue::run(&servers, &generator, courtyard()?, &settings)?),
+            Kind::CourtyardUploads => upload_figures = Some(uploads::run(&servers, &generator, courtyard()?)?),
+            Kind::CourtyardRace => {
+                race_figures = Some(race::run(&servers, &generator, courtyard()?, args.race_rounds)?);
+            }
+            _ => {
+                let (measurement, body) = measure(&servers, &generator, platform.as_ref(), *kind, &settings)?;
+                measurements.push(measurement);
+                bodies.push((*kind, body));
+            }
         }
     }
     compare_pinboard_bodies(&bodies);
@@ -188,6 +214,8 @@ fn main() -> anyhow::Result<()> {
 
     let report = Report::new(
         measurements,
+        upload_figures,
+        race_figures,
         report::Settings {
             duration_secs: args.duration_secs,
             warmup_secs: args.warmup_secs,
@@ -198,11 +226,55 @@ fn main() -> anyhow::Result<()> {
             servers: kinds.iter().map(|kind| kind.name()).collect(),
             echo_body_bytes: ECHO_BODY.len(),
             pinboard_posts: PINBOARD_POSTS,
+            queue_tickets: queue::TICKETS,
             bare_wasmtime: bare::TUNING,
         },
     );
     println!("{}", serde_json::to_string_pretty(&report)?);
+    if let Some(race) = report.race.as_ref().filter(|race| !race.passed()) {
+        anyhow::bail!(
+            "the booking race failed: {} rounds without exactly one winner, {} double bookings, \
+             {} residents not holding what they won, {} wins against {} booked slots and {} active bookings",
+            race.failed_rounds,
+            race.double_bookings,
+            race.wins_not_held,
+            race.wins,
+            race.booked_slots,
+            race.active_bookings
+        );
+    }
     Ok(())
+}
+
+/// Serves `kind`, probes it and drives it with the load; answers the
+/// measurement and the probe's body.
+fn measure(
+    servers: &tokio::runtime::Runtime,
+    generator: &LoadGenerator,
+    platform: Option<&Platform>,
+    kind: Kind,
+    settings: &load::Settings,
+) -> anyhow::Result<(Measurement, bytes::Bytes)> {
+    let (target, running) = servers.block_on(serve(kind, platform))?;
+    if let (Some(platform), None) = (platform, &running) {
+        platform.await_ready(generator, &target)?;
+    }
+    let body = probe(generator, kind, &target)?;
+    eprintln!(
+        "{} ({}): {}s warm-up, {}s measured, {} connections",
+        kind.name(),
+        kind.letter(),
+        settings.warmup.as_secs(),
+        settings.duration.as_secs(),
+        settings.connections
+    );
+    let outcome = generator.run(&target, settings);
+    let measurement = Measurement::new(kind.name(), &outcome);
+    measurement.describe();
+    if let Some(running) = running {
+        servers.block_on(running.shutdown())?;
+    }
+    Ok((measurement, body))
 }
 
 /// Starts the server for `kind` (Courtyard is already running) and names the request to send it.
@@ -230,6 +302,9 @@ async fn serve(kind: Kind, platform: Option<&Platform>) -> anyhow::Result<(Targe
                 .with_header(http::header::ACCEPT, http::HeaderValue::from_static("text/html")),
             None,
         ),
+        Kind::CourtyardQueue | Kind::CourtyardUploads | Kind::CourtyardRace => {
+            anyhow::bail!("{} runs on its own, not as one request in a loop", kind.name())
+        }
     })
 }
 

@@ -1,22 +1,27 @@
 //! Courtyard itself, as the benchmark drives it: a real server with embedded
 //! SQLite in a temporary directory, the echo fixture installed as app `echo`,
 //! the profile-reader fixture as `profile-reader`, and pinboard seeded with posts
-//! by the benchmark caller.
+//! by the benchmark caller. The cases that need more people add them straight
+//! into the database: a property manager (staff of the core apps) and more
+//! residents, each with an API session.
 //!
 //! ```ignore
 //! let platform = runtime.block_on(Platform::start(ECHO_COMPONENT, PROFILE_COMPONENT))?;
 //! platform.seed_pinboard(&generator, 20)?;
+//! let manager = runtime.block_on(platform.staff())?;
 //! ```
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use courtyard::config::Config;
+use courtyard::identity::Role;
 use courtyard::policy::Approval;
 use courtyard::server::Server;
-use courtyard::storage::{Address, Database};
-use http::StatusCode;
+use courtyard::storage::{Address, Database, RoleAssignment, new_id, now_ms};
+use http::{HeaderValue, StatusCode};
 use tempfile::TempDir;
+use tokio::sync::OnceCell;
 
 use crate::caller;
 use crate::load::{LoadGenerator, Target, snippet};
@@ -77,7 +82,7 @@ async fn approve_and_consent(server: &Server, caller: &caller::BenchCaller) -> a
                 property_ids: Vec::new(),
                 enabled: true,
                 approved_by: None,
-                approved_at: courtyard::storage::now_ms(),
+                approved_at: now_ms(),
             })
             .await?;
         database.record_consent(&caller.subject, app, "0.1.0", &grants, "benchmark", true).await?;
@@ -117,14 +122,25 @@ async fn sign_in_resident(server: &Server) -> anyhow::Result<caller::BenchCaller
         subject: user.id,
         customer: customer.id,
         property: property.id,
-        authorization: http::HeaderValue::from_str(&format!("Bearer {token}"))?,
-        cookie: http::HeaderValue::from_str(&cookie)?,
+        authorization: HeaderValue::from_str(&format!("Bearer {token}"))?,
+        cookie: HeaderValue::from_str(&cookie)?,
     })
+}
+
+/// Someone signed in with an API session.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// Their user id: the subject core apps see.
+    pub subject: String,
+    /// `Bearer <access token>`.
+    pub authorization: HeaderValue,
 }
 
 /// A running Courtyard and the directory its data lives in.
 pub struct Platform {
     server: Server,
+    /// The property manager of the bench property, once a case asked for one.
+    manager: OnceCell<String>,
     _data: TempDir,
 }
 
@@ -141,7 +157,7 @@ impl Platform {
         let resident = sign_in_resident(&server).await?;
         approve_and_consent(&server, &resident).await?;
         caller::set(resident);
-        Ok(Platform { server, _data: data })
+        Ok(Platform { server, manager: OnceCell::new(), _data: data })
     }
 
     /// Where Courtyard listens.
@@ -184,6 +200,64 @@ impl Platform {
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
+    }
+
+    /// A fresh `Bearer` access token for `user_id`, on a new API session.
+    ///
+    /// Access tokens expire after a quarter of an hour; a case takes a new
+    /// one before it starts rather than relying on one from the start.
+    pub async fn bearer(&self, user_id: &str) -> anyhow::Result<HeaderValue> {
+        let (session, _) = self.server.identity().open_session(user_id, false).await?;
+        let token = self.server.identity().access_token(user_id, &session);
+        Ok(HeaderValue::from_str(&format!("Bearer {token}"))?)
+    }
+
+    /// The property manager of the bench property, signed in: staff of
+    /// every core app that names `property-manager` in its `staff_roles`.
+    /// Created on the first call; every call opens a new session.
+    pub async fn staff(&self) -> anyhow::Result<Person> {
+        let subject = self
+            .manager
+            .get_or_try_init(|| async move {
+                let database = self.database();
+                let caller = caller::get();
+                let user = database.insert_user("manager@bench.example", "Bench Manager", "en", None, true).await?;
+                database
+                    .insert_assignment(&RoleAssignment {
+                        id: new_id(),
+                        user_id: user.id.clone(),
+                        role: Role::PropertyManager,
+                        customer_id: Some(caller.customer.clone()),
+                        property_id: Some(caller.property.clone()),
+                        valid_from: None,
+                        valid_until: None,
+                        granted_by: None,
+                        created_at: now_ms(),
+                    })
+                    .await?;
+                anyhow::Ok(user.id)
+            })
+            .await
+            .context("creating the property manager")?
+            .clone();
+        Ok(Person { authorization: self.bearer(&subject).await?, subject })
+    }
+
+    /// Adds `count` residents to the bench property, each in a flat of
+    /// their own (labelled `{tag}.1`, `{tag}.2`, …) and signed in.
+    pub async fn add_residents(&self, tag: &str, count: usize) -> anyhow::Result<Vec<Person>> {
+        let database = self.database();
+        let property = database.property(&caller::get().property).await?.context("the bench property is gone")?;
+        let mut people = Vec::with_capacity(count);
+        for n in 1..=count {
+            let unit = database.insert_unit(&property, None, "flat", &format!("{tag}.{n}"), None).await?;
+            let occupancy = database.insert_occupancy(&unit, None, "2020-01-01", None).await?;
+            let email = format!("{tag}-{n}@bench.example");
+            let user = database.insert_user(&email, &format!("Resident {tag}.{n}"), "en", None, true).await?;
+            database.add_occupant(&occupancy.id, &user.id).await?;
+            people.push(Person { authorization: self.bearer(&user.id).await?, subject: user.id });
+        }
+        Ok(people)
     }
 
     /// Stops Courtyard and removes its data.

@@ -7,10 +7,12 @@
 
 mod support;
 
+mod app_journeys;
 mod app_origins;
 mod app_tickets;
 mod audit;
 mod bola;
+mod bookings;
 mod collections;
 mod compatibility;
 mod consent_choices;
@@ -19,6 +21,7 @@ mod conventions;
 mod data_subjects;
 mod durability;
 mod error_pages;
+mod files;
 mod forms;
 mod http;
 mod import;
@@ -35,6 +38,7 @@ mod pinboard;
 mod policy_sync;
 mod portal;
 mod sandbox;
+mod service_center;
 mod signup;
 mod slow_clients;
 mod tokens;

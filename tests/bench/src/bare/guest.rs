@@ -18,7 +18,7 @@ mod generated {
 pub use generated::exports::courtyard::platform::handler::{Method, Request, Response};
 pub use generated::{Microapp, MicroappPre};
 
-use generated::courtyard::platform::{collections, context, log, notifications, outbound_http, profile, types};
+use generated::courtyard::platform::{collections, context, files, log, notifications, outbound_http, profile, types};
 
 /// Everything one request's store holds.
 pub struct Sandbox {
@@ -121,6 +121,20 @@ impl notifications::Host for Sandbox {
 
     fn notify_staff(&mut self, _notification: notifications::Notification) -> Result<u32, types::Error> {
         Err(types::Error::Denied("the bare benchmark server notifies no one".to_owned()))
+    }
+}
+
+impl files::Host for Sandbox {
+    fn attach(&mut self, _upload: String, _collection: String, _document: String) -> Result<files::File, types::Error> {
+        Err(types::Error::Unavailable(NO_STORAGE.to_owned()))
+    }
+
+    fn list(&mut self, _collection: String, _document: String) -> Result<Vec<files::File>, types::Error> {
+        Err(types::Error::Unavailable(NO_STORAGE.to_owned()))
+    }
+
+    fn delete(&mut self, _id: String) -> Result<(), types::Error> {
+        Err(types::Error::Unavailable(NO_STORAGE.to_owned()))
     }
 }
 

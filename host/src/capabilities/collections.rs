@@ -380,8 +380,19 @@ fn check_name(what: &str, name: &str) -> Result<(), Error> {
 /// Maps a storage result to what the guest sees, and logs the outcome
 /// (never the document contents).
 fn finish<T>(state: &CallContext, op: &'static str, result: Option<Result<T, StorageError>>) -> Result<T, Error> {
+    storage_outcome(state, "collections", op, result)
+}
+
+/// What a storage call of `interface` answers the guest: its value, or
+/// the contract's error for why not; logged without any contents.
+pub(super) fn storage_outcome<T>(
+    state: &CallContext,
+    interface: &'static str,
+    op: &'static str,
+    result: Option<Result<T, StorageError>>,
+) -> Result<T, Error> {
     let Some(result) = result else {
-        tracing::warn!(app = %state.app_id, op, "collections call ran out of the request's time");
+        tracing::warn!(app = %state.app_id, interface, op, "storage call ran out of the request's time");
         return Err(Error::Unavailable("storage did not answer in time".to_owned()));
     };
     let result = result.map_err(|err| match err {
@@ -390,13 +401,13 @@ fn finish<T>(state: &CallContext, op: &'static str, result: Option<Result<T, Sto
         StorageError::Taken(key) => Error::Conflict(key),
         StorageError::Full(reason) => Error::Limit(reason),
         other => {
-            tracing::error!(app = %state.app_id, op, error = %other, "collections storage failure");
+            tracing::error!(app = %state.app_id, interface, op, error = %other, "storage failure");
             Error::Unavailable("storage is temporarily unavailable".to_owned())
         }
     });
     tracing::debug!(
         app = %state.app_id,
-        interface = "collections",
+        interface,
         op,
         outcome = if result.is_ok() { "ok" } else { "refused" },
         "host call"

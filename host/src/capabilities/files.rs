@@ -94,17 +94,9 @@ impl CallContext {
         let (access, found) = self.file_access("files.download", Power::ReadDocuments, id);
         let (scope, file_id) = match found {
             Ok(found) => found,
-            Err(error) => {
-                return Err(match self.reject(access, error) {
-                    CallError::Refused(error) => error,
-                    CallError::QuotaSpent => Error::Limit("too many calls".to_owned()),
-                });
-            }
+            Err(error) => return Err(for_download(self.reject(access, error))),
         };
-        let entry = self.admit_access(access).map_err(|error| match error {
-            CallError::Refused(error) => error,
-            CallError::QuotaSpent => Error::Limit("too many calls".to_owned()),
-        })?;
+        let entry = self.admit_access(access).map_err(for_download)?;
         let database = self.services.database.clone();
         let found = self.block_on(async move {
             let file = database.readable_file(&scope, &file_id).await?;
@@ -113,10 +105,7 @@ impl CallContext {
         });
         let result = finish(self, "download", found).map_err(CallError::from);
         self.settle(entry, &result);
-        result.map_err(|error| match error {
-            CallError::Refused(error) => error,
-            CallError::QuotaSpent => Error::Limit("too many calls".to_owned()),
-        })
+        result.map_err(for_download)
     }
 
     /// The access a call about file `id` needs (its collection's grants,
@@ -207,19 +196,14 @@ impl CallContext {
     }
 }
 
-/// Maps a storage result to what the guest sees, and logs the outcome.
+/// A download is one call: past the quota is a limit, not a trap.
+fn for_download(error: CallError) -> Error {
+    match error {
+        CallError::Refused(error) => error,
+        CallError::QuotaSpent => Error::Limit("too many calls".to_owned()),
+    }
+}
+
 fn finish<T>(state: &CallContext, op: &'static str, result: Option<Result<T, StorageError>>) -> Result<T, Error> {
-    let Some(result) = result else {
-        tracing::warn!(app = %state.app_id, op, "files call ran out of the request's time");
-        return Err(Error::Unavailable("storage did not answer in time".to_owned()));
-    };
-    result.map_err(|err| match err {
-        StorageError::NotFound => Error::NotFound,
-        StorageError::Full(reason) => Error::Limit(reason),
-        StorageError::Conflict(reason) | StorageError::Invalid(reason) => Error::Invalid(reason),
-        other => {
-            tracing::error!(app = %state.app_id, op, error = %other, "files storage failure");
-            Error::Unavailable("storage is temporarily unavailable".to_owned())
-        }
-    })
+    super::collections::storage_outcome(state, "files", op, result)
 }

@@ -39,10 +39,7 @@ impl Database {
         if self.dialect == super::Dialect::Postgres {
             // `IF NOT EXISTS` is no lock: nodes starting together would race
             // to create the same index. One at a time, the others find it.
-            sqlx::query::<sqlx::Any>("SELECT pg_advisory_xact_lock(hashtext($1))::TEXT")
-                .bind(format!("courtyard:index:{}", &digest[..24]))
-                .execute(&mut *tx)
-                .await?;
+            super::advisory_lock(&mut tx, &format!("courtyard:index:{}", &digest[..24])).await?;
         }
         sqlx::query::<sqlx::Any>(&sql).execute(&mut *tx).await?;
         tx.commit().await?;

@@ -14,7 +14,7 @@ use sqlx::{Any, Row, Transaction};
 
 use super::documents::DocumentScope;
 use super::sql::Sql;
-use super::{Database, Dialect, StorageError, now_ms};
+use super::{Database, Dialect, StorageError, advisory_lock, now_ms};
 
 /// Bytes per row of `file_chunks`.
 pub const CHUNK_BYTES: usize = 256 << 10;
@@ -87,8 +87,8 @@ impl Database {
         if self.dialect == Dialect::Postgres {
             // Two attaches to one document, or a delete of the same content
             // beside an attach, take turns.
-            lock(&mut tx, document_id).await?;
-            lock(&mut tx, &file.sha256).await?;
+            advisory_lock(&mut tx, document_id).await?;
+            advisory_lock(&mut tx, &file.sha256).await?;
         }
         // Inserted first: on SQLite this takes the write lock, so the count
         // below and the content check see every other writer's outcome.
@@ -168,7 +168,7 @@ impl Database {
         }
         let mut tx = self.pool.begin().await?;
         if self.dialect == Dialect::Postgres {
-            lock(&mut tx, &file.sha256).await?;
+            advisory_lock(&mut tx, &file.sha256).await?;
         }
         sqlx::query::<Any>("DELETE FROM files WHERE id = $1").bind(&file.id).execute(&mut *tx).await?;
         self.release_contents(&mut tx, vec![file.sha256.clone()]).await?;
@@ -284,26 +284,27 @@ impl Database {
         property: &str,
         id: &str,
     ) -> Result<String, StorageError> {
-        sqlx::query_scalar::<Any, String>(
-            "SELECT collection FROM files WHERE id = $1 AND app_id = $2 AND customer_id = $3 AND property_id = $4",
-        )
-        .bind(id)
-        .bind(app_id)
-        .bind(customer)
-        .bind(property)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StorageError::NotFound)
+        Ok(self.find_file(app_id, customer, property, id).await?.collection)
     }
 
     async fn scoped_file(&self, scope: &DocumentScope, id: &str) -> Result<StoredFile, StorageError> {
+        self.find_file(&scope.app, &scope.customer, &scope.property, id).await
+    }
+
+    async fn find_file(
+        &self,
+        app_id: &str,
+        customer: &str,
+        property: &str,
+        id: &str,
+    ) -> Result<StoredFile, StorageError> {
         let row = sqlx::query::<Any>(&format!(
             "SELECT {FILE_COLUMNS} FROM files WHERE id = $1 AND app_id = $2 AND customer_id = $3 AND property_id = $4"
         ))
         .bind(id)
-        .bind(&scope.app)
-        .bind(&scope.customer)
-        .bind(&scope.property)
+        .bind(app_id)
+        .bind(customer)
+        .bind(property)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StorageError::NotFound)?;
@@ -334,12 +335,6 @@ fn file_from_row(row: &sqlx::any::AnyRow) -> Result<StoredFile, StorageError> {
         sha256: row.try_get("sha256")?,
         created_at: row.try_get::<i64, _>("created_at")?.max(0) as u64,
     })
-}
-
-/// A transaction-scoped advisory lock on `name` (PostgreSQL).
-async fn lock(tx: &mut Transaction<'static, Any>, name: &str) -> Result<(), StorageError> {
-    sqlx::query::<Any>("SELECT pg_advisory_xact_lock(hashtext($1))::TEXT").bind(name).execute(&mut **tx).await?;
-    Ok(())
 }
 
 /// Writes the staged bytes as rows of `file_chunks`, unless the content is

@@ -198,6 +198,12 @@ impl Database {
     }
 }
 
+/// A PostgreSQL advisory lock on `name`, held until `tx` ends.
+async fn advisory_lock(tx: &mut sqlx::Transaction<'static, sqlx::Any>, name: &str) -> Result<(), StorageError> {
+    sqlx::query::<sqlx::Any>("SELECT pg_advisory_xact_lock(hashtext($1))::TEXT").bind(name).execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     SystemTime::now()

@@ -124,6 +124,7 @@ pub mod html;
 mod http;
 pub mod lang;
 pub mod log;
+pub mod moderation;
 pub mod notifications;
 pub mod outbound;
 pub mod profile;

@@ -62,6 +62,16 @@ pub fn notify_staff(notification: Notification) -> Result<u32, Error> {
     Ok(wit::notify_staff(&notification)?)
 }
 
+/// Notifies everyone of the caller's property who may use this app, except
+/// the caller: a building-wide announcement. Only staff may send one;
+/// anyone else gets [`Error::Denied`]. Answers how many were notified.
+/// Needs a 0.2.1 host.
+pub fn notify_property(notification: Notification) -> Result<u32, Error> {
+    let notification =
+        wit::Notification { title: notification.title, body: notification.body, link: notification.link };
+    Ok(wit::notify_property(&notification)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,6 +113,64 @@ impl Host for CallContext {
         self.settle(entry, &result);
         result
     }
+
+    fn notify_property(&mut self, notification: Notification) -> Result<u32, CallError> {
+        self.notify_everyone(notification)
+    }
+}
+
+impl CallContext {
+    /// `notify-property`: everyone of the caller's property who may use the
+    /// app, except the caller; staff of a core app only.
+    fn notify_everyone(&mut self, notification: Notification) -> Result<u32, CallError> {
+        let mut access = Access::new(
+            "notifications.notify-property",
+            Power::Notify,
+            "notification",
+            vec![vec![grant::NOTIFICATIONS.to_owned()]],
+        );
+        access.resource_id = Some("property".to_owned());
+        access.fields = Some("title,body,link".to_owned());
+        if let Err(error) = check_notification(&notification) {
+            return Err(self.reject(access, error));
+        }
+        if self.policy.kind != crate::catalog::AppKind::Core {
+            let error = Error::Denied("only core apps notify a whole property".to_owned());
+            return Err(self.reject(access, error));
+        }
+        if !self.caller.staff {
+            let error = Error::Denied("only staff notify the whole property".to_owned());
+            return Err(self.reject(access, error));
+        }
+        let entry = self.admit_access(access)?;
+        let database = self.services.database.clone();
+        let customer = self.caller.customer.clone().unwrap_or_default();
+        let property = self.caller.property.clone().unwrap_or_default();
+        let app = self.app_id.to_string();
+        let roles = self.policy.staff_roles.clone();
+        let caller = self.caller.user_id.clone();
+        let per_hour = self.services.notifications_per_hour;
+        let today = crate::identity::today();
+        let notified = self.block_on(async move {
+            let mut people = database.people_of(&customer, &property, &roles, &today).await?;
+            people.retain(|person| Some(person) != caller.as_ref());
+            let Notification { title, body, link } = notification;
+            database
+                .insert_notifications(&people, &customer, &property, &app, &title, &body, link.as_deref(), per_hour)
+                .await
+        });
+        let result: Result<u32, Error> = match notified {
+            Some(Ok(notified)) => Ok(notified),
+            Some(Err(err)) => {
+                tracing::error!(app = %self.app_id, error = %err, "property notification failed");
+                Err(Error::Unavailable("notifications are temporarily unavailable".to_owned()))
+            }
+            None => Err(Error::Unavailable("the request ran out of time".to_owned())),
+        };
+        let result = result.map_err(CallError::from);
+        self.settle(entry, &result);
+        result
+    }
 }
 
 fn check_notification(notification: &Notification) -> Result<(), Error> {

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 pub use super::capability::{Capability, CapabilityKind, PlatformInterface, ProfileField};
 pub use super::documents::IndexDeclaration;
 pub use super::files::FilesDeclaration;
+pub use super::upcoming::UpcomingDeclaration;
 pub use crate::grant::{AppKind, RequestedGrant, is_app_id, is_collection_name};
 
 /// Where the app processes personal data.
@@ -72,6 +73,9 @@ pub struct Manifest {
     /// The attachments the app takes, if any (contract 0.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<FilesDeclaration>,
+    /// Dated documents home lists under "Coming up" (core apps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upcoming: Vec<UpcomingDeclaration>,
 }
 
 /// A manifest that cannot be used.
@@ -195,6 +199,11 @@ impl Manifest {
         let collections: Vec<&str> =
             self.capabilities.iter().flat_map(|capability| capability.collections.iter().map(String::as_str)).collect();
         super::documents::check_indexes(&self.indexes, &collections).map_err(|problem| field("indexes", &problem))?;
+        super::upcoming::check_upcoming(&self.upcoming, &collections, &self.indexes)
+            .map_err(|problem| field("upcoming", &problem))?;
+        if !self.upcoming.is_empty() && self.kind != AppKind::Core {
+            return Err(field("upcoming", "home lists the dates of core apps only"));
+        }
         if let Some(files) = &self.files {
             files.check().map_err(|problem| field("files", &problem))?;
             if collections.is_empty() {

@@ -6,6 +6,7 @@ mod documents;
 mod files;
 mod manifest;
 mod naming;
+mod upcoming;
 mod validate;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ pub use manifest::{
     AppKind, Capability, CapabilityKind, Manifest, ManifestError, PlatformInterface, Processing, ProfileField,
     RequestedGrant, is_app_id, is_collection_name, version_order,
 };
+pub use upcoming::UpcomingDeclaration;
 pub use validate::{check_binary, check_component};
 
 use crate::policy::AppPolicy;

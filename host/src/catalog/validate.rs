@@ -167,6 +167,7 @@ mod tests {
             staff_roles: Vec::new(),
             indexes: Vec::new(),
             files: None,
+            upcoming: Vec::new(),
         }
     }
 

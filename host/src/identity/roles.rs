@@ -46,6 +46,9 @@ pub enum Permission {
     AppsApprove,
     /// Query and export the audit log.
     AuditRead,
+    /// Work through reports of abusive posts, listings, profiles and
+    /// messages: hide, restore, delete.
+    ContentModerate,
 }
 
 impl Permission {
@@ -73,6 +76,7 @@ impl Permission {
             Permission::AppsUse => "apps-use",
             Permission::AppsApprove => "apps-approve",
             Permission::AuditRead => "audit-read",
+            Permission::ContentModerate => "content-moderate",
         }
     }
 }
@@ -132,6 +136,7 @@ const CUSTOMER_ADMIN: &[Permission] = &[
     P::AppsUse,
     P::AppsApprove,
     P::AuditRead,
+    P::ContentModerate,
 ];
 const PROPERTY_MANAGER: &[Permission] = &[
     P::CustomerRead,
@@ -145,6 +150,7 @@ const PROPERTY_MANAGER: &[Permission] = &[
     P::ActivationCodesIssue,
     P::AccessRequestsDecide,
     P::AppsUse,
+    P::ContentModerate,
 ];
 const SERVICE_AGENT: &[Permission] =
     &[P::CustomerRead, P::PropertiesRead, P::UnitsRead, P::OccupanciesRead, P::PeopleRead, P::AppsUse];

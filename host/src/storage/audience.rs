@@ -15,6 +15,9 @@
 //!
 //! Staff change `unit`, `property` and `staff` documents of their property;
 //! everyone else changes only their own.
+//!
+//! A document the property's moderators hid (see `moderation`) has no
+//! readers at all, its owner included, until they restore it.
 
 use super::documents::Visibility;
 use super::sql::Sql;
@@ -35,6 +38,7 @@ const STAFF_REACH: &str = "('unit', 'property', 'staff')";
 
 /// Appends ` AND (…)`: only documents `reader` may read.
 pub(super) fn push_readable(sql: &mut Sql, reader: &Reader) {
+    sql.push(" AND documents.hidden_at IS NULL");
     let Some(subject) = reader.subject.as_deref() else {
         sql.push(" AND documents.visibility = 'property'");
         return;

@@ -22,6 +22,7 @@ mod document_writes;
 mod documents;
 mod files;
 mod grants;
+mod moderation;
 mod notification_mail;
 mod onboarding;
 mod privacy;
@@ -54,6 +55,9 @@ pub use documents::{
 };
 pub use files::{CHUNK_BYTES, FileContent, NewFile, StoredFile};
 pub use grants::{Approval, ConsentRecord, POLICY_CHANNEL, PolicyChange, Standing};
+pub use moderation::{
+    DecisionRow, ModeratedDocument, ModerationAction, ModerationCase, NewReport, REPORT_REASONS, ReportRow,
+};
 pub use notification_mail::{MailChoice, NewMail, PendingMail, UnsubscribeTarget};
 pub use onboarding::{AccessRequest, ActivationCodeInfo, OutgoingMail};
 pub use privacy::{Notification, ProfileRecord};

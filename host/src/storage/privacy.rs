@@ -186,37 +186,64 @@ impl Database {
         link: Option<&str>,
         per_hour: i64,
     ) -> Result<bool, StorageError> {
+        let recipients = [user_id.to_owned()];
+        let stored = self
+            .insert_notifications(&recipients, customer_id, property_id, app_id, title, body, link, per_hour)
+            .await?;
+        Ok(stored == 1)
+    }
+
+    /// [`insert_notification`](Self::insert_notification) for each of
+    /// `user_ids`, in one transaction. Returns how many were stored.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_notifications(
+        &self,
+        user_ids: &[String],
+        customer_id: &str,
+        property_id: &str,
+        app_id: &str,
+        title: &str,
+        body: &str,
+        link: Option<&str>,
+        per_hour: i64,
+    ) -> Result<u32, StorageError> {
         let now = now_ms();
-        let recent: i64 = sqlx::query_scalar::<Any, i64>(
-            "SELECT COUNT(*) FROM notifications WHERE app_id = $1 AND user_id = $2 AND created_at > $3",
-        )
-        .bind(app_id)
-        .bind(user_id)
-        .bind(now - 3_600_000)
-        .fetch_one(&self.pool)
-        .await?;
-        if recent >= per_hour {
-            return Ok(false);
+        let mut tx = self.pool.begin().await?;
+        let mut stored = 0u32;
+        for user_id in user_ids {
+            let recent: i64 = sqlx::query_scalar::<Any, i64>(
+                "SELECT COUNT(*) FROM notifications WHERE app_id = $1 AND user_id = $2 AND created_at > $3",
+            )
+            .bind(app_id)
+            .bind(user_id)
+            .bind(now - 3_600_000)
+            .fetch_one(&mut *tx)
+            .await?;
+            if recent >= per_hour {
+                continue;
+            }
+            sqlx::query::<Any>(
+                "INSERT INTO notifications \
+                 (id, user_id, customer_id, property_id, app_id, title, body, link, created_at, mail_state) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+                         CASE WHEN EXISTS (SELECT 1 FROM notification_mail m WHERE m.user_id = $2 AND m.app_id = $5 \
+                                           AND m.mail_since IS NOT NULL) THEN 'pending' END)",
+            )
+            .bind(new_id())
+            .bind(user_id)
+            .bind(customer_id)
+            .bind(property_id)
+            .bind(app_id)
+            .bind(title)
+            .bind(body)
+            .bind(link)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            stored += 1;
         }
-        sqlx::query::<Any>(
-            "INSERT INTO notifications \
-             (id, user_id, customer_id, property_id, app_id, title, body, link, created_at, mail_state) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-                     CASE WHEN EXISTS (SELECT 1 FROM notification_mail m WHERE m.user_id = $2 AND m.app_id = $5 \
-                                       AND m.mail_since IS NOT NULL) THEN 'pending' END)",
-        )
-        .bind(new_id())
-        .bind(user_id)
-        .bind(customer_id)
-        .bind(property_id)
-        .bind(app_id)
-        .bind(title)
-        .bind(body)
-        .bind(link)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(true)
+        tx.commit().await?;
+        Ok(stored)
     }
 
     /// The person's notifications, newest first.

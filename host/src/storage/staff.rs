@@ -10,6 +10,9 @@ use super::{Database, StorageError};
 /// Most staff one property notifies at once.
 pub const MAX_STAFF: i64 = 500;
 
+/// Most people one building-wide notification reaches.
+pub const MAX_PEOPLE: i64 = 20_000;
+
 impl Database {
     /// The people holding one of `roles` at `property` of `customer` on
     /// `today` (`YYYY-MM-DD`), by user id.
@@ -34,5 +37,31 @@ impl Database {
         ));
         let rows = sql.query().fetch_all(&self.pool).await?;
         rows.iter().map(|row| row.try_get::<String, _>("user_id").map_err(StorageError::from)).collect()
+    }
+
+    /// Everyone of `property` on `today`: the residents whose occupancy is
+    /// current and the holders of one of `roles` there, by user id.
+    pub async fn people_of(
+        &self,
+        customer: &str,
+        property: &str,
+        roles: &[String],
+        today: &str,
+    ) -> Result<Vec<String>, StorageError> {
+        let mut sql = Sql::new("SELECT o2.user_id FROM occupants o2 JOIN occupancies o ON o.id = o2.occupancy_id ");
+        let (customer, property, today) = (sql.bind_text(customer), sql.bind_text(property), sql.bind_text(today));
+        sql.push(&format!(
+            "WHERE o.customer_id = {customer} AND o.property_id = {property}              AND o.starts_on <= {today} AND (o.ends_on IS NULL OR o.ends_on > {today})"
+        ));
+        if !roles.is_empty() {
+            let names: Vec<String> = roles.iter().map(|role| sql.bind_text(role)).collect();
+            sql.push(&format!(
+                " UNION SELECT user_id FROM role_assignments WHERE role IN ({}) AND customer_id = {customer}                  AND (property_id IS NULL OR property_id = {property})                  AND (valid_from IS NULL OR valid_from <= {today}) AND (valid_until IS NULL OR {today} < valid_until)",
+                names.join(", ")
+            ));
+        }
+        sql.push(&format!(" ORDER BY 1 LIMIT {MAX_PEOPLE}"));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        rows.iter().map(|row| row.try_get::<String, _>(0).map_err(StorageError::from)).collect()
     }
 }

@@ -141,7 +141,13 @@ impl<'a> Board<'a> {
                 post.title,
             )
         } else {
-            Html::new()
+            // Anyone may report a neighbour's notice to the management.
+            html!(
+                "<p><a class=\"report\" href=\"{}\">{}<span class=\"visually-hidden\">: {}</span></a></p>\n",
+                courtyard_sdk::moderation::report_path("pinboard", "posts", post.id),
+                t.report,
+                post.title,
+            )
         };
         html!(
             "<li class=\"card\">\n<h3>{}</h3>\n{}<p class=\"meta\">{} · {}</p>\n{}</li>\n",
@@ -232,6 +238,7 @@ mod tests {
         assert!(!html.contains("<script") && !html.contains("style="), "{html}");
         assert!(html.contains("<a href=\"?after=c%26d\" rel=\"next\">Older notices</a>"), "{html}");
         assert!(!html.contains("delete"), "no delete button on a neighbour's post: {html}");
+        assert!(html.contains("href=\"/moderation/report/pinboard/posts/"), "a report link instead: {html}");
         assert!(html.contains("<details class=\"compose\">\n<summary class=\"button\">Post a notice</summary>"));
     }
 

@@ -30,6 +30,7 @@ mod journeys;
 mod mail;
 mod mail_journey;
 mod malformed;
+mod moderation;
 mod moving_service;
 mod notifications;
 mod overreach;

@@ -50,6 +50,9 @@ struct HomePage {
     place: Option<String>,
     places: Vec<Place>,
     tiles: Vec<Tile>,
+    upcoming: Vec<super::upcoming::Upcoming>,
+    /// For moderators: how many reported documents wait.
+    moderation: Option<String>,
     notes: Vec<Note>,
     unread: i64,
     unread_line: String,
@@ -73,9 +76,22 @@ async fn home(
     let current = current_property(&principal);
     let places = places_of(&state, &principal, current.as_ref()).await?;
     let place = places.iter().find(|place| place.current).map(|place| place.name.clone());
-    let tiles = match &current {
-        Some((customer, property)) => tiles_of(&state, &t, customer, property).await?,
-        None => Vec::new(),
+    let moderation = match &current {
+        Some((customer, property))
+            if principal.may(Permission::ContentModerate, crate::identity::Target::property(customer, property)) =>
+        {
+            let open = state.services.database.open_moderation_cases(customer, property).await?;
+            Some(t.f("moderation.open_cases", &[("count", &open.to_string())]))
+        }
+        _ => None,
+    };
+    let (tiles, upcoming) = match &current {
+        Some((customer, property)) => {
+            let apps = crate::web::entry::enabled_here(&state, customer, property).await?;
+            let upcoming = super::upcoming::upcoming_of(&state, &t, &principal, &apps, customer, property).await?;
+            (tiles_of(&t, apps), upcoming)
+        }
+        None => (Vec::new(), Vec::new()),
     };
     let database = &state.services.database;
     let notifications = database.notifications_of(&principal.user_id, LISTED_NOTIFICATIONS).await?;
@@ -84,7 +100,10 @@ async fn home(
     let notes = notifications.into_iter().map(|note| Note::of(&state, &t, note)).collect();
     let unread_line = t.f("home.unread", &[("count", &unread.to_string())]);
     let note = after.note(&state, &principal, &t).await?;
-    Ok(render(StatusCode::OK, &HomePage { frame, place, places, tiles, notes, unread, unread_line, note }))
+    Ok(render(
+        StatusCode::OK,
+        &HomePage { frame, place, places, tiles, upcoming, moderation, notes, unread, unread_line, note },
+    ))
 }
 
 /// The properties where the person uses apps, by name.
@@ -105,14 +124,12 @@ async fn places_of(
 }
 
 /// The apps the customer enabled at the property: core apps first.
-async fn tiles_of(state: &AppState, t: &Texts, customer: &str, property: &str) -> Result<Vec<Tile>, ApiError> {
-    let mut apps = crate::web::entry::enabled_here(state, customer, property).await?;
+fn tiles_of(t: &Texts, mut apps: Vec<std::sync::Arc<crate::catalog::LoadedApp>>) -> Vec<Tile> {
     apps.sort_by(|a, b| {
         let rank = |kind: AppKind| u8::from(kind == AppKind::ThirdParty);
         (rank(a.manifest.kind), &a.manifest.name).cmp(&(rank(b.manifest.kind), &b.manifest.name))
     });
-    Ok(apps
-        .into_iter()
+    apps.into_iter()
         .map(|app| {
             let manifest = &app.manifest;
             Tile {
@@ -125,7 +142,7 @@ async fn tiles_of(state: &AppState, t: &Texts, customer: &str, property: &str) -
                     .then(|| t.f("home.third_party_by", &[("vendor", &manifest.vendor)])),
             }
         })
-        .collect())
+        .collect()
 }
 
 async fn switch_property(

@@ -14,12 +14,14 @@ mod consent_screen;
 mod errors;
 mod home;
 mod mail_choices;
+mod moderation;
 mod my_apps;
 mod notifications;
 mod onboarding;
 mod problems;
 mod profile;
 mod session;
+mod upcoming;
 
 pub(crate) use crate::i18n::{Lang, Texts};
 pub(crate) use app_entry::ticket_refused;
@@ -79,6 +81,7 @@ pub(crate) fn declare(routes: &mut Routes) {
     mail_choices::declare(routes);
     onboarding::declare(routes);
     profile::declare(routes);
+    moderation::declare(routes);
 }
 
 /// The signed-in person, as every page's header shows them.

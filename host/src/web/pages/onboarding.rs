@@ -82,11 +82,11 @@ struct Typed {
 /// A form was handled: what happened, and where to go on.
 #[derive(Template)]
 #[template(path = "done.html")]
-struct DonePage {
-    frame: Frame,
-    heading: &'static str,
-    message: String,
-    sign_in: bool,
+pub(super) struct DonePage {
+    pub frame: Frame,
+    pub heading: &'static str,
+    pub message: String,
+    pub sign_in: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -122,6 +122,10 @@ impl notifications::Host for Sandbox {
     fn notify_staff(&mut self, _notification: notifications::Notification) -> Result<u32, types::Error> {
         Err(types::Error::Denied("the bare benchmark server notifies no one".to_owned()))
     }
+
+    fn notify_property(&mut self, _notification: notifications::Notification) -> Result<u32, types::Error> {
+        Err(types::Error::Denied("the bare benchmark server notifies no one".to_owned()))
+    }
 }
 
 impl files::Host for Sandbox {

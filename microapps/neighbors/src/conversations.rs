@@ -74,8 +74,7 @@ pub fn start(request: &Request, _: &Params) -> Result<Response, Error> {
         let text = match text {
             Ok(text) => text,
             Err(problem) if asking.page => {
-                let name = recipient.name.unwrap_or_else(|| texts::of(asking.lang).a_neighbour.to_owned());
-                let with = Other { subject: to.to_owned(), name };
+                let with = Other { subject: to.to_owned(), name: Names::default().of(to, asking.lang) };
                 return match views::between(me, to)? {
                     Some(doc) => render(asking, &doc, to, None, (typed.text, Some(problem)), 400),
                     None => Ok(Response::html(400, page::start(asking, &with, &typed.text, Some(&problem)))),
@@ -126,12 +125,11 @@ pub fn with(request: &Request, params: &Params) -> Result<Response, Error> {
     run(request, |asking| {
         let me = asking.resident()?;
         let subject = params.require("subject")?;
-        let recipient = people::recipient(subject, me, asking.lang)?;
+        people::recipient(subject, me, asking.lang)?;
         let about = request.query_param("about").map(|about| validate::about(&about)).unwrap_or_default();
         let existing = views::between(me, subject)?;
         let standing = blocks::standing(me, subject)?;
-        let name = recipient.name.unwrap_or_else(|| texts::of(asking.lang).a_neighbour.to_owned());
-        let with = Other { subject: subject.to_owned(), name };
+        let with = Other { subject: subject.to_owned(), name: Names::default().of(subject, asking.lang) };
         if !asking.page {
             let id = existing.map(|doc| doc.id);
             let answer = serde_json::json!({ "id": id, "with": with, "may_write": standing == Standing::Free });
@@ -231,7 +229,8 @@ fn send(id: &str, to: &str, lang: courtyard_sdk::lang::Lang, text: &str) -> Resu
     // The reply takes the conversation's audience: its starter and the
     // neighbour it names, nobody else.
     let stored = MESSAGES.new_document(&message, Visibility::Participants).reply_to(id).insert()?;
-    let from = people::my_name().unwrap_or_else(|| texts::of(lang).a_neighbour.to_owned());
+    let me = courtyard_sdk::context::caller().subject.unwrap_or_default();
+    let from = people::shown_name(&me).unwrap_or_else(|| texts::of(lang).a_neighbour.to_owned());
     people::notify(to, people::message_notice(id, &from, lang));
     Ok(stored)
 }

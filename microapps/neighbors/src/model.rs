@@ -26,6 +26,10 @@ pub const BLOCKS: Collection<Block> = Collection::new("blocks");
 /// filled in is stored: an absent field is not in the document at all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
+    /// Whose it is: the owner, written by the app, so that a neighbour's
+    /// name can be looked up by person (and checked against the owner).
+    #[serde(default)]
+    pub subject: String,
     pub name: String,
     /// The name in lower case: the building's list is ordered by it (an
     /// index of the manifest).
@@ -103,9 +107,18 @@ mod tests {
 
     #[test]
     fn absent_profile_fields_are_not_stored() {
-        let profile =
-            Profile { name: "Anna".into(), sort_name: "anna".into(), intro: None, interests: vec![], floor: None };
-        assert_eq!(serde_json::to_value(&profile).unwrap(), serde_json::json!({ "name": "Anna", "sort_name": "anna" }));
+        let profile = Profile {
+            subject: "anna".into(),
+            name: "Anna".into(),
+            sort_name: "anna".into(),
+            intro: None,
+            interests: vec![],
+            floor: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&profile).unwrap(),
+            serde_json::json!({ "subject": "anna", "name": "Anna", "sort_name": "anna" })
+        );
     }
 
     #[test]

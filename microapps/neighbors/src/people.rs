@@ -12,12 +12,12 @@ use courtyard_sdk::notifications::{self, Notification};
 use courtyard_sdk::profile::{self, Field};
 use courtyard_sdk::{Error, log};
 
+use crate::model::PROFILES;
 use crate::texts;
 
 /// A person of the caller's property, as far as the app needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
-    pub name: Option<String>,
     /// Whether they have a current unit in the property: a resident, not
     /// staff.
     pub resident: bool,
@@ -28,9 +28,8 @@ pub struct Person {
 /// Reads `subject`, a person of the caller's property; a person of another
 /// property, or nobody, is [`Error::NotFound`].
 pub fn person(subject: &str) -> Result<Person, Error> {
-    let read = profile::read(Some(subject), &[Field::DisplayName, Field::Unit, Field::Locale])?;
+    let read = profile::read(Some(subject), &[Field::Unit, Field::Locale])?;
     Ok(Person {
-        name: read.display_name().map(str::to_owned),
         resident: read.unit().is_some_and(|unit| !unit.is_empty()),
         lang: read.locale().and_then(Lang::of_tag).unwrap_or(Lang::En),
     })
@@ -58,6 +57,21 @@ pub fn my_name() -> Option<String> {
     profile::mine(&[Field::DisplayName]).ok().and_then(|read| read.display_name().map(str::to_owned))
 }
 
+/// The name `subject` shows the building: their neighbour profile's while
+/// they have one, else their platform display name.
+pub fn shown_name(subject: &str) -> Option<String> {
+    let profile = PROFILES
+        .query()
+        .filter("subject", subject)
+        .limit(5)
+        .fetch()
+        .ok()
+        .and_then(|page| page.items.into_iter().find(|doc| doc.owner == subject).map(|doc| doc.data.name));
+    profile.or_else(|| {
+        profile::read(Some(subject), &[Field::DisplayName]).ok().and_then(|read| read.display_name().map(str::to_owned))
+    })
+}
+
 /// Names of neighbours, each read once per request.
 #[derive(Debug, Default)]
 pub struct Names {
@@ -65,16 +79,13 @@ pub struct Names {
 }
 
 impl Names {
-    /// The name of `subject`, or "a neighbour" when it cannot be read (the
-    /// person moved out, say).
+    /// The name of `subject` ([`shown_name`]), or "a neighbour" when it
+    /// cannot be read (the person moved out, say).
     pub fn of(&mut self, subject: &str, lang: Lang) -> String {
         if let Some(name) = self.known.get(subject) {
             return name.clone();
         }
-        let name = profile::read(Some(subject), &[Field::DisplayName])
-            .ok()
-            .and_then(|read| read.display_name().map(str::to_owned))
-            .unwrap_or_else(|| texts::of(lang).a_neighbour.to_owned());
+        let name = shown_name(subject).unwrap_or_else(|| texts::of(lang).a_neighbour.to_owned());
         self.known.insert(subject.to_owned(), name.clone());
         name
     }

@@ -121,7 +121,7 @@ pub fn save(request: &Request, _: &Params) -> Result<Response, Error> {
         let me = asking.resident()?;
         let typed: ProfileForm =
             if request.is_form() { request.form()? } else { ProfileForm::from(request.json::<ProfileJson>()?) };
-        let profile = match validate::profile(&typed) {
+        let profile = match validate::profile(&typed, me) {
             Ok(profile) => profile,
             Err(problem) if asking.page => {
                 let own = own()?;

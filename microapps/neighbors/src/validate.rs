@@ -107,9 +107,9 @@ impl ProfileForm {
     }
 }
 
-/// Checks a profile: a name is required, every other field is shown only
-/// when filled in.
-pub fn profile(form: &ProfileForm) -> Result<Profile, Problem> {
+/// Checks the profile of `subject`: a name is required, every other field
+/// is shown only when filled in.
+pub fn profile(form: &ProfileForm, subject: &str) -> Result<Profile, Problem> {
     let name = line(&form.name, 1, MAX_NAME).ok_or(Problem::Name)?;
     let intro = match text(&form.intro, MAX_INTRO) {
         Ok(intro) => Some(intro),
@@ -128,7 +128,14 @@ pub fn profile(form: &ProfileForm) -> Result<Profile, Problem> {
     }
     let floor = line(&form.floor, 0, MAX_FLOOR).ok_or(Problem::Floor)?;
     let sort_name = name.to_lowercase();
-    Ok(Profile { name, sort_name, intro, interests, floor: (!floor.is_empty()).then_some(floor) })
+    Ok(Profile {
+        subject: subject.to_owned(),
+        name,
+        sort_name,
+        intro,
+        interests,
+        floor: (!floor.is_empty()).then_some(floor),
+    })
 }
 
 /// A message as typed or sent.
@@ -181,17 +188,21 @@ pub fn text(typed: &str, max: usize) -> Result<String, usize> {
 mod tests {
     use super::*;
 
+    fn profile_of(form: &ProfileForm) -> Result<Profile, Problem> {
+        profile(form, "anna")
+    }
+
     fn form(name: &str, intro: &str, interests: &str, floor: &str) -> ProfileForm {
         ProfileForm { name: name.into(), intro: intro.into(), interests: interests.into(), floor: floor.into() }
     }
 
     #[test]
     fn only_the_fields_filled_in_are_kept() {
-        let only_name = profile(&form("  Anna Keller ", " ", "", "")).unwrap();
+        let only_name = profile_of(&form("  Anna Keller ", " ", "", "")).unwrap();
         assert_eq!(only_name.name, "Anna Keller");
         assert_eq!(only_name.sort_name, "anna keller");
         assert_eq!((only_name.intro, only_name.interests.len(), only_name.floor), (None, 0, None));
-        let full = profile(&form("Ben", "Hi!\r\nI bake.", "Baking, chess ,baking,,\nCycling", " 3rd ")).unwrap();
+        let full = profile_of(&form("Ben", "Hi!\r\nI bake.", "Baking, chess ,baking,,\nCycling", " 3rd ")).unwrap();
         assert_eq!(full.intro.as_deref(), Some("Hi!\nI bake."));
         assert_eq!(full.interests, ["Baking", "chess", "Cycling"]);
         assert_eq!(full.floor.as_deref(), Some("3rd"));
@@ -211,9 +222,9 @@ mod tests {
             (form("Anna", "", "", &"9".repeat(21)), Problem::Floor),
         ];
         for (typed, expected) in cases {
-            assert_eq!(profile(&typed).unwrap_err(), expected, "{typed:?}");
+            assert_eq!(profile_of(&typed).unwrap_err(), expected, "{typed:?}");
         }
-        assert!(profile(&form("Anna", &"x".repeat(500), &eleven[..10].join(","), "")).is_ok());
+        assert!(profile_of(&form("Anna", &"x".repeat(500), &eleven[..10].join(","), "")).is_ok());
         let json: ProfileJson =
             serde_json::from_value(serde_json::json!({ "name": "A", "interests": ["x", "y"] })).unwrap();
         assert_eq!(ProfileForm::from(json).interests, "x, y");

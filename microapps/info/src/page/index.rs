@@ -73,7 +73,7 @@ pub fn results(
     if entries.is_empty() {
         content.push(html!("<p>{}</p>\n", t.no_results));
     } else {
-        content.push(a_to_z(t, root, entries));
+        content.push(html!("<h2 id=\"index\">{}</h2>\n{}", t.index, a_to_z(t, root, entries)));
     }
     content.push(truncation(t, truncated));
     if search.is_empty() {

@@ -90,6 +90,7 @@ fn search_results_keep_the_search_and_say_how_many_were_found() {
     assert!(html.contains("<h1>Results for “&quot;müll&quot;”</h1>"), "{html}");
     assert!(html.contains("value=\"&quot;müll&quot;\"") && html.contains("Found: 1"), "{html}");
     assert!(html.contains("Only the first 1000 entries were looked through."), "{html}");
+    assert!(html.contains("<h2 id=\"index\">A to Z</h2>") && html.contains("<h3 id=\"letter-M\">M</h3>"), "{html}");
     let none = super::index::results(&asking(false, Lang::De, "./"), "", Some(Category::Waste), &[], false);
     let none = none.into_string();
     assert!(none.contains("<h1>Entsorgung</h1>") && none.contains("Nichts gefunden."), "{none}");

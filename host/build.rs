@@ -2,7 +2,7 @@
 
 fn main() {
     let built = courtyard_component_build::build_components(
-        &["pinboard", "service-center", "bookings"],
+        &["pinboard", "service-center", "bookings", "info", "directory", "neighbors", "marketplace", "sharing"],
         &["microapps", "sdk/src", "wit"],
     );
     for component in built {

@@ -21,4 +21,24 @@ pub const CORE_APPS: &[BundledApp] = &[
         manifest: include_str!("../../microapps/bookings/courtyard.toml"),
         component: include_bytes!(env!("COURTYARD_COMPONENT_BOOKINGS")),
     },
+    BundledApp {
+        manifest: include_str!("../../microapps/info/courtyard.toml"),
+        component: include_bytes!(env!("COURTYARD_COMPONENT_INFO")),
+    },
+    BundledApp {
+        manifest: include_str!("../../microapps/directory/courtyard.toml"),
+        component: include_bytes!(env!("COURTYARD_COMPONENT_DIRECTORY")),
+    },
+    BundledApp {
+        manifest: include_str!("../../microapps/neighbors/courtyard.toml"),
+        component: include_bytes!(env!("COURTYARD_COMPONENT_NEIGHBORS")),
+    },
+    BundledApp {
+        manifest: include_str!("../../microapps/marketplace/courtyard.toml"),
+        component: include_bytes!(env!("COURTYARD_COMPONENT_MARKETPLACE")),
+    },
+    BundledApp {
+        manifest: include_str!("../../microapps/sharing/courtyard.toml"),
+        component: include_bytes!(env!("COURTYARD_COMPONENT_SHARING")),
+    },
 ];

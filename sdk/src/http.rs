@@ -75,9 +75,15 @@ impl Request {
             .map(|(_, value)| value)
     }
 
-    /// Parses the body as JSON; a malformed body is [`Error::Invalid`].
+    /// Parses the body as a JSON object; anything else is [`Error::Invalid`].
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|err| Error::Invalid(format!("request body: {err}")))
+        let value: serde_json::Value =
+            serde_json::from_slice(&self.body).map_err(|err| Error::Invalid(format!("request body: {err}")))?;
+        // serde would read a struct from an array too, field by field.
+        if !value.is_object() {
+            return Err(Error::Invalid("request body: expected a JSON object".to_owned()));
+        }
+        serde_json::from_value(value).map_err(|err| Error::Invalid(format!("request body: {err}")))
     }
 
     /// Parses an `application/x-www-form-urlencoded` body (an HTML form post).

@@ -208,26 +208,20 @@ impl Database {
         per_hour: i64,
     ) -> Result<u32, StorageError> {
         let now = now_ms();
+        // Each recipient is one statement that checks the limit and writes:
+        // a transaction that read first could not take the write lock on
+        // SQLite once another connection wrote in between.
         let mut tx = self.pool.begin().await?;
         let mut stored = 0u32;
         for user_id in user_ids {
-            let recent: i64 = sqlx::query_scalar::<Any, i64>(
-                "SELECT COUNT(*) FROM notifications WHERE app_id = $1 AND user_id = $2 AND created_at > $3",
-            )
-            .bind(app_id)
-            .bind(user_id)
-            .bind(now - 3_600_000)
-            .fetch_one(&mut *tx)
-            .await?;
-            if recent >= per_hour {
-                continue;
-            }
-            sqlx::query::<Any>(
+            let inserted = sqlx::query::<Any>(
                 "INSERT INTO notifications \
                  (id, user_id, customer_id, property_id, app_id, title, body, link, created_at, mail_state) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-                         CASE WHEN EXISTS (SELECT 1 FROM notification_mail m WHERE m.user_id = $2 AND m.app_id = $5 \
-                                           AND m.mail_since IS NOT NULL) THEN 'pending' END)",
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, \
+                        CASE WHEN EXISTS (SELECT 1 FROM notification_mail m WHERE m.user_id = $2 AND m.app_id = $5 \
+                                          AND m.mail_since IS NOT NULL) THEN 'pending' END \
+                 WHERE (SELECT COUNT(*) FROM notifications n WHERE n.app_id = $5 AND n.user_id = $2 \
+                        AND n.created_at > $10) < $11",
             )
             .bind(new_id())
             .bind(user_id)
@@ -238,9 +232,11 @@ impl Database {
             .bind(body)
             .bind(link)
             .bind(now)
+            .bind(now - 3_600_000)
+            .bind(per_hour)
             .execute(&mut *tx)
             .await?;
-            stored += 1;
+            stored += u32::from(inserted.rows_affected() == 1);
         }
         tx.commit().await?;
         Ok(stored)

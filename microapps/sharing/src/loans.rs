@@ -214,11 +214,10 @@ fn events_of(id: &str) -> Result<Vec<Doc<Event>>, Error> {
 
 /// Stores `step` under `doc` for both sides, claiming `keys`.
 fn store(doc: &Doc<Loan>, step: Step, keys: Vec<String>, day: String) -> Result<Doc<Event>, Error> {
-    let caller = courtyard_sdk::context::caller();
-    let me = caller.subject.unwrap_or_default();
-    let other = if me == doc.owner { doc.data.lender.clone() } else { doc.owner.clone() };
     let event = Event { loan: doc.id.clone(), item: doc.data.item.clone(), kind: step, day };
-    let mut new = EVENTS.new_document(&event, Visibility::Participants).reply_to(doc.id.clone()).participants([other]);
+    // A reply takes the loan's audience: the borrower who owns it and the
+    // lender it names.
+    let mut new = EVENTS.new_document(&event, Visibility::Participants).reply_to(doc.id.clone());
     for key in keys {
         new = new.claim(key);
     }

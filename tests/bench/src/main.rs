@@ -10,8 +10,11 @@
 //!   the customer approved and the resident consented to: token check,
 //!   policy decision, audit append and a fresh instance per request;
 //! - (i) `courtyard-home`: the portal's home page for a signed-in resident
-//!   (browser session cookie): the property, its app tiles, the
-//!   notifications with their unread count, rendered from the template;
+//!   (browser session cookie): the property, the tiles of every core app,
+//!   "Coming up" with the next dates, the notifications with their unread
+//!   count, rendered from the template; and `courtyard-home-one-app`, the
+//!   same for a customer with pinboard only (target: all ≥ 0.8 × one; see
+//!   [`home`]);
 //! - (f) `courtyard-queue`: the service center's staff queue, the first
 //!   page of 20 open tickets by latest activity, for a property manager,
 //!   measured twice: with 100 tickets in the property (`courtyard-queue-100`)
@@ -22,14 +25,18 @@
 //!   (target: less than 100 MiB; see [`uploads`]);
 //! - (h) `courtyard-race`: 50 residents booking the same slot at once,
 //!   round after round: attempts per second, and exactly one winner per
-//!   slot, checked in the database (see [`race`]).
+//!   slot, checked in the database (see [`race`]);
+//! - (j) `courtyard-messages`: a message between neighbours sent and a
+//!   conversation's first page read, in a property of 1,000 residents
+//!   with 100 and with 100,000 messages (target: the read at 100,000 ≥ 0.8
+//!   × at 100; see [`messages`]).
 //!
 //! ```text
 //! cargo run --release -p courtyard-bench -- --duration-secs 10 --connections 32 --only b,c
 //! cargo run --release -p courtyard-bench -- --only f,g,h --race-rounds 40
 //! ```
 //!
-//! Cases run in the order a–e, i, f, g, h, so the tickets and bookings the
+//! Cases run in the order a–e, i, f, g, h, j, so the tickets and bookings the
 //! last three add do not change the others. Progress goes to stderr; the
 //! result is one JSON document on stdout with each server's req/s, p50 and
 //! p99 (the queue as two of them), the ratios c/b, d/a, e/b and f100k/f100,
@@ -40,7 +47,9 @@
 mod bare;
 mod caller;
 mod cpu;
+mod home;
 mod load;
+mod messages;
 mod native;
 mod platform;
 mod queue;
@@ -81,10 +90,11 @@ enum Kind {
     CourtyardQueue,
     CourtyardUploads,
     CourtyardRace,
+    CourtyardMessages,
 }
 
 impl Kind {
-    const ALL: [Kind; 9] = [
+    const ALL: [Kind; 10] = [
         Kind::Native,
         Kind::BareWasmtime,
         Kind::CourtyardEcho,
@@ -94,6 +104,7 @@ impl Kind {
         Kind::CourtyardQueue,
         Kind::CourtyardUploads,
         Kind::CourtyardRace,
+        Kind::CourtyardMessages,
     ];
 
     fn name(self) -> &'static str {
@@ -107,18 +118,19 @@ impl Kind {
             Kind::CourtyardQueue => "courtyard-queue",
             Kind::CourtyardUploads => "courtyard-uploads",
             Kind::CourtyardRace => "courtyard-race",
+            Kind::CourtyardMessages => "courtyard-messages",
         }
     }
 
     fn letter(self) -> &'static str {
-        ["a", "b", "c", "d", "e", "i", "f", "g", "h"][self as usize]
+        ["a", "b", "c", "d", "e", "i", "f", "g", "h", "j"][self as usize]
     }
 
     fn parse(text: &str) -> Result<Kind, String> {
         Kind::ALL
             .into_iter()
             .find(|kind| kind.letter() == text || kind.name() == text)
-            .ok_or_else(|| format!("unknown server `{text}`: use a to i or their names"))
+            .ok_or_else(|| format!("unknown server `{text}`: use a to j or their names"))
     }
 }
 
@@ -136,7 +148,7 @@ struct Args {
     /// Keep-alive connections, each sending one request after another.
     #[arg(long, default_value_t = 32)]
     connections: usize,
-    /// Run only these cases: letters a–i, or names, comma-separated.
+    /// Run only these cases: letters a–j, or names, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = Kind::parse)]
     only: Vec<Kind>,
     /// Threads of the load generator's own runtime (1: single-threaded).
@@ -199,6 +211,49 @@ fn main() -> anyhow::Result<()> {
             Kind::CourtyardUploads => upload_figures = Some(uploads::run(&servers, &generator, courtyard()?)?),
             Kind::CourtyardRace => {
                 race_figures = Some(race::run(&servers, &generator, courtyard()?, args.race_rounds)?);
+            }
+            Kind::CourtyardMessages => {
+                measurements.extend(messages::run(&servers, &generator, courtyard()?, &settings)?);
+            }
+            Kind::CourtyardHome => {
+                let platform = courtyard()?;
+                servers.block_on(home::seed_dates(platform.database()))?;
+                let cookie = servers.block_on(home::one_app_resident(platform))?;
+                let one = home_target(platform.local_addr(), cookie);
+                platform.await_ready(&generator, &one)?;
+                let (status, body) = generator.send_once(&one)?;
+                let page = String::from_utf8_lossy(&body);
+                anyhow::ensure!(
+                    status.is_success()
+                        && page.contains("Solo Court")
+                        && page.contains("8 unread")
+                        && page.matches("class=\"tile\"").count() == 1,
+                    "the one-app home did not show its property, one tile and the unread count: {}",
+                    load::snippet(&body)
+                );
+                eprintln!("{} (i, one app)", report::HOME_ONE_APP);
+                let measurement = Measurement::new(report::HOME_ONE_APP, &generator.run(&one, &settings));
+                measurement.describe();
+                measurements.push(measurement);
+                let (measurement, body) = measure(&servers, &generator, platform.into(), *kind, &settings)?;
+                let page = String::from_utf8_lossy(&body);
+                anyhow::ensure!(
+                    page.contains("Water off in the east wing") && page.matches("class=\"tile\"").count() >= 8,
+                    "home did not show every core app and the coming dates: {}",
+                    load::snippet(&body)
+                );
+                measurements.push(measurement);
+                bodies.push((*kind, body));
+                if let Some(one) = measurements.iter().find(|m| m.name == report::HOME_ONE_APP)
+                    && one.req_per_sec > 0.0
+                {
+                    let all = measurements.last().map_or(0.0, |m| m.req_per_sec);
+                    eprintln!(
+                        "  i(all)/i(one) = {:.3} (target ≥ {})",
+                        all / one.req_per_sec,
+                        report::HOME_RATIO_TARGET
+                    );
+                }
             }
             _ => {
                 let (measurement, body) = measure(&servers, &generator, platform.as_ref(), *kind, &settings)?;
@@ -296,16 +351,18 @@ async fn serve(kind: Kind, platform: Option<&Platform>) -> anyhow::Result<(Targe
                 .with_header(caller::HEADER, caller::header_value()),
             None,
         ),
-        Kind::CourtyardHome => (
-            Target::get(courtyard()?.local_addr(), "/")
-                .with_header(http::header::COOKIE, caller::cookie())
-                .with_header(http::header::ACCEPT, http::HeaderValue::from_static("text/html")),
-            None,
-        ),
-        Kind::CourtyardQueue | Kind::CourtyardUploads | Kind::CourtyardRace => {
+        Kind::CourtyardHome => (home_target(courtyard()?.local_addr(), caller::cookie()), None),
+        Kind::CourtyardQueue | Kind::CourtyardUploads | Kind::CourtyardRace | Kind::CourtyardMessages => {
             anyhow::bail!("{} runs on its own, not as one request in a loop", kind.name())
         }
     })
+}
+
+/// Home as a browser asks for it, with `cookie`'s session.
+fn home_target(addr: std::net::SocketAddr, cookie: http::HeaderValue) -> Target {
+    Target::get(addr, "/")
+        .with_header(http::header::COOKIE, cookie)
+        .with_header(http::header::ACCEPT, http::HeaderValue::from_static("text/html"))
 }
 
 fn echo_post(addr: std::net::SocketAddr) -> Target {

@@ -64,7 +64,7 @@ pub const RESIDENT_NAME: &str = "Bench Resident";
 pub const PROFILE_PATH: &str = "/apps/profile-reader/";
 
 /// Notifications the benchmark resident has, as home lists them.
-const NOTIFICATIONS: usize = 8;
+pub const NOTIFICATIONS: usize = 8;
 
 /// The customer approves both third-party apps and the resident consents,
 /// the way the API records it.
@@ -240,6 +240,23 @@ impl Platform {
             .await
             .context("creating the property manager")?
             .clone();
+        Ok(Person { authorization: self.bearer(&subject).await?, subject })
+    }
+
+    /// The ids of every app in the catalog.
+    pub fn app_ids(&self) -> Vec<String> {
+        self.server.catalog().list().iter().map(|app| app.manifest.id.clone()).collect()
+    }
+
+    /// A browser session of `user_id`, as a `Cookie` header value.
+    pub async fn browser_cookie(&self, user_id: &str) -> anyhow::Result<HeaderValue> {
+        let (_, secret) = self.server.identity().open_session(user_id, true).await?;
+        Ok(HeaderValue::from_str(&format!("{}={secret}", self.server.identity().cookie_name()))?)
+    }
+
+    /// The bench resident, on a new API session.
+    pub async fn resident(&self) -> anyhow::Result<Person> {
+        let subject = caller::get().subject.clone();
         Ok(Person { authorization: self.bearer(&subject).await?, subject })
     }
 

@@ -65,6 +65,20 @@ pub const QUEUE_SMALL: &str = "courtyard-queue-100";
 pub const QUEUE_LARGE: &str = "courtyard-queue-100k";
 /// The least f100k/f100 the issue accepts.
 pub const QUEUE_RATIO_TARGET: f64 = 0.8;
+/// A neighbour's conversation, first page, at 100 messages in the property.
+pub const MESSAGES_READ_SMALL: &str = "courtyard-messages-read-100";
+/// The same read at 100,000 messages.
+pub const MESSAGES_READ_LARGE: &str = "courtyard-messages-read-100k";
+/// Sending a message at 100 and at 100,000 messages.
+pub const MESSAGES_SEND_SMALL: &str = "courtyard-messages-send-100";
+pub const MESSAGES_SEND_LARGE: &str = "courtyard-messages-send-100k";
+/// The least j100k/j100 (reads) the issue accepts.
+pub const MESSAGES_RATIO_TARGET: f64 = 0.8;
+/// Home with every core app enabled, and with one.
+pub const HOME_ALL_APPS: &str = "courtyard-home";
+pub const HOME_ONE_APP: &str = "courtyard-home-one-app";
+/// The least i(all apps)/i(one app) the issue accepts.
+pub const HOME_RATIO_TARGET: f64 = 0.8;
 /// The peak RSS growth the uploads must stay below, in MiB.
 pub const UPLOAD_GROWTH_TARGET_MIB: f64 = 100.0;
 
@@ -81,6 +95,10 @@ pub struct Ratios {
     /// The staff queue at 100,000 tickets over the same at 100: how much
     /// the first page slows down as the property fills (target ≥ 0.8).
     pub f100k_over_f100: Option<f64>,
+    /// Home with every core app over home with one (target ≥ 0.8).
+    pub i_all_over_i_one: Option<f64>,
+    /// A conversation's first page at 100,000 messages over at 100 (target ≥ 0.8).
+    pub j100k_over_j100: Option<f64>,
 }
 
 /// Case (g): concurrent uploads of a large photo, and what they cost the
@@ -159,6 +177,8 @@ impl Race {
 #[derive(Debug, Serialize)]
 pub struct Targets {
     pub f100k_over_f100_at_least_0_8: Option<bool>,
+    pub i_all_over_i_one_at_least_0_8: Option<bool>,
+    pub j100k_over_j100_at_least_0_8: Option<bool>,
     pub g_peak_rss_growth_under_100_mib: Option<bool>,
     /// Every round exactly one winner, and no double booking.
     pub h_one_winner_per_slot: Option<bool>,
@@ -205,9 +225,13 @@ impl Report {
             d_over_a: ratio("courtyard-pinboard", "native"),
             e_over_b: ratio("courtyard-profile", "bare-wasmtime"),
             f100k_over_f100: ratio(QUEUE_LARGE, QUEUE_SMALL),
+            i_all_over_i_one: ratio(HOME_ALL_APPS, HOME_ONE_APP),
+            j100k_over_j100: ratio(MESSAGES_READ_LARGE, MESSAGES_READ_SMALL),
         };
         let targets = Targets {
             f100k_over_f100_at_least_0_8: ratios.f100k_over_f100.map(|ratio| ratio >= QUEUE_RATIO_TARGET),
+            i_all_over_i_one_at_least_0_8: ratios.i_all_over_i_one.map(|ratio| ratio >= HOME_RATIO_TARGET),
+            j100k_over_j100_at_least_0_8: ratios.j100k_over_j100.map(|ratio| ratio >= MESSAGES_RATIO_TARGET),
             g_peak_rss_growth_under_100_mib: uploads
                 .as_ref()
                 .map(|uploads| uploads.peak_rss_growth_mib < UPLOAD_GROWTH_TARGET_MIB),

@@ -153,8 +153,9 @@ async fn nodes_starting_together_on_one_database_all_come_up() {
     let client = client();
     for node in &nodes {
         let health: serde_json::Value = client.get(node.url("/healthz")).send().await.unwrap().json().await.unwrap();
-        // The core apps: pinboard, the service center and bookings.
-        assert_eq!(health["apps"], 3, "{health}");
+        // The core apps: pinboard, the service center, bookings, info,
+        // the directory, neighbours, the marketplace and sharing.
+        assert_eq!(health["apps"], 8, "{health}");
     }
 }
 

@@ -328,11 +328,11 @@ async fn api_clients_mark_notifications_read_and_choose_mail_per_app() {
 
     // Mail per app: only apps that can notify the person are offered.
     let offered = world.expect(200, Method::GET, "/api/me/notification-mail", Some(&bob.auth), None).await;
-    // The core apps that notify (bookings, the service center) and this one;
-    // pinboard notifies no one and is not offered.
+    // The core apps that notify and this one; pinboard and the marketplace
+    // notify no one and are not offered.
     let apps: Vec<&str> =
         offered["items"].as_array().unwrap().iter().filter_map(|item| item["app_id"].as_str()).collect();
-    assert_eq!(apps, ["bookings", APP, "service-center"], "{offered}");
+    assert_eq!(apps, ["bookings", "directory", "info", "neighbors", APP, "service-center", "sharing"], "{offered}");
     assert!(
         offered["items"]
             .as_array()

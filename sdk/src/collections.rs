@@ -207,7 +207,7 @@ impl<T: Serialize + DeserializeOwned> Collection<T> {
         decode(wit::update(self.name, id, &changes)?)
     }
 
-    /// Deletes a document the caller owns.
+    /// Deletes a document the caller owns, with its files and keys.
     pub fn delete(&self, id: &str) -> Result<(), Error> {
         Ok(wit::delete(self.name, id)?)
     }

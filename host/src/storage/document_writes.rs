@@ -211,17 +211,14 @@ impl Database {
         })
     }
 
-    /// Deletes a document the reader owns (or, for staff, one of the
-    /// property's `unit`, `property` or `staff` documents, as they may change
-    /// it), frees its keys and drops its participants. Its replies stay,
-    /// reckoned from what they copied.
+    /// Deletes a document the reader owns, frees its keys and drops its
+    /// participants. Its replies stay, reckoned from what they copied.
     pub async fn delete_document(&self, scope: &DocumentScope, collection: &str, id: &str) -> Result<(), StorageError> {
         let subject = scope.subject().ok_or(StorageError::NotFound)?;
         let mut tx = self.pool.begin().await?;
         let deleted = sqlx::query::<Any>(
             "DELETE FROM documents WHERE id = $1 AND app_id = $2 AND customer_id = $3 AND property_id = $4 \
-             AND collection = $5 AND (owner_subject = $6 \
-             OR ($7 = 1 AND visibility IN ('unit', 'property', 'staff') AND hidden_at IS NULL))",
+             AND collection = $5 AND owner_subject = $6",
         )
         .bind(id)
         .bind(&scope.app)
@@ -229,7 +226,6 @@ impl Database {
         .bind(&scope.property)
         .bind(collection)
         .bind(subject)
-        .bind(i64::from(scope.reader.staff && !scope.own_only))
         .execute(&mut *tx)
         .await?;
         if deleted.rows_affected() == 0 {

@@ -98,6 +98,7 @@ async fn every_page_form_refuses_a_forged_post_and_changes_nothing() {
             "/account/notifications/read" => vec![("next", "/".into())],
             "/account/notifications/mail" => vec![("app", APP.into()), ("mail", APP.into())],
             "/account/apps/{app}/consent" => vec![("decision", "decline".into()), ("purposes_hash", String::new())],
+            "/moderation/report/{app}/{collection}/{document}" => vec![("reason", "spam".into())],
             other => panic!("a page form this test does not know: {other}"),
         }
     };
@@ -144,6 +145,16 @@ async fn every_page_form_refuses_a_forged_post_and_changes_nothing() {
             continue;
         }
         assert_ne!(page["x-courtyard-permission"], "public", "{template} is neither a person's form nor listed");
+        if template == "/moderation/{document}" {
+            // A moderator's form: a resident is refused by permission
+            // first, forged or not, and nothing changes.
+            let before = state_of(&world, &alice).await;
+            let forged =
+                browser.post_form_with(&url, &[("action", "hide"), ("reason", "x")], &[("origin", EVIL)]).await;
+            assert_eq!(forged.status, 403, "{template}: {}", forged.body);
+            assert_eq!(state_of(&world, &alice).await, before, "{template}: a forged post changed something");
+            continue;
+        }
         personal.push(path.clone());
         let fields = form_of(template);
         let mut pairs: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (*name, value.as_str())).collect();
@@ -200,7 +211,7 @@ async fn every_page_form_refuses_a_forged_post_and_changes_nothing() {
         let location = (late.status, late.header("location"));
         assert_eq!(location, (303, "/account/signin?next=%2Faccount%2Fnotifications"), "{path}: {}", late.body);
     }
-    assert_eq!(personal.len(), 7, "{personal:?}");
+    assert_eq!(personal.len(), 8, "{personal:?}");
 
     // Pinboard's forms on the platform: a post naming our origin works,
     // one naming none is refused like one from another site.

@@ -42,7 +42,7 @@ async fn imports_outside_the_platform_or_the_manifest_are_refused_by_name() {
     let undeclared = deployment.manifest("notes-undeclared", &manifest_text("notes-copy", "0.1.0", "third-party", ""));
     assert_refused(
         &deployment.install(NOTES_WASM, &undeclared),
-        "imports `courtyard:platform/collections@0.2.0` but the manifest asks for no capability that covers it \
+        "imports `courtyard:platform/collections@0.2.1` but the manifest asks for no capability that covers it \
          (needs `collections.read` or `collections.write`)",
     );
     // A component built against 0.1.0 is held to its manifest the same way.
@@ -56,7 +56,7 @@ async fn imports_outside_the_platform_or_the_manifest_are_refused_by_name() {
                         [[capabilities]]\nkind = \"notifications.send\"\npurpose = \"p\"\n";
     let no_http =
         deployment.manifest("overreach-no-http", &manifest_text("overreach", "0.1.0", "third-party", capabilities));
-    assert_refused(&deployment.install(OVERREACH_WASM, &no_http), "imports `courtyard:platform/outbound-http@0.2.0`");
+    assert_refused(&deployment.install(OVERREACH_WASM, &no_http), "imports `courtyard:platform/outbound-http@0.2.1`");
     assert_refused(&deployment.install(ESCAPE_WASM, fixture_manifest("escape")), "`wasi:filesystem/");
 }
 
@@ -130,7 +130,7 @@ async fn a_restart_never_rolls_a_newer_core_app_back() {
         "pinboard-newer",
         &std::fs::read_to_string(env!("CARGO_MANIFEST_DIR").to_owned() + "/../microapps/pinboard/courtyard.toml")
             .unwrap()
-            .replace("version = \"0.2.0\"", "version = \"0.3.0\""),
+            .replace("version = \"0.2.1\"", "version = \"0.3.0\""),
     );
     let installed = deployment.install(PINBOARD_WASM, &newer);
     assert!(installed.status.success(), "{}", stderr(&installed));

@@ -14,6 +14,7 @@ mod audit;
 mod bola;
 mod bookings;
 mod collections;
+mod coming_up;
 mod compatibility;
 mod consent_choices;
 mod contract_0_2;

@@ -32,6 +32,7 @@ const KNOWN: &[&str] = &[
     "apps-use",
     "apps-approve",
     "audit-read",
+    "content-moderate",
 ];
 
 fn concrete(path: &str) -> String {

@@ -113,7 +113,8 @@ impl Database {
         id: &str,
     ) -> Result<Option<ModeratedDocument>, StorageError> {
         let row = sqlx::query::<Any>(
-            "SELECT id, app_id, collection, customer_id, property_id, owner_subject, body, created_at, hidden_at \
+            "SELECT id, app_id, collection, customer_id, property_id, owner_subject, CAST(body AS TEXT) AS body, \
+                    created_at, hidden_at \
              FROM documents WHERE id = $1 AND customer_id = $2 AND property_id = $3",
         )
         .bind(id)

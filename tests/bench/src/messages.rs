@@ -202,11 +202,11 @@ async fn seed(database: &Database, scene: &mut Scene, total: usize) -> anyhow::R
         let n = scene.seq;
         scene.seq += 1;
         let (conversation, by, with) =
-            if n < 60 || n % 20 == 0 { &measured } else { &conversations[n % conversations.len()] };
-        let author = if n % 2 == 0 { by } else { with };
+            if n < 60 || n.is_multiple_of(20) { &measured } else { &conversations[n % conversations.len()] };
+        let author = if n.is_multiple_of(2) { by } else { with };
         pending.push((conversation.clone(), by.clone(), with.clone(), author.clone(), n));
         if pending.len() == ROWS_PER_INSERT || scene.seq == total {
-            insert_messages(&mut tx, &caller, &pending, now).await?;
+            insert_messages(&mut tx, caller, &pending, now).await?;
             pending.clear();
         }
     }

@@ -75,7 +75,7 @@ async fn a_profile_shows_the_chosen_fields_to_the_building_only_and_leaving_hide
     assert_eq!((saved["name"].clone(), saved["floor"].clone()), (json!("Anna K."), json!("3")), "{saved}");
     assert_eq!(saved["interests"], json!(["Baking", "Chess"]), "{saved}");
     let id = saved["id"].as_str().unwrap().to_owned();
-    assert_eq!(app.listed(&ben.auth).await, [anna.user_id.clone()], "her neighbour finds her");
+    assert_eq!(app.listed(&ben.auth).await, vec![anna.user_id.clone()], "her neighbour finds her");
     let seen = app.expect(200, Method::GET, &format!("/profiles/{id}"), &ben.auth, None).await;
     assert_eq!((seen["intro"].clone(), seen["mine"].clone()), (json!("I bake on Sundays."), json!(false)));
     assert!(!seen.to_string().contains("residents.example"), "never an email address: {seen}");
@@ -219,7 +219,7 @@ async fn a_block_stops_messages_until_it_is_lifted_and_hides_the_profile() {
 
     app.expect(201, Method::PUT, "/profile", &ben.auth, Some(json!({ "name": "Ben", "floor": "2" }))).await;
     let talk = app.write_to(&ben.auth, &anna.user_id, "Coffee tomorrow?").await;
-    assert_eq!(app.listed(&anna.auth).await, [ben.user_id.clone()]);
+    assert_eq!(app.listed(&anna.auth).await, vec![ben.user_id.clone()]);
 
     let blocked = app.expect(201, Method::POST, "/blocks", &anna.auth, Some(json!({ "subject": ben.user_id }))).await;
     assert_eq!(blocked["subject"], ben.user_id.as_str(), "{blocked}");
@@ -249,7 +249,7 @@ async fn a_block_stops_messages_until_it_is_lifted_and_hides_the_profile() {
     app.expect(204, Method::DELETE, &format!("/blocks/{}", ben.user_id), &anna.auth, None).await;
     app.expect(201, Method::POST, &path, &ben.auth, Some(json!({ "text": "Hello?" }))).await;
     app.expect(201, Method::POST, &path, &anna.auth, Some(back)).await;
-    assert_eq!(app.listed(&anna.auth).await, [ben.user_id.clone()]);
+    assert_eq!(app.listed(&anna.auth).await, vec![ben.user_id.clone()]);
 
     // Nobody of another building can be blocked, nor oneself.
     app.expect(404, Method::POST, "/blocks", &anna.auth, Some(json!({ "subject": sven.user_id }))).await;

@@ -145,7 +145,7 @@ impl Texts {
 
 /// Month names as people read them in a date, as app pages write them too
 /// (the SDK's `Timestamp::for_people`).
-const MONTHS: [[&str; 12]; 2] = [
+pub(crate) const MONTHS: [[&str; 12]; 2] = [
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
     ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."],
 ];

@@ -67,80 +67,50 @@ impl Host for CallContext {
     }
 
     fn notify_staff(&mut self, notification: Notification) -> Result<u32, CallError> {
-        let mut access = Access::new(
-            "notifications.notify-staff",
-            Power::Notify,
-            "notification",
-            vec![vec![grant::NOTIFICATIONS.to_owned()]],
-        );
-        access.resource_id = Some("staff".to_owned());
-        access.fields = Some("title,body,link".to_owned());
-        if let Err(error) = check_notification(&notification) {
-            return Err(self.reject(access, error));
-        }
-        let entry = self.admit_access(access)?;
-        let database = self.services.database.clone();
-        let customer = self.caller.customer.clone().unwrap_or_default();
-        let property = self.caller.property.clone().unwrap_or_default();
-        let app = self.app_id.to_string();
-        let roles = self.policy.staff_roles.clone();
-        let caller = self.caller.user_id.clone();
-        let per_hour = self.services.notifications_per_hour;
-        let today = crate::identity::today();
-        let notified = self.block_on(async move {
-            let staff = database.staff_of(&customer, &property, &roles, &today).await?;
-            let Notification { title, body, link } = notification;
-            let mut notified = 0u32;
-            for person in staff.iter().filter(|person| Some(*person) != caller.as_ref()) {
-                if database
-                    .insert_notification(person, &customer, &property, &app, &title, &body, link.as_deref(), per_hour)
-                    .await?
-                {
-                    notified += 1;
-                }
-            }
-            Ok::<u32, crate::storage::StorageError>(notified)
-        });
-        let result: Result<u32, Error> = match notified {
-            Some(Ok(notified)) => Ok(notified),
-            Some(Err(err)) => {
-                tracing::error!(app = %self.app_id, error = %err, "staff notification failed");
-                Err(Error::Unavailable("notifications are temporarily unavailable".to_owned()))
-            }
-            None => Err(Error::Unavailable("the request ran out of time".to_owned())),
-        };
-        let result = result.map_err(CallError::from);
-        self.settle(entry, &result);
-        result
+        self.notify_many(notification, Many::Staff)
     }
 
     fn notify_property(&mut self, notification: Notification) -> Result<u32, CallError> {
-        self.notify_everyone(notification)
+        self.notify_many(notification, Many::Property)
     }
 }
 
+/// Whom a notification to many reaches in the caller's property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Many {
+    /// The app's staff (`notify-staff`).
+    Staff,
+    /// Everyone who may use the app (`notify-property`): staff of a core
+    /// app only.
+    Property,
+}
+
 impl CallContext {
-    /// `notify-property`: everyone of the caller's property who may use the
-    /// app, except the caller; staff of a core app only.
-    fn notify_everyone(&mut self, notification: Notification) -> Result<u32, CallError> {
-        let mut access = Access::new(
-            "notifications.notify-property",
-            Power::Notify,
-            "notification",
-            vec![vec![grant::NOTIFICATIONS.to_owned()]],
-        );
-        access.resource_id = Some("property".to_owned());
+    /// `notify-staff` and `notify-property`: the people `many` names,
+    /// except the caller, in one transaction; one audit entry.
+    fn notify_many(&mut self, notification: Notification, many: Many) -> Result<u32, CallError> {
+        let (action, resource) = match many {
+            Many::Staff => ("notifications.notify-staff", "staff"),
+            Many::Property => ("notifications.notify-property", "property"),
+        };
+        let mut access =
+            Access::new(action, Power::Notify, "notification", vec![vec![grant::NOTIFICATIONS.to_owned()]]);
+        access.resource_id = Some(resource.to_owned());
         access.fields = Some("title,body,link".to_owned());
         if let Err(error) = check_notification(&notification) {
             return Err(self.reject(access, error));
         }
-        if self.policy.kind != crate::catalog::AppKind::Core {
-            let error = Error::Denied("only core apps notify a whole property".to_owned());
-            return Err(self.reject(access, error));
-        }
-        if !self.caller.staff {
-            let error = Error::Denied("only staff notify the whole property".to_owned());
-            return Err(self.reject(access, error));
+        if many == Many::Property {
+            let refusal = if self.policy.kind != crate::catalog::AppKind::Core {
+                Some("only core apps notify a whole property")
+            } else if !self.caller.staff {
+                Some("only staff notify the whole property")
+            } else {
+                None
+            };
+            if let Some(reason) = refusal {
+                return Err(self.reject(access, Error::Denied(reason.to_owned())));
+            }
         }
         let entry = self.admit_access(access)?;
         let database = self.services.database.clone();
@@ -152,7 +122,10 @@ impl CallContext {
         let per_hour = self.services.notifications_per_hour;
         let today = crate::identity::today();
         let notified = self.block_on(async move {
-            let mut people = database.people_of(&customer, &property, &roles, &today).await?;
+            let mut people = match many {
+                Many::Staff => database.staff_of(&customer, &property, &roles, &today).await?,
+                Many::Property => database.people_of(&customer, &property, &roles, &today).await?,
+            };
             people.retain(|person| Some(person) != caller.as_ref());
             let Notification { title, body, link } = notification;
             database
@@ -162,7 +135,7 @@ impl CallContext {
         let result: Result<u32, Error> = match notified {
             Some(Ok(notified)) => Ok(notified),
             Some(Err(err)) => {
-                tracing::error!(app = %self.app_id, error = %err, "property notification failed");
+                tracing::error!(app = %self.app_id, error = %err, action, "notification to many failed");
                 Err(Error::Unavailable("notifications are temporarily unavailable".to_owned()))
             }
             None => Err(Error::Unavailable("the request ran out of time".to_owned())),
@@ -183,30 +156,13 @@ fn check_notification(notification: &Notification) -> Result<(), Error> {
         return Err(Error::Invalid(format!("a body is at most {MAX_BODY} printable characters")));
     }
     if let Some(link) = &notification.link {
-        let safe = link.starts_with('/')
-            && !link.starts_with("//")
-            && link.len() <= MAX_LINK
-            && !link.contains('\\')
-            && !link.chars().any(|c| c.is_control() || c.is_whitespace())
-            && !has_dot_segment(link);
-        if !safe {
+        if !crate::catalog::is_path_below_app(link, MAX_LINK) {
             return Err(Error::Invalid(
                 "a link is a path below the app, starting with one `/`, without `.` or `..` segments".to_owned(),
             ));
         }
     }
     Ok(())
-}
-
-/// Whether the path of `link` has a `.` or `..` segment, which a browser
-/// resolves, so `/apps/{app}/../other/` would lead into another app. A
-/// browser takes `%2e` for a dot there too.
-fn has_dot_segment(link: &str) -> bool {
-    let path = link.split(['?', '#']).next().unwrap_or_default();
-    path.split('/').any(|segment| {
-        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
-        decoded == "." || decoded == ".."
-    })
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub use manifest::{
     AppKind, Capability, CapabilityKind, Manifest, ManifestError, PlatformInterface, Processing, ProfileField,
     RequestedGrant, is_app_id, is_collection_name, version_order,
 };
+pub use naming::is_path_below_app;
 pub use upcoming::UpcomingDeclaration;
 pub use validate::{check_binary, check_component};
 

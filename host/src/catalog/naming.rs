@@ -41,6 +41,25 @@ const PLATFORM: &str = "courtyard";
 /// Whether `c` is an invisible format character (Unicode category Cf, and
 /// the variation selectors): text with one can display differently from
 /// what it says.
+/// Whether `link` is a path below an app's mount point that stays there: it
+/// starts with one `/`, is at most `max` bytes, and has no backslash, no
+/// control or white-space character and no `.` or `..` segment, which a
+/// browser would resolve (`/apps/{app}/../other/` leads into another app;
+/// a browser takes `%2e` for a dot too).
+pub fn is_path_below_app(link: &str, max: usize) -> bool {
+    let path = link.split(['?', '#']).next().unwrap_or_default();
+    let dot_segment = path.split('/').any(|segment| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    });
+    link.starts_with('/')
+        && !link.starts_with("//")
+        && link.len() <= max
+        && !link.contains('\\')
+        && !link.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !dot_segment
+}
+
 pub fn is_format_char(c: char) -> bool {
     matches!(
         c,

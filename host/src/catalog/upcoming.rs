@@ -72,14 +72,9 @@ pub fn check_upcoming(
                 section.collection, section.date
             ));
         }
+        // A plain path: `{id}` is filled in, nothing is appended.
         let link = &section.link;
-        let safe = link.starts_with('/')
-            && !link.starts_with("//")
-            && link.len() <= MAX_LINK
-            && !link.contains(['\\', '?', '#'])
-            && !link.chars().any(|c| c.is_control() || c.is_whitespace())
-            && !link.split('/').any(|segment| matches!(segment, "." | ".."))
-            && !link.to_ascii_lowercase().contains("%2e");
+        let safe = super::naming::is_path_below_app(link, MAX_LINK) && !link.contains(['?', '#']);
         if !safe {
             return Err(
                 "`link` is a path below the app starting with one `/`, without `.`, `..`, `?` or `#`".to_owned()

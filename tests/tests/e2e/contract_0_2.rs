@@ -13,14 +13,11 @@ struct Desk<'a> {
 
 impl Desk<'_> {
     async fn call(&self, method: Method, path: &str, who: &Auth, body: Option<Value>) -> (u16, Value) {
-        let (status, answer) = self.world.call(method, &format!("/apps/desk{path}"), Some(who), body).await;
-        (status.as_u16(), answer)
+        self.world.call_below("/apps/desk", method, path, who, body).await
     }
 
     async fn expect(&self, status: u16, method: Method, path: &str, who: &Auth, body: Option<Value>) -> Value {
-        let (got, answer) = self.call(method.clone(), path, who, body).await;
-        assert_eq!(got, status, "{method} {path}: {answer}");
-        answer
+        self.world.expect_below("/apps/desk", status, method, path, who, body).await
     }
 
     async fn ids(&self, path: &str, who: &Auth) -> Vec<String> {

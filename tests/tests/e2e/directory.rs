@@ -17,14 +17,11 @@ struct Directory<'a> {
 
 impl Directory<'_> {
     async fn call(&self, method: Method, path: &str, who: &Auth, body: Option<Value>) -> (u16, Value) {
-        let (status, answer) = self.world.call(method, &format!("{APP}{path}"), Some(who), body).await;
-        (status.as_u16(), answer)
+        self.world.call_below(APP, method, path, who, body).await
     }
 
     async fn expect(&self, status: u16, method: Method, path: &str, who: &Auth, body: Option<Value>) -> Value {
-        let (got, answer) = self.call(method.clone(), path, who, body).await;
-        assert_eq!(got, status, "{method} {path}: {answer}");
-        answer
+        self.world.expect_below(APP, status, method, path, who, body).await
     }
 
     /// Staff `who` adds an entry; answers its id.

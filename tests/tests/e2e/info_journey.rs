@@ -7,21 +7,6 @@ use crate::support::*;
 use reqwest::Method;
 use serde_json::json;
 
-fn platform(node: &Node, path: &str) -> String {
-    format!("http://localhost:{}{path}", node.base.rsplit(':').next().unwrap())
-}
-
-/// Signs in as `email` from the bare host name, in a browser without a
-/// session (its cookies deleted).
-async fn sign_in_as(browser: &Browser, node: &Node, email: &str) {
-    browser.client.delete_all_cookies().await.expect("sign out");
-    browser.goto(&platform(node, "/")).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", PASSWORD).await;
-    browser.click("form[action='/account/signin'] button").await;
-    browser.wait_for_text("Courtyard").await;
-}
-
 #[tokio::test]
 async fn the_manager_announces_the_water_off_and_a_german_resident_opens_it_from_a_to_z() {
     let Some(browser) = Browser::start("info-water-off").await else { return };

@@ -8,10 +8,6 @@ use crate::support::*;
 const MOVERS: &str = "moving-service";
 const MOVERS_HOST: &str = "api.meier-removals.example";
 
-fn platform(node: &Node, path: &str) -> String {
-    format!("http://localhost:{}{path}", node.base.rsplit(':').next().unwrap())
-}
-
 /// Signs in with the sign-in form the browser is looking at.
 async fn sign_in_here(browser: &Browser, email: &str) {
     browser.fill("#email", email).await;

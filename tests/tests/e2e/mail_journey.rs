@@ -7,10 +7,6 @@ use reqwest::Method;
 
 const APP: &str = "overreach";
 
-fn platform(node: &Node, path: &str) -> String {
-    format!("http://localhost:{}{path}", node.base.rsplit(':').next().unwrap())
-}
-
 #[tokio::test]
 async fn a_resident_chooses_notifications_by_mail_and_stops_them_from_the_mail() {
     let Some(browser) = Browser::start("notifications-by-mail").await else { return };

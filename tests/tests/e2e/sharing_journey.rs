@@ -6,21 +6,6 @@ use crate::support::*;
 use reqwest::Method;
 use serde_json::json;
 
-fn platform(node: &Node, path: &str) -> String {
-    format!("http://localhost:{}{path}", node.base.rsplit(':').next().unwrap())
-}
-
-/// Signs in as `email` from the bare host name, in a browser without a
-/// session (its cookies deleted).
-async fn sign_in_as(browser: &Browser, node: &Node, email: &str) {
-    browser.client.delete_all_cookies().await.expect("sign out");
-    browser.goto(&platform(node, "/")).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", PASSWORD).await;
-    browser.click("form[action='/account/signin'] button").await;
-    browser.wait_for_text("Courtyard").await;
-}
-
 #[tokio::test]
 async fn ben_borrows_annas_ladder_and_anna_accepts_in_german() {
     let Some(browser) = Browser::start("sharing-ladder").await else { return };

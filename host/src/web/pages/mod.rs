@@ -84,6 +84,30 @@ pub(crate) fn declare(routes: &mut Routes) {
     moderation::declare(routes);
 }
 
+/// What `principal` reads of `app` at `property`, by the same audience rule
+/// as the app's own queries for them (never with a hook's or a third-party
+/// app's narrowing): for host pages that read documents themselves.
+pub(crate) fn reading_scope(
+    principal: &Principal,
+    app: &crate::catalog::Manifest,
+    customer: &str,
+    property: &str,
+) -> crate::storage::DocumentScope {
+    let roles = principal.roles_at(customer, property);
+    crate::storage::DocumentScope {
+        app: app.id.clone(),
+        customer: customer.to_owned(),
+        property: property.to_owned(),
+        reader: crate::storage::Reader {
+            subject: Some(principal.user_id.clone()),
+            staff: crate::capabilities::CallerContext::is_staff(&roles, &app.staff_roles),
+            units: principal.units_at(customer, property),
+        },
+        own_only: false,
+        owners: None,
+    }
+}
+
 /// The signed-in person, as every page's header shows them.
 #[derive(Debug, Clone)]
 pub(crate) struct Me {

@@ -113,19 +113,7 @@ async fn readable(
         AppKind::Core => document.to_owned(),
         AppKind::ThirdParty => state.services.policy.ids.document_from_app(app, document).ok_or_else(missing)?,
     };
-    let roles = principal.roles_at(&customer, &property);
-    let scope = DocumentScope {
-        app: app.to_owned(),
-        customer: customer.clone(),
-        property: property.clone(),
-        reader: Reader {
-            subject: Some(principal.user_id.clone()),
-            staff: crate::capabilities::CallerContext::is_staff(&roles, &loaded.manifest.staff_roles),
-            units: principal.units_at(&customer, &property),
-        },
-        own_only: false,
-        owners: None,
-    };
+    let scope = super::reading_scope(principal, &loaded.manifest, &customer, &property);
     match state.services.database.get_document(&scope, collection, &id).await {
         Ok(_) => {}
         Err(StorageError::NotFound) => return Err(missing()),

@@ -8,10 +8,9 @@
 
 use std::sync::Arc;
 
-use crate::capabilities::CallerContext;
 use crate::catalog::{AppKind, LoadedApp};
 use crate::identity::Principal;
-use crate::storage::{Comparison, Criteria, DocumentScope, Filter, FilterValue, Order, Reader};
+use crate::storage::{Comparison, Criteria, Filter, FilterValue, Order};
 use crate::web::ApiError;
 use crate::web::AppState;
 use crate::web::pages::Texts;
@@ -43,24 +42,11 @@ pub(super) async fn upcoming_of(
     property: &str,
 ) -> Result<Vec<Upcoming>, ApiError> {
     let today = crate::identity::today();
-    let roles = principal.roles_at(customer, property);
-    let units = principal.units_at(customer, property);
     let mut lines = Vec::new();
     for app in apps.iter().filter(|app| app.manifest.kind == AppKind::Core) {
         let manifest = &app.manifest;
         for section in &manifest.upcoming {
-            let scope = DocumentScope {
-                app: manifest.id.clone(),
-                customer: customer.to_owned(),
-                property: property.to_owned(),
-                reader: Reader {
-                    subject: Some(principal.user_id.clone()),
-                    staff: CallerContext::is_staff(&roles, &manifest.staff_roles),
-                    units: units.clone(),
-                },
-                own_only: false,
-                owners: None,
-            };
+            let scope = super::reading_scope(principal, manifest, customer, property);
             let criteria = Criteria {
                 filters: vec![Filter {
                     field: section.date.clone(),
@@ -111,11 +97,7 @@ fn readable_date(t: &Texts, value: &str) -> Option<String> {
     }
     let mut readable = match t.code() {
         "de" => format!("{date}.{month}.{year}"),
-        _ => {
-            const MONTHS: [&str; 12] =
-                ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-            format!("{date_number} {} {year}", MONTHS[month_number - 1])
-        }
+        _ => format!("{date_number} {} {year}", crate::i18n::MONTHS[0][month_number - 1]),
     };
     if let Some(time) = time {
         if time.len() != 5 || time.as_bytes()[2] != b':' {

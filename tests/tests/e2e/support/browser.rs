@@ -419,3 +419,20 @@ async fn wait_until_listening(port: u16) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// `path` on the platform of `node`, as a browser reaches it: at
+/// `localhost` (app origins are its subdomains).
+pub fn platform(node: &super::Node, path: &str) -> String {
+    format!("http://localhost:{}{path}", node.base.rsplit(':').next().unwrap())
+}
+
+/// Signs in as `email` from the bare host name, in a browser without a
+/// session (its cookies deleted).
+pub async fn sign_in_as(browser: &Browser, node: &super::Node, email: &str) {
+    browser.client.delete_all_cookies().await.expect("sign out");
+    browser.goto(&platform(node, "/")).await;
+    browser.fill("#email", email).await;
+    browser.fill("#password", super::PASSWORD).await;
+    browser.click("form[action='/account/signin'] button").await;
+    browser.wait_for_text("Courtyard").await;
+}

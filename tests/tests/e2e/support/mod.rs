@@ -12,7 +12,7 @@ mod visitor;
 mod world;
 
 #[allow(unused_imports)]
-pub use browser::{Browser, failures};
+pub use browser::{Browser, failures, platform, sign_in_as};
 #[allow(unused_imports)]
 pub use vendor::{Vendor, VendorCall, civil_date, days_from_today};
 #[allow(unused_imports)]

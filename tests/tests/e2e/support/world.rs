@@ -116,6 +116,35 @@ impl<'a> World<'a> {
         answer
     }
 
+    /// [`World::call`] of `path` below an app's mount point (`/apps/desk`)
+    /// as `who`; answers the status as a number.
+    pub async fn call_below(
+        &self,
+        mount: &str,
+        method: Method,
+        path: &str,
+        who: &Auth,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let (status, answer) = self.call(method, &format!("{mount}{path}"), Some(who), body).await;
+        (status.as_u16(), answer)
+    }
+
+    /// Like [`World::call_below`], but insists on `expected`.
+    pub async fn expect_below(
+        &self,
+        mount: &str,
+        expected: u16,
+        method: Method,
+        path: &str,
+        who: &Auth,
+        body: Option<Value>,
+    ) -> Value {
+        let (got, answer) = self.call_below(mount, method.clone(), path, who, body).await;
+        assert_eq!(got, expected, "{method} {path}: {answer}");
+        answer
+    }
+
     /// Signs in through the API and returns a Bearer header.
     pub async fn login(&self, email: &str, password: &str) -> (Auth, String) {
         let answer = self

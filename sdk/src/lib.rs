@@ -54,6 +54,7 @@
 //! | [`outbound`] | HTTP to the vendor's own hosts | `outbound-http` |
 //! | [`log`] | diagnostics for operators | none |
 //! | [`html`], [`frame`], [`lang`], [`time`] | pages in the portal's frame, in the person's language | none |
+//! | [`calendar`] | days, times of day, a building's time zone | none |
 //!
 //! ```no_run
 //! use courtyard_sdk::notifications::{self, Notification};
@@ -115,6 +116,7 @@
 // The generated bindings name this crate by its public path.
 extern crate self as courtyard_sdk;
 
+pub mod calendar;
 mod collections;
 pub mod context;
 mod error;

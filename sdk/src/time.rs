@@ -21,6 +21,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Serialize, Serializer};
 
+use crate::calendar::Date;
 use crate::html;
 use crate::html::Html;
 use crate::lang::Lang;
@@ -91,20 +92,12 @@ impl Timestamp {
         let millis = self.0.min(LAST_MILLIS);
         let seconds = millis / 1_000;
         let (days, of_day) = (seconds / 86_400, seconds % 86_400);
-        // Days to a date, for days on or after the epoch: shift the year to
-        // start in March, so the leap day is the last day of a year.
-        let shifted = days + 719_468;
-        let era = shifted / 146_097;
-        let day_of_era = shifted % 146_097;
-        let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let march_month = (5 * day_of_year + 2) / 153;
-        let day = day_of_year - (153 * march_month + 2) / 5 + 1;
-        let month = if march_month < 10 { march_month + 3 } else { march_month - 9 };
+        // At most the days to 9999-12-31, so the casts cannot wrap.
+        let date = Date::from_days(days as i64);
         Civil {
-            year: year_of_era + era * 400 + u64::from(month <= 2),
-            month,
-            day,
+            year: date.year() as u64,
+            month: u64::from(date.month()),
+            day: u64::from(date.day()),
             hour: of_day / 3_600,
             minute: of_day % 3_600 / 60,
             second: of_day % 60,

@@ -333,7 +333,7 @@ pub fn validate(input: &ResourceInput, base: &Resource) -> Result<Resource, Sett
         horizon_days,
         quota,
         cancel_hours,
-        time_zone: zone.name.to_owned(),
+        time_zone: zone.name().to_owned(),
         archived: input.archived.unwrap_or(base.archived),
     })
 }
@@ -352,7 +352,7 @@ mod tests {
         assert_eq!(room.name, "Common room");
         assert_eq!((room.slot_minutes, room.max_slots, room.quota, room.cancel_hours), (60, 2, 2, 24));
         assert_eq!(room.hours_on(0), Some(Hours { open: 480, close: 1320 }));
-        assert_eq!(room.zone().name, "Europe/Berlin");
+        assert_eq!(room.zone().name(), "Europe/Berlin");
     }
 
     #[test]

@@ -8,11 +8,12 @@
 //! [`Problem`]: the API answers it as `invalid` (400) with its sentence,
 //! a form shows it at the top and next to the field it names.
 
+use courtyard_sdk::calendar::Zone;
 use courtyard_sdk::lang::{Lang, fill};
 use serde::{Deserialize, Serialize};
 
 use crate::category::Category;
-use crate::hours::{self, Hours, Zone};
+use crate::hours::{self, Hours};
 use crate::texts;
 
 pub const MAX_NAME: usize = 120;
@@ -223,7 +224,7 @@ pub fn check(input: &DetailsInput) -> Result<Details, Problem> {
     let offer = text(&input.offer, MAX_OFFER).map_err(|count| Problem::Offer { count })?;
     let time_zone = match input.time_zone.trim() {
         "" => hours::DEFAULT_ZONE.to_owned(),
-        zone => Zone::named(zone).ok_or(Problem::TimeZone)?.name.to_owned(),
+        zone => Zone::named(zone).ok_or(Problem::TimeZone)?.name().to_owned(),
     };
     Ok(Details { name, category, street, postal_code, city, hours, phone, email, website, offer, time_zone })
 }

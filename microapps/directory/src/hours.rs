@@ -11,11 +11,12 @@
 //! "Open now" is told only when the app reads both today's and
 //! yesterday's text (yesterday's may run past midnight); otherwise the
 //! page says nothing rather than something wrong. Times are wall-clock
-//! times of the building, in the entry's time zone: the zones offered
-//! follow the European Union's summer-time rule (summer time from the last
-//! Sunday of March to the last Sunday of October, switching at 01:00 UTC),
-//! which is all a building in the EU/EEA, Switzerland or the UK needs.
+//! times of the building, in the entry's time zone, one of
+//! [`courtyard_sdk::calendar::ZONES`]: they follow the European Union's
+//! summer-time rule, which is all a building in the EU/EEA, Switzerland or
+//! the UK needs.
 
+use courtyard_sdk::calendar::{Minute, Zone};
 use serde::{Deserialize, Serialize};
 
 /// The longest text of one day.
@@ -87,9 +88,6 @@ impl Hours {
     }
 }
 
-/// Minutes since midnight, 0 to 1440.
-pub type Minute = u32;
-
 /// The ranges of a day's text (none: closed), if the app can read it.
 fn read_day(text: &str) -> Option<Vec<(Minute, Minute)>> {
     let text = text.trim();
@@ -117,91 +115,14 @@ fn parse_time(text: &str) -> Option<Minute> {
     (minutes < 60 && hours * 60 + minutes <= 24 * 60).then_some(hours * 60 + minutes)
 }
 
-/// A time zone the app knows: its IANA name and its offset from UTC in
-/// winter, in minutes; all of them keep summer time by the EU rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Zone {
-    pub name: &'static str,
-    winter_offset: i64,
-}
-
-/// The zones an entry may name.
-pub const ZONES: &[Zone] = &[
-    Zone { name: "Europe/Berlin", winter_offset: 60 },
-    Zone { name: "Europe/Zurich", winter_offset: 60 },
-    Zone { name: "Europe/Vienna", winter_offset: 60 },
-    Zone { name: "Europe/Amsterdam", winter_offset: 60 },
-    Zone { name: "Europe/Brussels", winter_offset: 60 },
-    Zone { name: "Europe/Luxembourg", winter_offset: 60 },
-    Zone { name: "Europe/Paris", winter_offset: 60 },
-    Zone { name: "Europe/Rome", winter_offset: 60 },
-    Zone { name: "Europe/Madrid", winter_offset: 60 },
-    Zone { name: "Europe/Prague", winter_offset: 60 },
-    Zone { name: "Europe/Warsaw", winter_offset: 60 },
-    Zone { name: "Europe/Copenhagen", winter_offset: 60 },
-    Zone { name: "Europe/Stockholm", winter_offset: 60 },
-    Zone { name: "Europe/Oslo", winter_offset: 60 },
-    Zone { name: "Europe/London", winter_offset: 0 },
-    Zone { name: "Europe/Dublin", winter_offset: 0 },
-    Zone { name: "Europe/Lisbon", winter_offset: 0 },
-    Zone { name: "Europe/Helsinki", winter_offset: 120 },
-    Zone { name: "Europe/Athens", winter_offset: 120 },
-];
-
 /// The zone of an entry that names none.
 pub const DEFAULT_ZONE: &str = "Europe/Berlin";
 
-const MINUTE_MS: i64 = 60_000;
-const DAY_MS: i64 = 86_400_000;
-
-impl Zone {
-    /// The zone called `name`, if the app knows it.
-    pub fn named(name: &str) -> Option<Zone> {
-        ZONES.iter().copied().find(|zone| zone.name == name)
-    }
-
-    /// The offset from UTC at the instant `utc` (milliseconds), in minutes.
-    fn offset_at(self, utc: i64) -> i64 {
-        let year = civil_year(utc.div_euclid(DAY_MS));
-        let starts = last_sunday(year, 3) * DAY_MS + 60 * MINUTE_MS;
-        let ends = last_sunday(year, 10) * DAY_MS + 60 * MINUTE_MS;
-        if (starts..ends).contains(&utc) { self.winter_offset + 60 } else { self.winter_offset }
-    }
-
-    /// The building's weekday (0 is Monday) and time at the instant `utc`.
-    pub fn local(self, utc: i64) -> (usize, Minute) {
-        let local = utc + self.offset_at(utc) * MINUTE_MS;
-        // 1970-01-01 was a Thursday.
-        let weekday = (local.div_euclid(DAY_MS) + 3).rem_euclid(7) as usize;
-        (weekday, (local.rem_euclid(DAY_MS) / MINUTE_MS) as Minute)
-    }
-}
-
-/// Days since 1970-01-01 of the first of `month` in `year`.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = year - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let yoe = year - era * 400;
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
-/// The year of the day `days` days after 1970-01-01.
-fn civil_year(days: i64) -> i64 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    yoe + era * 400 + i64::from(mp >= 10)
-}
-
-/// Days since 1970-01-01 of the last Sunday of `month` (31 days long).
-fn last_sunday(year: i64, month: i64) -> i64 {
-    let last = days_from_civil(year, month, 31);
-    let weekday = (last + 3).rem_euclid(7);
-    last - (weekday + 1) % 7
+/// The building's weekday (0 is Monday) and time at the instant `utc`
+/// (milliseconds), in `zone`.
+pub fn local(zone: Zone, utc: i64) -> (usize, Minute) {
+    let (day, minute) = zone.local(utc);
+    (day.weekday(), minute)
 }
 
 #[cfg(test)]
@@ -275,23 +196,26 @@ mod tests {
         assert!(parsed.is_err(), "unknown days are refused");
     }
 
+    /// Days since 1970-01-01 of `day` of `month` in `year`.
+    fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+        courtyard_sdk::calendar::Date::new(year, month, day).unwrap().days()
+    }
+
+    const DAY_MS: i64 = 86_400_000;
+
     #[test]
     fn the_buildings_weekday_and_time_follow_summer_time() {
         let berlin = Zone::named("Europe/Berlin").unwrap();
         // 2027-07-15 is a Thursday; 06:00 UTC is 08:00 in Berlin.
         let summer = days_from_civil(2027, 7, 15) * DAY_MS + 6 * 3_600_000;
-        assert_eq!(berlin.local(summer), (3, 8 * 60));
+        assert_eq!(local(berlin, summer), (3, 8 * 60));
         // 2027-01-15 is a Friday; 07:00 UTC is 08:00 in Berlin.
         let winter = days_from_civil(2027, 1, 15) * DAY_MS + 7 * 3_600_000;
-        assert_eq!(berlin.local(winter), (4, 8 * 60));
+        assert_eq!(local(berlin, winter), (4, 8 * 60));
         // Late on Thursday evening UTC it is Friday in Helsinki.
         let late = days_from_civil(2027, 7, 15) * DAY_MS + 22 * 3_600_000;
-        assert_eq!(Zone::named("Europe/Helsinki").unwrap().local(late), (4, 60));
-        assert_eq!(Zone::named("Europe/London").unwrap().local(late), (3, 23 * 60));
-        assert_eq!(last_sunday(2027, 3), days_from_civil(2027, 3, 28));
-        assert_eq!(last_sunday(2027, 10), days_from_civil(2027, 10, 31));
-        assert_eq!(civil_year(days_from_civil(2028, 12, 31)), 2028);
-        assert_eq!(civil_year(days_from_civil(2028, 1, 1)), 2028);
+        assert_eq!(local(Zone::named("Europe/Helsinki").unwrap(), late), (4, 60));
+        assert_eq!(local(Zone::named("Europe/London").unwrap(), late), (3, 23 * 60));
         assert!(Zone::named(DEFAULT_ZONE).is_some() && Zone::named("Mars/Olympus").is_none());
     }
 }

@@ -3,6 +3,7 @@
 //! suggested a business, is nobody's business on the page or in the JSON;
 //! a suggestion says only whether it is the reader's own.
 
+use courtyard_sdk::calendar::Zone;
 use courtyard_sdk::files::File;
 use courtyard_sdk::lang::Lang;
 use courtyard_sdk::time::Timestamp;
@@ -10,7 +11,7 @@ use courtyard_sdk::{Doc, Error};
 use serde::Serialize;
 
 use crate::details::Details;
-use crate::hours::{self, Zone};
+use crate::hours;
 use crate::store::{Entry, State, Suggestion};
 
 /// An entry, for a list or its page.
@@ -58,7 +59,7 @@ impl EntryView {
 /// Whether the business of `details` is open at `now_ms`, in its zone.
 pub fn open_now(details: &Details, now_ms: i64) -> Option<bool> {
     let zone = Zone::named(&details.time_zone).or_else(|| Zone::named(hours::DEFAULT_ZONE))?;
-    let (weekday, minute) = zone.local(now_ms);
+    let (weekday, minute) = hours::local(zone, now_ms);
     details.hours.open_at(weekday, minute)
 }
 

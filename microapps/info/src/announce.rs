@@ -11,12 +11,13 @@
 //! The title is the entry's own, after "Info:", which reads the same in
 //! English and German; the line under it is in the sender's language.
 
+use courtyard_sdk::calendar::Date;
 use courtyard_sdk::lang::{Lang, fill};
 use courtyard_sdk::notifications::{self, Notification};
 use courtyard_sdk::{Doc, Error};
 use serde::Serialize;
 
-use crate::day::Date;
+use crate::day::for_people;
 use crate::model::Entry;
 use crate::texts;
 
@@ -102,8 +103,8 @@ pub fn notice(doc: &Doc<Entry>, lang: Lang) -> Notification {
     let entry = &doc.data;
     let title: String = format!("Info: {}", entry.title).chars().take(MAX_TITLE).collect();
     let body = match entry.date.as_deref().and_then(Date::parse) {
-        Some(day) if entry.time.is_empty() => fill(t.notify_body_dated, &[("date", &day.for_people(lang))]),
-        Some(day) => fill(t.notify_body_dated, &[("date", &format!("{}, {}", day.for_people(lang), entry.time))]),
+        Some(day) if entry.time.is_empty() => fill(t.notify_body_dated, &[("date", &for_people(day, lang))]),
+        Some(day) => fill(t.notify_body_dated, &[("date", &format!("{}, {}", for_people(day, lang), entry.time))]),
         None => t.notify_body.to_owned(),
     };
     Notification::new(title, body).with_link(format!("/entries/{}", doc.id))

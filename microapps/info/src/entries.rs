@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::alphabet::{self, Search};
 use crate::announce::{self, Announced, Report};
-use crate::day::Date;
+use crate::day;
 use crate::model::{ENTRIES, Entry, is_document_id};
 use crate::page::{self, Flash};
 use crate::validate::{self, EntryForm, EntryJson, FILE_FIELD, MAX_FILES, Problem};
@@ -25,7 +25,7 @@ const UPCOMING: u32 = 100;
 /// `GET /`: the A–Z index with search, categories and the next dates.
 pub fn home(request: &Request, _: &Params) -> Result<Response, Error> {
     let asking = Asking::of(request)?;
-    let today = Date::today(now_ms());
+    let today = day::today(now_ms());
     let read = store::all(None).and_then(|all| Ok((all, store::upcoming(today, NEXT_DATES)?)));
     let deleted = request.query_param("deleted").is_some();
     match read {
@@ -64,7 +64,7 @@ pub fn list(request: &Request, _: &Params) -> Result<Response, Error> {
 /// `GET /upcoming`: dated entries from the building's today on.
 pub fn upcoming(request: &Request, _: &Params) -> Result<Response, Error> {
     let asking = Asking::of(request)?;
-    let docs = store::upcoming(Date::today(now_ms()), UPCOMING)?;
+    let docs = store::upcoming(day::today(now_ms()), UPCOMING)?;
     let items: Vec<EntryView> = docs.iter().map(|doc| EntryView::new(doc, asking.lang)).collect();
     if asking.page {
         return Ok(Response::html(200, page::index::upcoming(&asking, &items)));

@@ -8,10 +8,10 @@
 //! everything was looked through. Upcoming dates are one ordered query on
 //! the declared index of `date`.
 
+use courtyard_sdk::calendar::Date;
 use courtyard_sdk::files::{self, File};
 use courtyard_sdk::{Doc, Error};
 
-use crate::day::Date;
 use crate::model::{Category, ENTRIES, Entry, is_document_id};
 
 /// The most entries one page reads.

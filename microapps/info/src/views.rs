@@ -1,13 +1,14 @@
 //! Entries as the API answers them and the pages show them.
 
 use courtyard_sdk::Doc;
+use courtyard_sdk::calendar::Date;
 use courtyard_sdk::files::File;
 use courtyard_sdk::lang::Lang;
 use courtyard_sdk::time::Timestamp;
 use serde::Serialize;
 
 use crate::alphabet;
-use crate::day::Date;
+use crate::day::for_people;
 use crate::model::{Category, Entry};
 use crate::texts;
 
@@ -47,7 +48,7 @@ impl EntryView {
             category_label: texts::of(lang).category(entry.category).to_owned(),
             body: entry.body.clone(),
             date: entry.date.clone(),
-            date_label: entry.date.as_deref().and_then(Date::parse).map(|day| day.for_people(lang)),
+            date_label: entry.date.as_deref().and_then(Date::parse).map(|day| for_people(day, lang)),
             time: entry.time.clone(),
             letter: alphabet::letter(&entry.title).to_string(),
             created_at: doc.created_at,

@@ -28,7 +28,6 @@
 //! caller's language: 400 `invalid`, 403 `denied`, 404 `not_found`, 409
 //! `conflict` (the days are taken, or the step does not apply now).
 
-mod date;
 mod items;
 mod loans;
 mod model;

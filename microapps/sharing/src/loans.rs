@@ -10,10 +10,10 @@
 
 use std::collections::BTreeMap;
 
+use courtyard_sdk::calendar::Date;
 use courtyard_sdk::lang::fill;
 use courtyard_sdk::{Doc, Error, Params, Request, Response, Visibility};
 
-use crate::date::Date;
 use crate::model::{self, EVENTS, Event, LOANS, Loan};
 use crate::page::{self, items::Flash};
 use crate::states::{self, Party, Refusal, State, Step};
@@ -44,7 +44,7 @@ pub fn request(request: &Request, params: &Params) -> Result<Response, Error> {
     if !item.data.available || item.data.withdrawn {
         return refuse(409, "conflict", t.refusals.not_lendable, None);
     }
-    let period = match validate::loan(&typed, item.data.max_days, Date::today()) {
+    let period = match validate::loan(&typed, item.data.max_days, Date::today_utc()) {
         Ok(period) => period,
         Err(problem) => return refuse(400, "invalid", &problem.message(asking.lang), Some(&problem)),
     };
@@ -68,7 +68,7 @@ pub fn request(request: &Request, params: &Params) -> Result<Response, Error> {
     if asking.page {
         return Ok(Response::see_other(&format!("{}loans/{}", asking.root, stored.id)));
     }
-    let view = LoanView::new(&stored, &[], asking.subject(), Date::today());
+    let view = LoanView::new(&stored, &[], asking.subject(), Date::today_utc());
     Ok(Response::json(201, &named(vec![view]).remove(0)))
 }
 
@@ -89,7 +89,7 @@ pub fn list(request: &Request, _: &Params) -> Result<Response, Error> {
         Party::Lender => LOANS.query().filter("lender", asking.subject()),
     };
     let page = query.limit(20).after(request.query_param("after")).fetch()?;
-    let today = Date::today();
+    let today = Date::today_utc();
     let mut views = Vec::new();
     for doc in &page.items {
         let view = LoanView::new(doc, &events_of(&doc.id)?, asking.subject(), today);
@@ -113,7 +113,7 @@ pub fn show(request: &Request, params: &Params) -> Result<Response, Error> {
         Err(Error::NotFound) if asking.page => return Ok(page::gone(asking.lang, &asking.root)),
         other => other?,
     };
-    let today = Date::today();
+    let today = Date::today_utc();
     let mut events = events_of(&doc.id)?;
     let view = LoanView::new(&doc, &events, asking.subject(), today);
     let due = doc.data.until_day().unwrap_or(today);
@@ -139,7 +139,7 @@ pub fn step(request: &Request, params: &Params) -> Result<Response, Error> {
     let asking = Asking::of(request)?;
     let step = Step::parse(params.require("step")?).ok_or(Error::NotFound)?;
     let doc = loan(params)?;
-    let today = Date::today();
+    let today = Date::today_utc();
     let events = events_of(&doc.id)?;
     let view = LoanView::new(&doc, &events, asking.subject(), today);
     let t = texts::of(asking.lang);
@@ -249,7 +249,7 @@ fn free_stale_days(item: &str) -> Result<bool, Error> {
     for hold in holds.items.iter().filter(|hold| !hold.keys.is_empty()) {
         let live = match LOANS.get(&hold.data.loan) {
             Ok(loan) => {
-                let state = LoanView::new(&loan, &events_of(&loan.id)?, &hold.owner, Date::today()).raw;
+                let state = LoanView::new(&loan, &events_of(&loan.id)?, &hold.owner, Date::today_utc()).raw;
                 matches!(state, State::Accepted | State::HandedOver)
             }
             Err(Error::NotFound) => false,

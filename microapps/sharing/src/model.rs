@@ -14,9 +14,9 @@
 //! a person.
 
 use courtyard_sdk::Collection;
+use courtyard_sdk::calendar::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
 use crate::states::Step;
 
 pub const ITEMS: Collection<Item> = Collection::new("items");

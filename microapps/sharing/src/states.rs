@@ -17,9 +17,8 @@
 //! A loan handed over whose due day has passed shows as overdue
 //! ([`Shown::Overdue`]); reminders (by either side) change nothing.
 
+use courtyard_sdk::calendar::Date;
 use serde::{Deserialize, Serialize};
-
-use crate::date::Date;
 
 /// Where a loan stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -4,11 +4,11 @@
 //! with its sentence in the caller's language; a form shows the sentence at
 //! the top of the page and next to the field it names.
 
+use courtyard_sdk::calendar::Date;
 use courtyard_sdk::files::Upload;
 use courtyard_sdk::lang::{Lang, fill};
 use serde::Deserialize;
 
-use crate::date::Date;
 use crate::model::{CATEGORIES, Item};
 use crate::texts;
 

@@ -1,10 +1,10 @@
 //! Items and loans as the API and the pages show them to one reader.
 
+use courtyard_sdk::calendar::Date;
 use courtyard_sdk::time::Timestamp;
 use courtyard_sdk::{Doc, moderation};
 use serde::Serialize;
 
-use crate::date::Date;
 use crate::model::{Event, Item, Loan};
 use crate::states::{self, Happened, Party, Shown, State, Step};
 
@@ -223,7 +223,7 @@ pub(crate) mod tests {
         let mut erased = loan();
         erased.data.erased = true;
         erased.data.lender = String::new();
-        let view = LoanView::new(&erased, &[event("anna", 2_000, Step::Accept)], "ben", Date::today());
+        let view = LoanView::new(&erased, &[event("anna", 2_000, Step::Accept)], "ben", Date::today_utc());
         assert_eq!((view.state, view.history.len(), view.other.as_str()), (Shown::Ended, 1, ""));
         assert!(view.is_over() && view.steps.is_empty());
     }

@@ -81,8 +81,8 @@ pub fn form(lang: Lang, typed: &ResourceForm, problem: Option<SettingProblem>, a
     let zones: Html = ZONES
         .iter()
         .map(|zone| {
-            let selected = if zone.name == typed.time_zone { attributes!(" selected") } else { Attributes::new() };
-            html!("<option value=\"{}\"{}>{}</option>", zone.name, selected, zone.name)
+            let selected = if zone.name() == typed.time_zone { attributes!(" selected") } else { Attributes::new() };
+            html!("<option value=\"{}\"{}>{}</option>", zone.name(), selected, zone.name())
         })
         .collect();
     fields.push(html!(

@@ -1,6 +1,7 @@
 //! The form of a business's details: staff's new and edit pages, the
 //! resident's suggestion and staff's acceptance of one.
 
+use courtyard_sdk::calendar::ZONES;
 use courtyard_sdk::frame::Frame;
 use courtyard_sdk::html::{Attributes, Html};
 use courtyard_sdk::lang::{Lang, fill};
@@ -13,7 +14,7 @@ use crate::details::{
     DetailsInput, MAX_CITY, MAX_EMAIL, MAX_NAME, MAX_OFFER, MAX_PHONE, MAX_PHOTO_BYTES, MAX_POSTAL_CODE, MAX_STREET,
     MAX_WEBSITE, PHOTO_FIELD, Problem,
 };
-use crate::hours::{DAYS, MAX_DAY, ZONES};
+use crate::hours::{DAYS, MAX_DAY};
 use crate::texts::{self, Texts};
 
 /// Staff's page to add or change an entry.
@@ -179,7 +180,7 @@ pub fn fields(t: &Texts, lang: Lang, typed: &DetailsInput, problem: Option<&Prob
     ));
     let zone = field_state(problem, "time_zone", "", lang);
     let chosen = if typed.time_zone.trim().is_empty() { crate::hours::DEFAULT_ZONE } else { typed.time_zone.trim() };
-    let zones: Html = ZONES.iter().map(|z| option(z.name, z.name, z.name == chosen)).collect();
+    let zones: Html = ZONES.iter().map(|z| option(z.name(), z.name(), z.name() == chosen)).collect();
     html.push(html!(
         "<label for=\"time_zone\">{}</label>\n{}<select id=\"time_zone\" name=\"time_zone\"{}{}>{}</select>\n",
         t.time_zone,

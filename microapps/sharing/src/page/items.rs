@@ -1,6 +1,7 @@
 //! The pages about things: browsing, one thing, your own things, and the
 //! form to offer or change one.
 
+use courtyard_sdk::calendar::Date;
 use courtyard_sdk::frame::Frame;
 use courtyard_sdk::html::{Attributes, Html};
 use courtyard_sdk::lang::fill;
@@ -8,7 +9,6 @@ use courtyard_sdk::{attributes, html};
 
 use super::{alert, field_problem, file_href, message_link, option, problem_summary};
 use crate::Asking;
-use crate::date::Date;
 use crate::model::CATEGORIES;
 use crate::texts;
 use crate::validate::{ItemForm, LoanForm, MAX_DAYS, MAX_DESCRIPTION, MAX_NAME, MAX_NOTE, MAX_PHOTO_BYTES, Problem};
@@ -218,7 +218,7 @@ pub fn item(asking: &Asking, item: &ItemView, flash: &Flash) -> Html {
 fn loan_form(asking: &Asking, item: &ItemView, flash: Option<(&Problem, &LoanForm)>) -> Html {
     let (lang, t) = (asking.lang, texts::of(asking.lang));
     let problem = flash.map(|(problem, _)| problem);
-    let today = Date::today();
+    let today = Date::today_utc();
     let blank = LoanForm { from: today.to_string(), due: today.add_days(1).to_string(), note: String::new() };
     let typed = flash.map_or(&blank, |(_, typed)| typed);
     let (from_error, from_invalid) = field_problem(problem, "from", lang);

@@ -1,8 +1,8 @@
+use courtyard_sdk::calendar::Date;
 use courtyard_sdk::lang::Lang;
 
 use super::*;
 use crate::asking_for;
-use crate::date::Date;
 use crate::views::tests::{event, loan as stored_loan};
 
 fn handed_over(reader: &str) -> LoanView {

@@ -194,3 +194,13 @@ impl From<Error> for Response {
         Response::json(error.status(), &body)
     }
 }
+
+/// The way from the directory of `path` (a request's path below the app's
+/// mount point) back to the app's root, as a relative link: `./` for
+/// `/` and `/entries`, `../` for `/entries/e1`. Links and redirects built
+/// on it stay below the app's mount point, wherever the host mounts it.
+pub fn app_root(path: &str) -> String {
+    let segments = path.split('/').filter(|segment| !segment.is_empty()).count();
+    let depth = if path.ends_with('/') { segments } else { segments.saturating_sub(1) };
+    if depth == 0 { "./".to_owned() } else { "../".repeat(depth) }
+}

@@ -135,7 +135,7 @@ pub mod time;
 
 pub use collections::{Collection, Doc, FilterValue, ForeignCollection, NewDoc, Page, QueryBuilder, Visibility};
 pub use error::Error;
-pub use http::{Method, Request, Response};
+pub use http::{Method, Request, Response, app_root};
 pub use notifications::Notification;
 pub use outbound::{OutboundRequest, OutboundResponse};
 pub use profile::Profile;

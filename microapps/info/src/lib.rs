@@ -56,6 +56,7 @@ mod texts;
 mod validate;
 mod views;
 
+use courtyard_sdk::app_root as root_of;
 use courtyard_sdk::context::{self, Caller};
 use courtyard_sdk::lang::Lang;
 use courtyard_sdk::time::Timestamp;
@@ -118,13 +119,6 @@ impl Asking {
     pub fn require_staff(&self) -> Result<(), Error> {
         if self.caller.staff { Ok(()) } else { Err(Error::Denied(texts::of(self.lang).staff_only.to_owned())) }
     }
-}
-
-/// The way from the directory of `path` back to the app's root.
-fn root_of(path: &str) -> String {
-    let segments = path.split('/').filter(|segment| !segment.is_empty()).count();
-    let depth = if path.ends_with('/') { segments } else { segments.saturating_sub(1) };
-    if depth == 0 { "./".to_owned() } else { "../".repeat(depth) }
 }
 
 /// Now, in UTC milliseconds.

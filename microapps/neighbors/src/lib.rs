@@ -63,6 +63,7 @@ mod texts;
 mod validate;
 mod views;
 
+use courtyard_sdk::app_root as root_of;
 use courtyard_sdk::context::{self, Caller};
 use courtyard_sdk::lang::Lang;
 use courtyard_sdk::{App, Error, Request, Response, Router};
@@ -140,13 +141,6 @@ pub(crate) fn run(
         Err(error) if asking.page => Ok(page::refusal(&asking, &error)),
         other => other,
     }
-}
-
-/// The way from the directory of `path` back to the app's root.
-fn root_of(path: &str) -> String {
-    let segments = path.split('/').filter(|segment| !segment.is_empty()).count();
-    let depth = if path.ends_with('/') { segments } else { segments.saturating_sub(1) };
-    if depth == 0 { "./".to_owned() } else { "../".repeat(depth) }
 }
 
 /// The value of `name` in an `application/x-www-form-urlencoded` query,

@@ -38,6 +38,7 @@ mod texts;
 mod validate;
 mod views;
 
+use courtyard_sdk::app_root as root_of;
 use courtyard_sdk::context::{self, Caller};
 use courtyard_sdk::lang::Lang;
 use courtyard_sdk::{App, Error, Request, Response, Router};
@@ -115,13 +116,6 @@ impl Asking {
     pub fn subject(&self) -> &str {
         self.caller.subject.as_deref().unwrap_or_default()
     }
-}
-
-/// The way from the directory of `path` back to the app's root.
-fn root_of(path: &str) -> String {
-    let segments = path.split('/').filter(|segment| !segment.is_empty()).count();
-    let depth = if path.ends_with('/') { segments } else { segments.saturating_sub(1) };
-    if depth == 0 { "./".to_owned() } else { "../".repeat(depth) }
 }
 
 /// A JSON error answer with a message in the caller's language.

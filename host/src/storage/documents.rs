@@ -228,7 +228,7 @@ impl Database {
 
     /// Confines `sql` to the scope's app, place and collection, and to what
     /// the reader may read.
-    fn push_scope(&self, sql: &mut Sql, scope: &DocumentScope, collection: &str) {
+    pub(super) fn push_scope(&self, sql: &mut Sql, scope: &DocumentScope, collection: &str) {
         let (app, customer, property, collection) = (
             sql.bind_text(&scope.app),
             sql.bind_text(&scope.customer),
@@ -355,7 +355,7 @@ impl Database {
     /// ` AND field op value`, with the field's JSON type pinned so that a
     /// comparison means the same on both backends (SQLite's `json_extract`
     /// maps `true` to 1; PostgreSQL orders numbers below booleans).
-    fn push_filter(&self, sql: &mut Sql, filter: &Filter) -> Result<(), StorageError> {
+    pub(super) fn push_filter(&self, sql: &mut Sql, filter: &Filter) -> Result<(), StorageError> {
         let field = self.field_expression(&filter.field)?;
         let name = &filter.field;
         let types = match (self.dialect, &filter.value) {

@@ -32,6 +32,7 @@ mod sql;
 mod staff;
 mod tenancy;
 mod units;
+mod upcoming;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -68,6 +69,7 @@ pub use private_files::{
 pub use sessions::{RedeemedToken, SessionRow, TokenPurpose};
 pub use tenancy::{Address, Customer, MAX_PAGE, Property, address_key, new_id};
 pub use units::{Occupancy, UNIT_KINDS, Unit};
+pub use upcoming::{Dated, DatedSection};
 
 /// Which SQL backend a [`Database`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

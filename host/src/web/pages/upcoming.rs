@@ -4,13 +4,14 @@
 //! The host reads them itself, as the person looking: the same audience
 //! rule as the app's own queries (owner, unit, property, staff,
 //! participants; hidden documents left out), from the index the manifest
-//! declares for the date field. No app runs for home.
+//! declares for the date field, every section in one statement. No app
+//! runs for home.
 
 use std::sync::Arc;
 
 use crate::catalog::{AppKind, LoadedApp};
 use crate::identity::Principal;
-use crate::storage::{Comparison, Criteria, Filter, FilterValue, Order};
+use crate::storage::DatedSection;
 use crate::web::ApiError;
 use crate::web::AppState;
 use crate::web::pages::Texts;
@@ -42,39 +43,35 @@ pub(super) async fn upcoming_of(
     property: &str,
 ) -> Result<Vec<Upcoming>, ApiError> {
     let today = crate::identity::today();
+    let declared: Vec<(&LoadedApp, &crate::catalog::UpcomingDeclaration)> = apps
+        .iter()
+        .filter(|app| app.manifest.kind == AppKind::Core)
+        .flat_map(|app| app.manifest.upcoming.iter().map(move |section| (app.as_ref(), section)))
+        .collect();
+    let sections: Vec<DatedSection> = declared
+        .iter()
+        .map(|(app, section)| DatedSection {
+            scope: super::reading_scope(principal, &app.manifest, customer, property),
+            collection: section.collection.clone(),
+            date: section.date.clone(),
+            title: section.title.clone(),
+        })
+        .collect();
+    // One statement for every section: home stays one round trip however
+    // many apps declare dates.
+    let dated = state.services.database.dated_documents(&sections, &today, PER_SECTION).await?;
     let mut lines = Vec::new();
-    for app in apps.iter().filter(|app| app.manifest.kind == AppKind::Core) {
-        let manifest = &app.manifest;
-        for section in &manifest.upcoming {
-            let scope = super::reading_scope(principal, manifest, customer, property);
-            let criteria = Criteria {
-                filters: vec![Filter {
-                    field: section.date.clone(),
-                    comparison: Comparison::GreaterOrEqual,
-                    value: FilterValue::Text(today.clone()),
-                }],
-                order: Order::Ascending(section.date.clone()),
-                limit: PER_SECTION,
-                ..Criteria::default()
-            };
-            let page = state.services.database.query_documents(&scope, &section.collection, &criteria).await?;
-            for document in page.documents {
-                let Ok(serde_json::Value::Object(body)) = serde_json::from_str::<serde_json::Value>(&document.body)
-                else {
-                    continue;
-                };
-                let text = |field: &str| body.get(field).and_then(serde_json::Value::as_str).map(str::to_owned);
-                let (Some(date), Some(title)) = (text(&section.date), text(&section.title)) else { continue };
-                let Some(when) = readable_date(t, &date) else { continue };
-                lines.push(Upcoming {
-                    when,
-                    date,
-                    title: title.chars().take(120).collect(),
-                    app: manifest.name.clone(),
-                    href: format!("/apps/{}{}", manifest.id, section.link_for(&document.id)),
-                });
-            }
-        }
+    for document in dated {
+        let Some((app, section)) = declared.get(document.section) else { continue };
+        let Some(title) = document.title else { continue };
+        let Some(when) = readable_date(t, &document.date) else { continue };
+        lines.push(Upcoming {
+            when,
+            date: document.date,
+            title: title.chars().take(120).collect(),
+            app: app.manifest.name.clone(),
+            href: format!("/apps/{}{}", app.manifest.id, section.link_for(&document.id)),
+        });
     }
     lines.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.title.cmp(&b.title)));
     lines.truncate(SHOWN);

@@ -155,12 +155,12 @@ fn check_notification(notification: &Notification) -> Result<(), Error> {
     if notification.body.chars().count() > MAX_BODY || !printable(&notification.body) {
         return Err(Error::Invalid(format!("a body is at most {MAX_BODY} printable characters")));
     }
-    if let Some(link) = &notification.link {
-        if !crate::catalog::is_path_below_app(link, MAX_LINK) {
-            return Err(Error::Invalid(
-                "a link is a path below the app, starting with one `/`, without `.` or `..` segments".to_owned(),
-            ));
-        }
+    if let Some(link) = &notification.link
+        && !crate::catalog::is_path_below_app(link, MAX_LINK)
+    {
+        return Err(Error::Invalid(
+            "a link is a path below the app, starting with one `/`, without `.` or `..` segments".to_owned(),
+        ));
     }
     Ok(())
 }

@@ -213,7 +213,24 @@ macro_rules! export {
                 }
             }
 
-    $crate::bindings::__export_microapp!(CourtyardExport with_types_in $crate::bindings);
+            // Only a component exports: a native build of the app (its unit
+            // tests, `cargo build` of the workspace) links no WIT symbols.
+            #[cfg(target_family = "wasm")]
+            $crate::bindings::__export_microapp!(CourtyardExport with_types_in $crate::bindings);
+            // Natively the handlers stay in use, as the component uses them.
+            #[cfg(not(target_family = "wasm"))]
+            #[used]
+            static COURTYARD_HANDLERS: (
+                fn(
+                    $crate::bindings::exports::courtyard::platform::handler::Request,
+                ) -> $crate::bindings::exports::courtyard::platform::handler::Response,
+                fn(::std::string::String) -> ::std::result::Result<(), $crate::bindings::courtyard::platform::types::Error>,
+                fn(::std::string::String) -> ::std::result::Result<(), $crate::bindings::courtyard::platform::types::Error>,
+            ) = (
+                <CourtyardExport as $crate::bindings::exports::courtyard::platform::handler::Guest>::handle,
+                <CourtyardExport as $crate::bindings::exports::courtyard::platform::lifecycle::Guest>::subject_erased,
+                <CourtyardExport as $crate::bindings::exports::courtyard::platform::lifecycle::Guest>::consent_withdrawn,
+            );
         };
     };
 }

@@ -78,7 +78,13 @@ pub struct Browser {
     scripts: bool,
     /// The pages checked already, by address and markup.
     checked: Mutex<HashSet<u64>>,
+    /// A place among the browsers that run at once, given back last.
+    _turn: tokio::sync::SemaphorePermit<'static>,
 }
+
+/// How many journeys drive a browser at once: more only make each start
+/// slowly on a two-core machine, until chromedriver misses its deadlines.
+static BROWSERS_AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 impl Browser {
     /// A browser for `journey`, or `None` (after saying so, loudly) when
@@ -105,6 +111,7 @@ impl Browser {
             );
             return None;
         };
+        let turn = BROWSERS_AT_ONCE.acquire().await.expect("the browsers' semaphore is never closed");
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let driver = Command::new(chromedriver)
             .arg(format!("--port={port}"))
@@ -149,7 +156,16 @@ impl Browser {
         client.update_timeouts(timeouts).await.expect("timeouts");
         let session = client.session_id().await.expect("the WebDriver session's id");
         let journey = journey.to_owned();
-        Some(Browser { client, driver, port, session, journey, scripts, checked: Mutex::new(HashSet::new()) })
+        Some(Browser {
+            client,
+            driver,
+            port,
+            session,
+            journey,
+            scripts,
+            checked: Mutex::new(HashSet::new()),
+            _turn: turn,
+        })
     }
 
     /// Opens `url` and checks the page it leads to.
